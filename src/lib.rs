@@ -1,0 +1,10 @@
+//! driftlint: a schema drift linter for PostgreSQL.
+//!
+//! The pipeline: discover migration files ([`source`]), split and parse their SQL ([`sql`]),
+//! replay it into a [`schema::Schema`], run the [`rules`] over the history and the final schema,
+//! and render the [`finding::Finding`]s with a [`report`]er.
+
+pub mod finding;
+pub mod schema;
+pub mod source;
+pub mod sql;

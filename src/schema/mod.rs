@@ -1,0 +1,1 @@
+//! The schema model and the PostgreSQL semantics that build it.

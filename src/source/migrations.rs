@@ -1,0 +1,1 @@
+//! Migration folder discovery (helper-owned).

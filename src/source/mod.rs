@@ -1,0 +1,4 @@
+//! Where SQL and schemas come from: migration folders and their files.
+
+pub mod migrations;
+pub mod read;

@@ -1,0 +1,1 @@
+//! Reading files as SQL text (helper-owned).

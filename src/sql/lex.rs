@@ -1,0 +1,1 @@
+//! A PostgreSQL lexer (helper-owned, see split.rs).

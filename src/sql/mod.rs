@@ -1,0 +1,4 @@
+//! Text to statements to DDL commands.
+
+pub mod lex;
+pub mod split;

@@ -1,0 +1,1 @@
+//! Tolerant statement splitter (helper-owned).
