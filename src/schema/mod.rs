@@ -1,1 +1,8 @@
 //! The schema model and the PostgreSQL semantics that build it.
+
+pub mod expr;
+pub mod model;
+pub mod names;
+pub mod types;
+
+pub use model::*;
