@@ -6,3 +6,4 @@ pub mod names;
 pub mod types;
 
 pub use model::*;
+pub mod replay;

@@ -1,0 +1,204 @@
+//! Parsing one statement with PostgreSQL's own grammar (libpg_query).
+
+use std::ffi::{CString, c_char, c_int};
+
+use pg_query::protobuf::Node;
+
+/// What kind of statement a statement is, judged from its first words: only statements that
+/// can change the schema are parsed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StatementClass {
+    /// May change the schema: parse it.
+    Schema,
+    /// Writes rows (INSERT, UPDATE, DELETE, COPY, MERGE, CALL, a SELECT that calls a function):
+    /// never changes the schema, but loads data.
+    Data,
+    /// Neither: transaction control, grants, comments, analyze …
+    Inert,
+}
+
+/// Classifies a statement by its first word (and, for SELECT, whether it sets `search_path`).
+pub fn classify(text: &str) -> StatementClass {
+    let word_end = text
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .unwrap_or(text.len());
+    let word = &text[..word_end];
+    let is = |w: &str| word.eq_ignore_ascii_case(w);
+    if ["insert", "update", "delete", "copy", "merge", "call"]
+        .iter()
+        .any(|w| is(w))
+    {
+        return StatementClass::Data;
+    }
+    if is("select") || is("with") || is("values") {
+        // pg_dump writes `SELECT pg_catalog.set_config('search_path', '', false);`.
+        if contains_ignore_case(text, "set_config") {
+            return StatementClass::Schema;
+        }
+        return StatementClass::Data;
+    }
+    const INERT: &[&str] = &[
+        "begin",
+        "commit",
+        "end",
+        "rollback",
+        "start",
+        "savepoint",
+        "release",
+        "abort",
+        "grant",
+        "revoke",
+        "comment",
+        "analyze",
+        "analyse",
+        "vacuum",
+        "lock",
+        "notify",
+        "listen",
+        "unlisten",
+        "refresh",
+        "cluster",
+        "reindex",
+        "show",
+        "explain",
+        "discard",
+        "prepare",
+        "execute",
+        "deallocate",
+        "checkpoint",
+        "load",
+        "security",
+        "reset",
+        "fetch",
+        "move",
+        "close",
+        "declare",
+        "truncate",
+    ];
+    if INERT.iter().any(|w| is(w)) {
+        return StatementClass::Inert;
+    }
+    StatementClass::Schema
+}
+
+fn contains_ignore_case(haystack: &str, needle: &str) -> bool {
+    haystack
+        .as_bytes()
+        .windows(needle.len())
+        .any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
+}
+
+/// A syntax error, with the byte offset in the statement where PostgreSQL stopped.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SyntaxError {
+    /// PostgreSQL's message, e.g. `syntax error at or near "TABL"`.
+    pub message: String,
+    /// Byte offset into the statement text, when PostgreSQL gave a position.
+    pub offset: Option<usize>,
+}
+
+/// Parses one statement into its parse trees (usually one).
+pub fn parse(text: &str) -> Result<Vec<Node>, SyntaxError> {
+    match pg_query::parse(text, 0) {
+        Ok(result) => Ok(result
+            .protobuf
+            .stmts
+            .into_iter()
+            .filter_map(|raw| raw.stmt.map(|b| *b))
+            .collect()),
+        Err(pg_query::Error::Parse(message)) => Err(SyntaxError {
+            offset: error_position(text),
+            message,
+        }),
+        Err(other) => Err(SyntaxError {
+            message: other.to_string(),
+            offset: None,
+        }),
+    }
+}
+
+// libpg_query reports the error position (`cursorpos`), which the `pg_query` crate drops. The
+// library is linked into every build through `pg_query`, so its plain-text entry point is
+// declared here and called on the error path only.
+#[repr(C)]
+struct PgQueryError {
+    message: *mut c_char,
+    funcname: *mut c_char,
+    filename: *mut c_char,
+    lineno: c_int,
+    cursorpos: c_int,
+    context: *mut c_char,
+}
+
+#[repr(C)]
+struct PgQueryParseResult {
+    parse_tree: *mut c_char,
+    stderr_buffer: *mut c_char,
+    error: *mut PgQueryError,
+}
+
+unsafe extern "C" {
+    fn pg_query_parse(input: *const c_char) -> PgQueryParseResult;
+    fn pg_query_free_parse_result(result: PgQueryParseResult);
+}
+
+/// The byte offset of a syntax error: PostgreSQL gives a 1-based character position.
+fn error_position(text: &str) -> Option<usize> {
+    let input = CString::new(text).ok()?;
+    // SAFETY: `input` is a valid NUL-terminated string that outlives the call; the result is
+    // read only while it is alive and freed exactly once.
+    let cursor = unsafe {
+        let result = pg_query_parse(input.as_ptr());
+        let cursor = if result.error.is_null() {
+            None
+        } else {
+            Some((*result.error).cursorpos)
+        };
+        pg_query_free_parse_result(result);
+        cursor
+    }?;
+    if cursor <= 0 {
+        return None;
+    }
+    let chars = (cursor - 1) as usize;
+    Some(
+        text.char_indices()
+            .nth(chars)
+            .map_or(text.len(), |(i, _)| i),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn classifies_by_first_word() {
+        assert_eq!(classify("CREATE INDEX i ON t (a)"), StatementClass::Schema);
+        assert_eq!(classify("insert into t values (1)"), StatementClass::Data);
+        assert_eq!(
+            classify("SELECT pg_catalog.set_config('search_path', '', false)"),
+            StatementClass::Schema
+        );
+        assert_eq!(classify("SELECT 1"), StatementClass::Data);
+        assert_eq!(classify("COMMENT ON TABLE t IS 'x'"), StatementClass::Inert);
+        assert_eq!(classify("DO $$ BEGIN END $$"), StatementClass::Schema);
+    }
+
+    #[test]
+    fn syntax_errors_have_byte_positions() {
+        let err = parse("CREATE TABLE t (a int,, b int)").unwrap_err();
+        assert!(err.message.contains("syntax error"), "{}", err.message);
+        assert_eq!(err.offset, Some(22));
+        // Multibyte characters before the error: the position is still a byte offset.
+        let text = "CREATE TABLE \"é\" (a int,, b int)";
+        let err = parse(text).unwrap_err();
+        assert_eq!(&text[err.offset.unwrap()..], ", b int)");
+    }
+
+    #[test]
+    fn parses_ddl() {
+        let nodes = parse("ALTER TABLE t ADD COLUMN a int").unwrap();
+        assert_eq!(nodes.len(), 1);
+    }
+}
