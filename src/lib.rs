@@ -4,7 +4,9 @@
 //! replay it into a [`schema::Schema`], run the [`rules`] over the history and the final schema,
 //! and render the [`finding::Finding`]s with a [`report`]er.
 
+pub mod check;
 pub mod finding;
+pub mod rules;
 pub mod schema;
 pub mod source;
 pub mod sql;
