@@ -5,7 +5,9 @@
 //! and render the [`finding::Finding`]s with a [`report`]er.
 
 pub mod check;
+pub mod cli;
 pub mod finding;
+pub mod report;
 pub mod rules;
 pub mod schema;
 pub mod source;
