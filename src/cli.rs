@@ -24,6 +24,15 @@ pub enum Command {
     /// Check migration files (folders or files; without paths, the usual folders under the
     /// current directory).
     Check(CheckArgs),
+    /// Replay migrations and print the schema they build (counts, tables, indexes, foreign
+    /// keys) as JSON.
+    Schema {
+        /// Migration folders or files.
+        paths: Vec<PathBuf>,
+        /// The migration tool's layout, instead of detecting it.
+        #[arg(long, value_parser = parse_layout)]
+        layout: Option<Layout>,
+    },
     /// List the rules with their default severity.
     Rules,
     /// Print a rule's documentation.

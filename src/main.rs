@@ -16,6 +16,13 @@ use driftlint::rules;
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
+        Command::Schema { paths, layout } => match check(&CheckOptions { paths, layout }, None) {
+            Ok(run) => print(&driftlint::report::schema::render(&run.schema)),
+            Err(e) => {
+                eprintln!("driftlint: {e}");
+                ExitCode::from(2)
+            }
+        },
         Command::Rules => {
             let mut out = String::new();
             for r in rules::ALL {

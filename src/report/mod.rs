@@ -2,6 +2,7 @@
 
 pub mod human;
 pub mod json;
+pub mod schema;
 
 use crate::check::SourceFile;
 use crate::finding::{Finding, Severity};

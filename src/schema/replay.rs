@@ -747,27 +747,43 @@ impl<'r> Replay<'r> {
         if s.objtype == protobuf::ObjectType::ObjectMatview as i32 {
             self.add_other(name, RelKind::MaterializedView, ctx.stmt.whole());
         } else {
-            // CREATE TABLE … AS: the columns come from a query the model does not evaluate.
+            // CREATE TABLE … AS: the columns are the query's output columns, named as
+            // PostgreSQL names them; `SELECT *` leaves the list unknown.
             let mut table = Table::new(name.clone(), ctx.stmt.whole());
-            for c in strings(
+            let (mut columns, complete) = s
+                .query
+                .as_deref()
+                .map(query_output_columns)
+                .unwrap_or_default();
+            let given = strings(
                 &s.into
                     .as_ref()
                     .map(|i| i.col_names.clone())
                     .unwrap_or_default(),
-            ) {
-                table.columns.insert(
-                    c.clone(),
-                    Column {
-                        name: c,
-                        type_name: String::new(),
-                        not_null: false,
-                        default: None,
-                        origin: ctx.stmt.whole(),
-                    },
-                );
+            );
+            for (i, g) in given.into_iter().enumerate() {
+                match columns.get_mut(i) {
+                    Some(c) => c.0 = g,
+                    None => columns.push((g, String::new())),
+                }
+            }
+            for (c, type_name) in columns {
+                table.columns.entry(c.clone()).or_insert(Column {
+                    name: c,
+                    type_name,
+                    not_null: false,
+                    default: None,
+                    origin: ctx.stmt.whole(),
+                });
             }
             self.schema.tables.insert(name.clone(), table);
-            self.incomplete.insert(name);
+            self.events.push(Event::TableCreated {
+                table: name.clone(),
+                location: ctx.stmt.whole(),
+            });
+            if !complete {
+                self.incomplete.insert(name);
+            }
         }
     }
 
@@ -2482,6 +2498,92 @@ impl Ctx<'_> {
             None => self.name_span(name, 0),
         }
     }
+}
+
+/// The output columns of a query as PostgreSQL names them (`FigureColname`): an alias, a
+/// column's name, a function's name, a cast's type; with their type where a cast states it.
+/// The flag is false when the list cannot be known (`SELECT *`).
+fn query_output_columns(query: &Node) -> (Vec<(String, String)>, bool) {
+    let Some(NodeEnum::SelectStmt(select)) = query.node.as_ref() else {
+        return (Vec::new(), false);
+    };
+    let mut select: &protobuf::SelectStmt = select;
+    // A set operation takes its column names from its leftmost leaf.
+    while select.op != protobuf::SetOperation::SetopNone as i32 {
+        match select.larg.as_ref() {
+            Some(l) => select = l,
+            None => return (Vec::new(), false),
+        }
+    }
+    if !select.values_lists.is_empty() {
+        let n = match select.values_lists[0].node.as_ref() {
+            Some(NodeEnum::List(l)) => l.items.len(),
+            _ => 0,
+        };
+        return (
+            (1..=n)
+                .map(|i| (format!("column{i}"), String::new()))
+                .collect(),
+            true,
+        );
+    }
+    let mut out = Vec::new();
+    for t in &select.target_list {
+        let Some(NodeEnum::ResTarget(rt)) = t.node.as_ref() else {
+            continue;
+        };
+        let type_name = match rt.val.as_ref().and_then(|v| v.node.as_ref()) {
+            Some(NodeEnum::TypeCast(tc)) => tc
+                .type_name
+                .as_ref()
+                .map(|t| types::normalise(t).name)
+                .unwrap_or_default(),
+            _ => String::new(),
+        };
+        if !rt.name.is_empty() {
+            out.push((truncate_identifier(&rt.name).to_string(), type_name));
+            continue;
+        }
+        match rt.val.as_deref().map(figure_colname) {
+            Some(Some(name)) => out.push((name, type_name)),
+            _ => return (out, false),
+        }
+    }
+    (out, true)
+}
+
+/// PostgreSQL's `FigureColname` for the common expressions; `None` for `*`.
+fn figure_colname(node: &Node) -> Option<String> {
+    Some(match node.node.as_ref()? {
+        NodeEnum::ColumnRef(c) => match c.fields.last()?.node.as_ref()? {
+            NodeEnum::String(s) => s.sval.clone(),
+            _ => return None,
+        },
+        NodeEnum::FuncCall(f) => strings(&f.funcname)
+            .last()
+            .cloned()
+            .unwrap_or_else(|| "?column?".into()),
+        NodeEnum::TypeCast(tc) => match tc.arg.as_deref().and_then(figure_colname) {
+            Some(n) if n != "?column?" => n,
+            _ => tc
+                .type_name
+                .as_ref()
+                .and_then(|t| strings(&t.names).last().cloned())
+                .unwrap_or_else(|| "?column?".into()),
+        },
+        NodeEnum::CaseExpr(_) => "case".into(),
+        NodeEnum::CoalesceExpr(_) => "coalesce".into(),
+        NodeEnum::AArrayExpr(_) => "array".into(),
+        NodeEnum::RowExpr(_) => "row".into(),
+        NodeEnum::MinMaxExpr(m) => {
+            if m.op == protobuf::MinMaxOp::IsGreatest as i32 {
+                "greatest".into()
+            } else {
+                "least".into()
+            }
+        }
+        _ => "?column?".into(),
+    })
 }
 
 /// `a, "B", public` → `["a", "B", "public"]`.

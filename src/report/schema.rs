@@ -1,0 +1,95 @@
+//! `driftlint schema`: the replayed model as JSON, for inspection and for comparing with a
+//! database's catalog.
+
+use serde_json::{Value, json};
+
+use crate::schema::{Index, KeyTarget, Schema, quote_ident};
+
+/// A PostgreSQL-like rendering of an index's definition (`USING btree (a DESC, lower(b))`).
+pub fn index_definition(index: &Index) -> String {
+    let keys: Vec<String> = index
+        .keys
+        .iter()
+        .map(|k| {
+            let mut s = match &k.target {
+                KeyTarget::Column(c) => quote_ident(c).into_owned(),
+                KeyTarget::Expr(e) => format!("({})", e.text),
+            };
+            if let Some(c) = &k.collation {
+                s.push_str(&format!(" COLLATE {}", quote_ident(c)));
+            }
+            if let Some(o) = &k.opclass {
+                s.push(' ');
+                s.push_str(o);
+            }
+            if k.desc {
+                s.push_str(" DESC");
+            }
+            if k.nulls_first != k.desc {
+                s.push_str(if k.nulls_first {
+                    " NULLS FIRST"
+                } else {
+                    " NULLS LAST"
+                });
+            }
+            s
+        })
+        .collect();
+    let mut def = format!(
+        "{}USING {} ({})",
+        if index.unique { "UNIQUE " } else { "" },
+        index.method,
+        keys.join(", ")
+    );
+    if !index.include.is_empty() {
+        let inc: Vec<String> = index
+            .include
+            .iter()
+            .map(|c| quote_ident(c).into_owned())
+            .collect();
+        def.push_str(&format!(" INCLUDE ({})", inc.join(", ")));
+    }
+    if index.nulls_not_distinct {
+        def.push_str(" NULLS NOT DISTINCT");
+    }
+    if let Some(p) = &index.predicate {
+        def.push_str(&format!(" WHERE {}", p.text));
+    }
+    def
+}
+
+/// Renders the schema.
+pub fn render(schema: &Schema) -> String {
+    let tables: Vec<Value> = schema
+        .tables
+        .values()
+        .map(|t| {
+            json!({
+                "name": t.name.to_string(),
+                "columns": t.columns.values().map(|c| json!({
+                    "name": c.name, "type": c.type_name, "not_null": c.not_null, "default": c.default,
+                })).collect::<Vec<_>>(),
+                "foreign_keys": t.foreign_keys().map(|(c, fk)| json!({
+                    "name": c.name, "columns": c.columns, "ref_table": fk.ref_table.to_string(), "ref_columns": fk.ref_columns,
+                })).collect::<Vec<_>>(),
+                "partition_of": t.partition_of.as_ref().map(|p| p.to_string()),
+                "rls_enabled": t.rls_enabled,
+                "policies": t.policies.iter().map(|p| p.name.clone()).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    let indexes: Vec<Value> = schema
+        .indexes
+        .values()
+        .map(|i| {
+            json!({
+                "name": i.name.to_string(), "table": i.table.to_string(), "definition": index_definition(i),
+                "constraint": i.constraint, "primary": i.primary,
+            })
+        })
+        .collect();
+    let doc = json!({"counts": schema.counts(), "tables": tables, "indexes": indexes});
+    let mut out = serde_json::to_string_pretty(&doc).unwrap_or_default();
+    out.push('\n');
+    out
+}
