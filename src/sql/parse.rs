@@ -68,7 +68,6 @@ pub fn classify(text: &str) -> StatementClass {
         "checkpoint",
         "load",
         "security",
-        "reset",
         "fetch",
         "move",
         "close",

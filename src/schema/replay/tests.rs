@@ -1,1 +1,393 @@
 use super::*;
+use crate::check::check_sql;
+
+fn replay(sql: &str) -> (Schema, Vec<Event>) {
+    let mut r = Replay::new(None);
+    let mut unparsed = Vec::new();
+    crate::check::replay_text(sql, 0, 0, &mut r, &mut unparsed);
+    assert!(unparsed.is_empty(), "unexpected parse errors: {unparsed:?}");
+    (r.schema, r.events)
+}
+
+fn q(name: &str) -> QualName {
+    match name.split_once('.') {
+        Some((s, n)) => QualName::new(s, n),
+        None => QualName::new("public", name),
+    }
+}
+
+fn index_names(schema: &Schema) -> Vec<String> {
+    schema.indexes.keys().map(|k| k.name.clone()).collect()
+}
+
+fn key_columns(schema: &Schema, index: &str) -> Vec<String> {
+    schema.indexes[&q(index)]
+        .keys
+        .iter()
+        .flat_map(|k| k.columns())
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn implicit_names_follow_postgresql() {
+    let (s, _) = replay(
+        "CREATE TABLE t (id int PRIMARY KEY, a int UNIQUE, b int, c int, UNIQUE (b, c));
+         CREATE INDEX ON t (a);
+         CREATE INDEX ON t (a);
+         CREATE INDEX ON t (lower(b::text), c);
+         CREATE TABLE u (id int PRIMARY KEY, t_id int REFERENCES t);",
+    );
+    assert_eq!(
+        index_names(&s),
+        [
+            "t_pkey",
+            "t_a_key",
+            "t_b_c_key",
+            "t_a_idx",
+            "t_a_idx1",
+            "t_expr_c_idx",
+            "u_pkey"
+        ]
+    );
+    let u = &s.tables[&q("u")];
+    let (fk, def) = u.foreign_keys().next().unwrap();
+    assert_eq!(fk.name, "u_t_id_fkey");
+    assert_eq!(
+        def.ref_columns,
+        ["id"],
+        "REFERENCES t means t's primary key"
+    );
+    assert!(s.tables[&q("t")].columns["id"].not_null);
+}
+
+#[test]
+fn unique_identical_to_the_primary_key_is_merged() {
+    let (s, _) = replay("CREATE TABLE t (id int PRIMARY KEY UNIQUE);");
+    assert_eq!(index_names(&s), ["t_pkey"]);
+}
+
+#[test]
+fn long_names_are_truncated_like_postgresql() {
+    let table = "a_very_long_table_name_that_goes_on_and_on_and_on_forever_and_ever";
+    let (s, _) = replay(&format!(
+        "CREATE TABLE {table} (some_rather_long_column_name int); CREATE INDEX ON {table} (some_rather_long_column_name);"
+    ));
+    let t = &s.tables.keys().next().unwrap().name;
+    assert_eq!(t.len(), 63);
+    let idx = &index_names(&s)[0];
+    assert_eq!(idx.len(), 63);
+    assert!(idx.ends_with("_idx"), "{idx}");
+}
+
+#[test]
+fn drop_column_drops_its_indexes_and_constraints() {
+    let (s, _) = replay(
+        "CREATE TABLE p (id int PRIMARY KEY);
+         CREATE TABLE t (id int PRIMARY KEY, a int, b int REFERENCES p, c int, UNIQUE (a, c));
+         CREATE INDEX t_a ON t (a);
+         CREATE INDEX t_c_partial ON t (c) WHERE a > 0;
+         CREATE INDEX t_c ON t (c);
+         ALTER TABLE t DROP COLUMN a, DROP COLUMN b;",
+    );
+    assert_eq!(index_names(&s), ["p_pkey", "t_pkey", "t_c"]);
+    let t = &s.tables[&q("t")];
+    assert_eq!(t.constraints.keys().collect::<Vec<_>>(), ["t_pkey"]);
+}
+
+#[test]
+fn rename_column_renames_everywhere() {
+    let (s, _) = replay(
+        "CREATE TABLE p (id int PRIMARY KEY);
+         CREATE TABLE t (id int PRIMARY KEY, created int, p_id int REFERENCES p (id));
+         CREATE INDEX t_expr ON t ((created + 1)) WHERE created > 0;
+         CREATE INDEX t_inc ON t (id) INCLUDE (created);
+         ALTER TABLE t RENAME COLUMN created TO inserted;
+         ALTER TABLE p RENAME COLUMN id TO pid;",
+    );
+    let expr = &s.indexes[&q("t_expr")];
+    assert_eq!(key_columns(&s, "t_expr"), ["inserted"]);
+    assert_eq!(expr.predicate.as_ref().unwrap().columns, ["inserted"]);
+    assert_eq!(s.indexes[&q("t_inc")].include, ["inserted"]);
+    let (_, fk) = s.tables[&q("t")].foreign_keys().next().unwrap();
+    assert_eq!(fk.ref_columns, ["pid"]);
+    assert_eq!(key_columns(&s, "p_pkey"), ["pid"]);
+}
+
+#[test]
+fn rename_and_move_tables_keep_indexes_and_references() {
+    let (s, _) = replay(
+        "CREATE SCHEMA archive;
+         CREATE TABLE users (id int PRIMARY KEY);
+         CREATE TABLE posts (id int PRIMARY KEY, user_id int REFERENCES users);
+         CREATE INDEX posts_user ON posts (user_id);
+         ALTER TABLE users RENAME TO accounts;
+         ALTER TABLE posts SET SCHEMA archive;",
+    );
+    assert!(s.tables.contains_key(&q("accounts")));
+    assert_eq!(
+        s.indexes[&q("users_pkey")].table,
+        q("accounts"),
+        "an index keeps its name when its table is renamed"
+    );
+    assert_eq!(
+        s.indexes[&q("archive.posts_user")].table,
+        q("archive.posts")
+    );
+    let (_, fk) = s.tables[&q("archive.posts")].foreign_keys().next().unwrap();
+    assert_eq!(fk.ref_table, q("accounts"));
+}
+
+#[test]
+fn renaming_a_constraint_index_renames_the_constraint() {
+    let (s, _) = replay(
+        "CREATE TABLE t (id int, CONSTRAINT t_pk PRIMARY KEY (id));
+         ALTER INDEX t_pk RENAME TO t_pkey;
+         ALTER TABLE t RENAME CONSTRAINT t_pkey TO t_primary;",
+    );
+    assert_eq!(index_names(&s), ["t_primary"]);
+    assert_eq!(s.tables[&q("t")].primary_key().unwrap().name, "t_primary");
+}
+
+#[test]
+fn drop_table_drops_foreign_keys_pointing_at_it() {
+    let (s, _) = replay(
+        "CREATE TABLE a (id int PRIMARY KEY);
+         CREATE TABLE b (id int PRIMARY KEY, a_id int REFERENCES a);
+         DROP TABLE a CASCADE;",
+    );
+    assert_eq!(s.tables[&q("b")].foreign_keys().count(), 0);
+    assert_eq!(index_names(&s), ["b_pkey"]);
+}
+
+#[test]
+fn if_not_exists_on_an_existing_name_is_a_conflict_event() {
+    let (s, events) = replay(
+        "CREATE TABLE t (a int, b int);
+         CREATE INDEX IF NOT EXISTS t_idx ON t (a);
+         CREATE INDEX IF NOT EXISTS t_idx ON t (b);",
+    );
+    assert_eq!(
+        key_columns(&s, "t_idx"),
+        ["a"],
+        "the second statement is a silent no-op"
+    );
+    let conflict = events.iter().find_map(|e| match e {
+        Event::NameConflict {
+            if_not_exists,
+            new_index,
+            ..
+        } => Some((*if_not_exists, new_index.clone())),
+        _ => None,
+    });
+    let (ine, new) = conflict.expect("a name conflict event");
+    assert!(ine);
+    assert_eq!(new.keys[0], IndexKey::column("b"));
+}
+
+#[test]
+fn search_path_decides_where_objects_go() {
+    let (s, _) = replay(
+        "CREATE SCHEMA app;
+         SET search_path TO app, public;
+         CREATE TABLE t (id int);
+         RESET search_path;
+         CREATE TABLE t (id int);
+         SELECT pg_catalog.set_config('search_path', '', false);
+         CREATE TABLE app.u (id int);",
+    );
+    assert!(s.tables.contains_key(&q("app.t")));
+    assert!(s.tables.contains_key(&q("public.t")));
+    assert!(s.tables.contains_key(&q("app.u")));
+}
+
+#[test]
+fn drizzle_do_blocks_add_their_foreign_keys() {
+    let (s, _) = replay(
+        r#"CREATE TABLE IF NOT EXISTS "users" ("id" uuid PRIMARY KEY NOT NULL);
+--> statement-breakpoint
+CREATE TABLE IF NOT EXISTS "posts" ("id" uuid PRIMARY KEY NOT NULL, "author_id" uuid NOT NULL);
+--> statement-breakpoint
+DO $$ BEGIN
+ ALTER TABLE "posts" ADD CONSTRAINT "posts_author_id_users_id_fk" FOREIGN KEY ("author_id") REFERENCES "public"."users"("id") ON DELETE cascade ON UPDATE no action;
+EXCEPTION
+ WHEN duplicate_object THEN null;
+END $$;"#,
+    );
+    let (c, fk) = s.tables[&q("posts")]
+        .foreign_keys()
+        .next()
+        .expect("the FK inside DO is replayed");
+    assert_eq!(c.name, "posts_author_id_users_id_fk");
+    assert_eq!(fk.on_delete, 'c');
+}
+
+#[test]
+fn missing_column_inside_a_do_block_points_into_the_block() {
+    let sql = "CREATE TABLE t (a int);\nDO $$ BEGIN CREATE INDEX t_b ON t (b); END $$;";
+    let run = check_sql("x.sql", sql);
+    let f = run
+        .findings
+        .iter()
+        .find(|f| f.rule == "index-missing-column")
+        .expect("finding");
+    let Origin::Sql { start, end, .. } = f.origin else {
+        panic!()
+    };
+    assert_eq!(&sql[start as usize..end as usize], "b");
+}
+
+#[test]
+fn partitioned_indexes_propagate_to_partitions() {
+    let (s, _) = replay(
+        "CREATE TABLE m (id int, at date, PRIMARY KEY (id, at)) PARTITION BY RANGE (at);
+         CREATE TABLE m_2024 PARTITION OF m FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
+         CREATE INDEX m_at ON m (at);
+         CREATE TABLE m_2025 PARTITION OF m FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');",
+    );
+    assert_eq!(s.tables[&q("m_2024")].columns.len(), 2);
+    let mut names = index_names(&s);
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "m_2024_at_idx",
+            "m_2024_pkey",
+            "m_2025_at_idx",
+            "m_2025_pkey",
+            "m_at",
+            "m_pkey"
+        ]
+    );
+    assert_eq!(s.indexes[&q("m_2025_at_idx")].parent_index, Some(q("m_at")));
+}
+
+#[test]
+fn create_table_as_takes_the_query_columns() {
+    let (s, _) = replay(
+        "CREATE TABLE a (x int, y text);
+         CREATE TABLE b AS SELECT x, max(y) AS top, y::varchar, count(*) FROM a GROUP BY x, y;",
+    );
+    let cols: Vec<&String> = s.tables[&q("b")].columns.keys().collect();
+    assert_eq!(cols, ["x", "top", "y", "count"]);
+}
+
+#[test]
+fn missing_columns_are_reported_at_the_name() {
+    let sql = "CREATE TABLE s (token text PRIMARY KEY, expires timestamp);\n\
+               CREATE INDEX s_exp ON s (token) INCLUDE (expires_at) WHERE expired_flag;";
+    let (_, events) = replay(sql);
+    let spans: Vec<(&str, &str)> = events
+        .iter()
+        .filter_map(|e| match e {
+            Event::MissingColumn {
+                column,
+                location: Origin::Sql { start, end, .. },
+                ..
+            } => Some((column.as_str(), &sql[*start as usize..*end as usize])),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        spans,
+        [
+            ("expires_at", "expires_at"),
+            ("expired_flag", "expired_flag")
+        ]
+    );
+}
+
+#[test]
+fn foreign_keys_need_a_unique_target() {
+    let (s, events) = replay(
+        "CREATE TABLE u (id int PRIMARY KEY, email text);
+         CREATE TABLE i (id int, email text REFERENCES u (email));",
+    );
+    assert!(
+        events
+            .iter()
+            .any(|e| matches!(e, Event::NoUniqueTarget { .. }))
+    );
+    assert_eq!(s.tables[&q("i")].foreign_keys().count(), 0);
+}
+
+#[test]
+fn unknown_tables_are_events_not_guesses() {
+    let (s, events) = replay("ALTER TABLE ghosts ADD COLUMN x int; CREATE INDEX g ON ghosts (x);");
+    assert!(s.tables.is_empty());
+    let missing = events
+        .iter()
+        .filter(|e| {
+            matches!(
+                e,
+                Event::MissingTable {
+                    reference_checked: false,
+                    ..
+                }
+            )
+        })
+        .count();
+    assert_eq!(missing, 2);
+}
+
+#[test]
+fn a_reference_schema_answers_for_unknown_tables() {
+    let (reference, _) =
+        replay("CREATE TABLE sessions (token text PRIMARY KEY, expires timestamp);");
+    let mut r = Replay::new(Some(&reference));
+    let mut unparsed = Vec::new();
+    crate::check::replay_text(
+        "CREATE INDEX s_exp ON sessions (expires_at);",
+        0,
+        0,
+        &mut r,
+        &mut unparsed,
+    );
+    let missing: Vec<&str> = r
+        .events
+        .iter()
+        .filter_map(|e| match e {
+            Event::MissingColumn {
+                column, candidates, ..
+            } => {
+                assert!(candidates.iter().any(|(c, _)| c == "expires"));
+                Some(column.as_str())
+            }
+            _ => None,
+        })
+        .collect();
+    assert_eq!(missing, ["expires_at"]);
+}
+
+#[test]
+fn using_index_turns_an_index_into_a_constraint() {
+    let (s, _) = replay(
+        "CREATE TABLE t (id int NOT NULL, code text);
+         CREATE UNIQUE INDEX t_code_idx ON t (code);
+         ALTER TABLE t ADD CONSTRAINT t_code_key UNIQUE USING INDEX t_code_idx;",
+    );
+    assert_eq!(index_names(&s), ["t_code_key"]);
+    assert_eq!(
+        s.indexes[&q("t_code_key")].constraint.as_deref(),
+        Some("t_code_key")
+    );
+}
+
+#[test]
+fn drop_constraint_drops_dependent_foreign_keys_and_index() {
+    let (s, _) = replay(
+        "CREATE TABLE a (id int, CONSTRAINT a_pkey PRIMARY KEY (id));
+         CREATE TABLE b (a_id int REFERENCES a (id));
+         ALTER TABLE a DROP CONSTRAINT a_pkey CASCADE;",
+    );
+    assert!(s.indexes.is_empty());
+    assert_eq!(s.tables[&q("b")].foreign_keys().count(), 0);
+}
+
+#[test]
+fn quoted_and_unquoted_names_differ() {
+    let (s, _) = replay(r#"CREATE TABLE "Users" ("userId" int); CREATE TABLE users (id int);"#);
+    assert!(s.tables.contains_key(&q("Users")));
+    assert!(s.tables.contains_key(&q("users")));
+    assert!(s.tables[&q("Users")].columns.contains_key("userId"));
+}
