@@ -28,7 +28,11 @@ pub(super) struct KeyItem<'a> {
 }
 
 /// The normalised key items of an index.
-pub(super) fn key_items<'a>(schema: &Schema, table: Option<&Table>, index: &'a Index) -> Vec<KeyItem<'a>> {
+pub(super) fn key_items<'a>(
+    schema: &Schema,
+    table: Option<&Table>,
+    index: &'a Index,
+) -> Vec<KeyItem<'a>> {
     index
         .keys
         .iter()
@@ -47,10 +51,10 @@ pub(super) fn key_items<'a>(schema: &Schema, table: Option<&Table>, index: &'a I
 pub(super) fn comparable(schema: &Schema, index: &Index) -> bool {
     index.valid
         && index.parent_index.is_none()
-        && !schema
+        && schema
             .tables
             .get(&index.table)
-            .is_some_and(|t| t.partition_of.is_some())
+            .is_none_or(|t| t.partition_of.is_none())
 }
 
 /// `DROP INDEX CONCURRENTLY schema.name;`
@@ -114,12 +118,7 @@ pub(super) fn check(input: &RuleInput<'_>, out: &mut Vec<Finding>) {
             let keep = group
                 .iter()
                 .min_by_key(|(position, i)| {
-                    (
-                        !i.primary,
-                        i.constraint.is_none(),
-                        !i.unique,
-                        *position,
-                    )
+                    (!i.primary, i.constraint.is_none(), !i.unique, *position)
                 })
                 .map(|(_, i)| *i)
                 .expect("a group has members");
@@ -190,7 +189,10 @@ mod tests {
             .map(|f| {
                 (
                     f.object.clone().unwrap_or_default(),
-                    f.related.first().map(|r| r.object.clone()).unwrap_or_default(),
+                    f.related
+                        .first()
+                        .map(|r| r.object.clone())
+                        .unwrap_or_default(),
                 )
             })
             .collect()
@@ -214,8 +216,15 @@ mod tests {
         assert_eq!(f.len(), 1);
         assert_eq!(f[0].object.as_deref(), Some("t_a_2"));
         assert_eq!(f[0].related[0].object, "t_a_1");
-        assert_eq!(f[0].help.as_deref(), Some("DROP INDEX CONCURRENTLY public.t_a_2;"));
-        assert!(f[0].message.contains("duplicates index `t_a_1`"), "{}", f[0].message);
+        assert_eq!(
+            f[0].help.as_deref(),
+            Some("DROP INDEX CONCURRENTLY public.t_a_2;")
+        );
+        assert!(
+            f[0].message.contains("duplicates index `t_a_1`"),
+            "{}",
+            f[0].message
+        );
         assert_eq!(f[0].table.as_ref().unwrap().name, "t");
     }
 
@@ -223,7 +232,11 @@ mod tests {
     fn the_finding_points_at_the_dropped_index_statement() {
         let sql = format!("{T}CREATE INDEX x1 ON t (a);\nCREATE INDEX x2 ON t (a);");
         let run = check_sql("test.sql", &sql);
-        let f: Vec<_> = run.findings.iter().filter(|f| f.rule == "duplicate-index").collect();
+        let f: Vec<_> = run
+            .findings
+            .iter()
+            .filter(|f| f.rule == "duplicate-index")
+            .collect();
         let crate::schema::Origin::Sql { start, .. } = f[0].origin else {
             panic!("{:?}", f[0].origin)
         };
@@ -244,11 +257,16 @@ mod tests {
     #[test]
     fn partial_indexes_compare_predicates() {
         assert_eq!(
-            on_t("CREATE INDEX p1 ON t (a) WHERE deleted_at IS NULL;\nCREATE INDEX p2 ON t (a) WHERE (deleted_at IS NULL);"),
+            on_t(
+                "CREATE INDEX p1 ON t (a) WHERE deleted_at IS NULL;\nCREATE INDEX p2 ON t (a) WHERE (deleted_at IS NULL);"
+            ),
             pair("p2", "p1")
         );
         assert!(on_t("CREATE INDEX p1 ON t (a) WHERE deleted_at IS NULL;\nCREATE INDEX p2 ON t (a) WHERE deleted_at IS NOT NULL;").is_empty());
-        assert!(on_t("CREATE INDEX p1 ON t (a) WHERE deleted_at IS NULL;\nCREATE INDEX p2 ON t (a);").is_empty());
+        assert!(
+            on_t("CREATE INDEX p1 ON t (a) WHERE deleted_at IS NULL;\nCREATE INDEX p2 ON t (a);")
+                .is_empty()
+        );
     }
 
     #[test]
@@ -257,22 +275,37 @@ mod tests {
             on_t("CREATE INDEX e1 ON t (lower(email));\nCREATE INDEX e2 ON t (LOWER( email ));"),
             pair("e2", "e1")
         );
-        assert!(on_t("CREATE INDEX e1 ON t (lower(email));\nCREATE INDEX e2 ON t (upper(email));").is_empty());
+        assert!(
+            on_t("CREATE INDEX e1 ON t (lower(email));\nCREATE INDEX e2 ON t (upper(email));")
+                .is_empty()
+        );
     }
 
     #[test]
     fn include_is_a_set() {
         assert_eq!(
-            on_t("CREATE INDEX i1 ON t (a) INCLUDE (b, email);\nCREATE INDEX i2 ON t (a) INCLUDE (email, b);"),
+            on_t(
+                "CREATE INDEX i1 ON t (a) INCLUDE (b, email);\nCREATE INDEX i2 ON t (a) INCLUDE (email, b);"
+            ),
             pair("i2", "i1")
         );
-        assert!(on_t("CREATE INDEX i1 ON t (a) INCLUDE (b);\nCREATE INDEX i2 ON t (a) INCLUDE (email);").is_empty());
-        assert!(on_t("CREATE INDEX i1 ON t (a) INCLUDE (b);\nCREATE INDEX i2 ON t (a);").is_empty());
+        assert!(
+            on_t(
+                "CREATE INDEX i1 ON t (a) INCLUDE (b);\nCREATE INDEX i2 ON t (a) INCLUDE (email);"
+            )
+            .is_empty()
+        );
+        assert!(
+            on_t("CREATE INDEX i1 ON t (a) INCLUDE (b);\nCREATE INDEX i2 ON t (a);").is_empty()
+        );
     }
 
     #[test]
     fn opclasses_fill_in_the_default() {
-        assert!(on_t("CREATE INDEX o1 ON t (a text_pattern_ops);\nCREATE INDEX o2 ON t (a);").is_empty());
+        assert!(
+            on_t("CREATE INDEX o1 ON t (a text_pattern_ops);\nCREATE INDEX o2 ON t (a);")
+                .is_empty()
+        );
         assert_eq!(
             on_t("CREATE INDEX o1 ON t (a text_ops);\nCREATE INDEX o2 ON t (a);"),
             pair("o2", "o1")
@@ -282,21 +315,29 @@ mod tests {
             pair("o2", "o1")
         );
         assert_eq!(
-            on_t("CREATE INDEX g1 ON t USING gin (doc);\nCREATE INDEX g2 ON t USING gin (doc jsonb_ops);"),
+            on_t(
+                "CREATE INDEX g1 ON t USING gin (doc);\nCREATE INDEX g2 ON t USING gin (doc jsonb_ops);"
+            ),
             pair("g2", "g1")
         );
         assert!(on_t("CREATE INDEX g1 ON t USING gin (doc);\nCREATE INDEX g2 ON t USING gin (doc jsonb_path_ops);").is_empty());
         assert_eq!(
-            on_t("CREATE INDEX e1 ON t (lower(email) text_ops);\nCREATE INDEX e2 ON t (lower(email));"),
+            on_t(
+                "CREATE INDEX e1 ON t (lower(email) text_ops);\nCREATE INDEX e2 ON t (lower(email));"
+            ),
             pair("e2", "e1")
         );
     }
 
     #[test]
     fn collation_counts() {
-        assert!(on_t("CREATE INDEX c1 ON t (a COLLATE \"C\");\nCREATE INDEX c2 ON t (a);").is_empty());
+        assert!(
+            on_t("CREATE INDEX c1 ON t (a COLLATE \"C\");\nCREATE INDEX c2 ON t (a);").is_empty()
+        );
         assert_eq!(
-            on_t("CREATE INDEX c1 ON t (a COLLATE \"C\");\nCREATE INDEX c2 ON t (a COLLATE \"C\");"),
+            on_t(
+                "CREATE INDEX c1 ON t (a COLLATE \"C\");\nCREATE INDEX c2 ON t (a COLLATE \"C\");"
+            ),
             pair("c2", "c1")
         );
     }
@@ -312,7 +353,10 @@ mod tests {
             pair("d2", "d1")
         );
         assert!(on_t("CREATE INDEX d1 ON t (a DESC);\nCREATE INDEX d2 ON t (a);").is_empty());
-        assert!(on_t("CREATE INDEX d1 ON t (a DESC NULLS LAST);\nCREATE INDEX d2 ON t (a DESC);").is_empty());
+        assert!(
+            on_t("CREATE INDEX d1 ON t (a DESC NULLS LAST);\nCREATE INDEX d2 ON t (a DESC);")
+                .is_empty()
+        );
     }
 
     #[test]
@@ -324,12 +368,16 @@ mod tests {
         assert_eq!(f[0].object.as_deref(), Some("n1"));
         assert_eq!(f[0].related[0].object, "u1");
         assert!(
-            f[0].message
-                .contains("a unique and a non-unique index on the same key: drop the non-unique one"),
+            f[0].message.contains(
+                "a unique and a non-unique index on the same key: drop the non-unique one"
+            ),
             "{}",
             f[0].message
         );
-        assert_eq!(f[0].help.as_deref(), Some("DROP INDEX CONCURRENTLY public.n1;"));
+        assert_eq!(
+            f[0].help.as_deref(),
+            Some("DROP INDEX CONCURRENTLY public.n1;")
+        );
     }
 
     #[test]
@@ -342,8 +390,15 @@ mod tests {
             f[0].related[0].label,
             "the primary key it duplicates is created here"
         );
-        assert!(f[0].message.contains("duplicates primary key `t_pkey`"), "{}", f[0].message);
-        assert_eq!(f[0].help.as_deref(), Some("DROP INDEX CONCURRENTLY public.t_id_uq;"));
+        assert!(
+            f[0].message.contains("duplicates primary key `t_pkey`"),
+            "{}",
+            f[0].message
+        );
+        assert_eq!(
+            f[0].help.as_deref(),
+            Some("DROP INDEX CONCURRENTLY public.t_id_uq;")
+        );
     }
 
     #[test]
@@ -380,9 +435,16 @@ mod tests {
     #[test]
     fn access_methods_never_mix() {
         assert!(on_t("CREATE INDEX h1 ON t USING hash (b);\nCREATE INDEX b1 ON t (b);").is_empty());
-        assert!(on_t("CREATE INDEX g1 ON t USING gin (tags);\nCREATE INDEX b1 ON t (tags);").is_empty());
+        assert!(
+            on_t("CREATE INDEX g1 ON t USING gin (tags);\nCREATE INDEX b1 ON t (tags);").is_empty()
+        );
         assert!(on_t("CREATE INDEX r1 ON t USING brin (b);\nCREATE INDEX b1 ON t (b);").is_empty());
-        assert!(on_t("CREATE INDEX s1 ON t USING gist (deleted_at);\nCREATE INDEX b1 ON t (deleted_at);").is_empty());
+        assert!(
+            on_t(
+                "CREATE INDEX s1 ON t USING gist (deleted_at);\nCREATE INDEX b1 ON t (deleted_at);"
+            )
+            .is_empty()
+        );
         assert_eq!(
             on_t("CREATE INDEX h1 ON t USING hash (b);\nCREATE INDEX h2 ON t USING HASH (b);"),
             pair("h2", "h1")
@@ -396,11 +458,13 @@ mod tests {
 
     #[test]
     fn tables_differing_only_by_quoting_are_different_tables() {
-        assert!(pairs(
-            "CREATE TABLE \"Users\" (\"userId\" int);\nCREATE TABLE users (\"userId\" int);\n\
+        assert!(
+            pairs(
+                "CREATE TABLE \"Users\" (\"userId\" int);\nCREATE TABLE users (\"userId\" int);\n\
              CREATE INDEX a1 ON \"Users\" (\"userId\");\nCREATE INDEX a2 ON users (\"userId\");"
-        )
-        .is_empty());
+            )
+            .is_empty()
+        );
         assert_eq!(
             pairs(
                 "CREATE TABLE \"Users\" (\"userId\" int);\n\
@@ -413,7 +477,10 @@ mod tests {
             "CREATE TABLE \"Users\" (\"userId\" int);\n\
              CREATE INDEX \"A\" ON \"Users\" (\"userId\");\nCREATE INDEX \"B\" ON \"Users\" (\"userId\");",
         );
-        assert_eq!(f[0].help.as_deref(), Some("DROP INDEX CONCURRENTLY public.\"B\";"));
+        assert_eq!(
+            f[0].help.as_deref(),
+            Some("DROP INDEX CONCURRENTLY public.\"B\";")
+        );
     }
 
     #[test]

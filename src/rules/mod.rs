@@ -8,9 +8,14 @@ use crate::finding::{Finding, Severity};
 use crate::schema::Schema;
 use crate::schema::replay::Event;
 
+mod duplicate_index;
 mod index_missing_column;
 mod missing_table;
+mod no_primary_key;
+mod opclass;
+mod redundant_index;
 mod suggest;
+mod unindexed_foreign_key;
 mod unparsed_statement;
 
 /// A rule's identity and documentation.
@@ -93,6 +98,31 @@ rule!(
     "A migration file its tool will not run (not in the journal, a duplicate version, an unexpected name)."
 );
 
+rule!(
+    DUPLICATE_INDEX,
+    "duplicate-index",
+    Warning,
+    "Two indexes on one table with the same definition."
+);
+rule!(
+    REDUNDANT_INDEX,
+    "redundant-index",
+    Warning,
+    "A btree index whose key is a leading prefix of another btree index's key."
+);
+rule!(
+    UNINDEXED_FOREIGN_KEY,
+    "unindexed-foreign-key",
+    Warning,
+    "A foreign key whose columns no index leads with."
+);
+rule!(
+    NO_PRIMARY_KEY,
+    "no-primary-key",
+    Info,
+    "A table without a primary key."
+);
+
 /// Every rule, in the order `driftlint rules` lists them.
 pub static ALL: &[&Rule] = &[
     &INDEX_MISSING_COLUMN,
@@ -104,6 +134,10 @@ pub static ALL: &[&Rule] = &[
     &UNPARSED_STATEMENT,
     &UNREADABLE_FILE,
     &UNLISTED_MIGRATION,
+    &DUPLICATE_INDEX,
+    &REDUNDANT_INDEX,
+    &UNINDEXED_FOREIGN_KEY,
+    &NO_PRIMARY_KEY,
 ];
 
 /// Looks a rule up by id.
@@ -138,5 +172,9 @@ pub fn run(input: &RuleInput<'_>) -> Vec<Finding> {
     index_missing_column::check(input, &mut out);
     missing_table::check(input, &mut out);
     unparsed_statement::check(input, &mut out);
+    duplicate_index::check(input, &mut out);
+    redundant_index::check(input, &mut out);
+    unindexed_foreign_key::check(input, &mut out);
+    no_primary_key::check(input, &mut out);
     out
 }

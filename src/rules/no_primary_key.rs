@@ -5,6 +5,7 @@ use crate::finding::Finding;
 use crate::schema::{Index, KeyTarget, Table, quote_ident};
 
 pub(super) fn check(input: &RuleInput<'_>, out: &mut Vec<Finding>) {
+    let by_table = input.schema.indexes_by_table();
     for table in input.schema.tables.values() {
         // A partition gets its parent's primary key; the parent is reported instead.
         if table.partition_of.is_some() || table.primary_key().is_some() {
@@ -14,8 +15,8 @@ pub(super) fn check(input: &RuleInput<'_>, out: &mut Vec<Finding>) {
             "table `{}` has no primary key: logical replication cannot replicate its updates and deletes, and rows cannot be addressed reliably",
             table.name.name
         );
-        let by_table = input.schema.indexes.values().filter(|i| i.table == table.name);
-        let help = match by_table.into_iter().find(|i| promotable(table, i)) {
+        let indexes = by_table.get(&table.name).map_or(&[][..], Vec::as_slice);
+        let help = match indexes.iter().find(|i| promotable(table, i)) {
             Some(index) => format!(
                 "ALTER TABLE {} ADD PRIMARY KEY USING INDEX {};",
                 table.name,
@@ -84,13 +85,21 @@ mod tests {
 
     #[test]
     fn a_primary_key_added_later_counts() {
-        assert!(findings("CREATE TABLE t (id int);\nALTER TABLE t ADD PRIMARY KEY (id);").is_empty());
-        assert!(findings("CREATE TABLE t (a int, b int, CONSTRAINT t_pk PRIMARY KEY (a, b));").is_empty());
+        assert!(
+            findings("CREATE TABLE t (id int);\nALTER TABLE t ADD PRIMARY KEY (id);").is_empty()
+        );
+        assert!(
+            findings("CREATE TABLE t (a int, b int, CONSTRAINT t_pk PRIMARY KEY (a, b));")
+                .is_empty()
+        );
     }
 
     #[test]
     fn a_unique_constraint_is_not_a_primary_key() {
-        assert_eq!(findings("CREATE TABLE t (id int UNIQUE NOT NULL);").len(), 1);
+        assert_eq!(
+            findings("CREATE TABLE t (id int UNIQUE NOT NULL);").len(),
+            1
+        );
     }
 
     #[test]
@@ -109,7 +118,8 @@ mod tests {
     #[test]
     fn dropping_the_primary_key_is_reported() {
         assert_eq!(
-            findings("CREATE TABLE t (id int PRIMARY KEY);\nALTER TABLE t DROP CONSTRAINT t_pkey;").len(),
+            findings("CREATE TABLE t (id int PRIMARY KEY);\nALTER TABLE t DROP CONSTRAINT t_pkey;")
+                .len(),
             1
         );
     }

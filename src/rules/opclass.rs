@@ -48,9 +48,10 @@ fn defaults(method: &str, base: &str) -> Option<&'static [&'static str]> {
         ("btree", "ltree") => &["ltree_ops"],
         ("btree", "citext") => &["citext_ops"],
         ("btree", "hstore") => &["btree_hstore_ops"],
-        ("btree", "int4range" | "int8range" | "numrange" | "tsrange" | "tstzrange" | "daterange") => {
-            &["range_ops"]
-        }
+        (
+            "btree",
+            "int4range" | "int8range" | "numrange" | "tsrange" | "tstzrange" | "daterange",
+        ) => &["range_ops"],
 
         ("hash", "smallint") => &["int2_ops"],
         ("hash", "integer") => &["int4_ops"],
@@ -78,9 +79,10 @@ fn defaults(method: &str, base: &str) -> Option<&'static [&'static str]> {
         ("hash", "pg_lsn") => &["pg_lsn_ops"],
         ("hash", "citext") => &["citext_ops"],
         ("hash", "hstore") => &["hash_hstore_ops"],
-        ("hash", "int4range" | "int8range" | "numrange" | "tsrange" | "tstzrange" | "daterange") => {
-            &["range_ops"]
-        }
+        (
+            "hash",
+            "int4range" | "int8range" | "numrange" | "tsrange" | "tstzrange" | "daterange",
+        ) => &["range_ops"],
 
         ("gin", "jsonb") => &["jsonb_ops"],
         ("gin", "tsvector") => &["tsvector_ops"],
@@ -92,9 +94,10 @@ fn defaults(method: &str, base: &str) -> Option<&'static [&'static str]> {
         ("gist", "polygon") => &["poly_ops"],
         ("gist", "circle") => &["circle_ops"],
         ("gist", "point") => &["point_ops"],
-        ("gist", "int4range" | "int8range" | "numrange" | "tsrange" | "tstzrange" | "daterange") => {
-            &["range_ops"]
-        }
+        (
+            "gist",
+            "int4range" | "int8range" | "numrange" | "tsrange" | "tstzrange" | "daterange",
+        ) => &["range_ops"],
         ("gist", "ltree") => &["gist_ltree_ops"],
         ("gist", "hstore") => &["gist_hstore_ops"],
         // btree_gist's defaults, for EXCLUDE constraints mixing `=` and `&&`.
@@ -113,9 +116,10 @@ fn defaults(method: &str, base: &str) -> Option<&'static [&'static str]> {
         ("spgist", "point") => &["quad_point_ops"],
         ("spgist", "box") => &["box_ops"],
         ("spgist", "polygon") => &["poly_ops"],
-        ("spgist", "int4range" | "int8range" | "numrange" | "tsrange" | "tstzrange" | "daterange") => {
-            &["range_ops"]
-        }
+        (
+            "spgist",
+            "int4range" | "int8range" | "numrange" | "tsrange" | "tstzrange" | "daterange",
+        ) => &["range_ops"],
 
         ("brin", "smallint") => &["int2_minmax_ops"],
         ("brin", "integer") => &["int4_minmax_ops"],
@@ -133,9 +137,10 @@ fn defaults(method: &str, base: &str) -> Option<&'static [&'static str]> {
         ("brin", "time without time zone") => &["time_minmax_ops"],
         ("brin", "interval") => &["interval_minmax_ops"],
         ("brin", "inet" | "cidr") => &["inet_inclusion_ops"],
-        ("brin", "int4range" | "int8range" | "numrange" | "tsrange" | "tstzrange" | "daterange") => {
-            &["range_inclusion_ops"]
-        }
+        (
+            "brin",
+            "int4range" | "int8range" | "numrange" | "tsrange" | "tstzrange" | "daterange",
+        ) => &["range_inclusion_ops"],
         _ => return None,
     };
     Some(found)
@@ -206,7 +211,12 @@ fn is_some_default(method: &str, opclass: &str) -> bool {
     TYPES
         .iter()
         .filter_map(|t| defaults(method, t))
-        .chain([Shape::Array, Shape::Enum].map(|s| shape_defaults(method, s)).into_iter().flatten())
+        .chain(
+            [Shape::Array, Shape::Enum]
+                .map(|s| shape_defaults(method, s))
+                .into_iter()
+                .flatten(),
+        )
         .any(|list| list.contains(&opclass))
 }
 

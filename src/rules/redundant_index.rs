@@ -131,9 +131,20 @@ mod tests {
         assert_eq!(f.len(), 1);
         assert_eq!(f[0].object.as_deref(), Some("t_a"));
         assert_eq!(f[0].related[0].object, "t_a_b");
-        assert!(f[0].message.contains("likely redundant"), "{}", f[0].message);
-        assert!(f[0].message.contains("index `t_a_b` (a, b)"), "{}", f[0].message);
-        assert_eq!(f[0].help.as_deref(), Some("DROP INDEX CONCURRENTLY public.t_a;"));
+        assert!(
+            f[0].message.contains("likely redundant"),
+            "{}",
+            f[0].message
+        );
+        assert!(
+            f[0].message.contains("index `t_a_b` (a, b)"),
+            "{}",
+            f[0].message
+        );
+        assert_eq!(
+            f[0].help.as_deref(),
+            Some("DROP INDEX CONCURRENTLY public.t_a;")
+        );
     }
 
     #[test]
@@ -152,7 +163,9 @@ mod tests {
     #[test]
     fn the_shortest_cover_is_named_once() {
         assert_eq!(
-            on_t("CREATE INDEX t_a ON t (a);\nCREATE INDEX t_a_b_c ON t (a, b, c);\nCREATE INDEX t_a_b ON t (a, b);"),
+            on_t(
+                "CREATE INDEX t_a ON t (a);\nCREATE INDEX t_a_b_c ON t (a, b, c);\nCREATE INDEX t_a_b ON t (a, b);"
+            ),
             vec![
                 ("t_a".to_string(), "t_a_b".to_string()),
                 ("t_a_b".to_string(), "t_a_b_c".to_string())
@@ -167,7 +180,9 @@ mod tests {
 
     #[test]
     fn unique_and_constraint_indexes_are_never_redundant() {
-        assert!(on_t("CREATE UNIQUE INDEX u ON t (a);\nCREATE INDEX t_a_b ON t (a, b);").is_empty());
+        assert!(
+            on_t("CREATE UNIQUE INDEX u ON t (a);\nCREATE INDEX t_a_b ON t (a, b);").is_empty()
+        );
         assert!(on_t("CREATE INDEX t_id_a ON t (id, a);").is_empty());
         assert!(findings(
             "CREATE TABLE k (a int, b int, CONSTRAINT k_a UNIQUE (a));\nCREATE INDEX k_a_b ON k (a, b);"
@@ -182,7 +197,11 @@ mod tests {
         );
         assert_eq!(f.len(), 1);
         assert_eq!(f[0].related[0].object, "m_pkey");
-        assert!(f[0].message.contains("primary key `m_pkey`"), "{}", f[0].message);
+        assert!(
+            f[0].message.contains("primary key `m_pkey`"),
+            "{}",
+            f[0].message
+        );
         assert_eq!(
             f[0].related[0].label,
             "the primary key that covers it is created here"
@@ -191,35 +210,58 @@ mod tests {
 
     #[test]
     fn predicates_must_match() {
-        assert!(on_t("CREATE INDEX p1 ON t (a) WHERE deleted_at IS NULL;\nCREATE INDEX p2 ON t (a, b);").is_empty());
-        assert!(on_t("CREATE INDEX p1 ON t (a);\nCREATE INDEX p2 ON t (a, b) WHERE deleted_at IS NULL;").is_empty());
+        assert!(
+            on_t(
+                "CREATE INDEX p1 ON t (a) WHERE deleted_at IS NULL;\nCREATE INDEX p2 ON t (a, b);"
+            )
+            .is_empty()
+        );
+        assert!(
+            on_t(
+                "CREATE INDEX p1 ON t (a);\nCREATE INDEX p2 ON t (a, b) WHERE deleted_at IS NULL;"
+            )
+            .is_empty()
+        );
         assert_eq!(
-            on_t("CREATE INDEX p1 ON t (a) WHERE deleted_at IS NULL;\nCREATE INDEX p2 ON t (a, b) WHERE deleted_at IS NULL;"),
+            on_t(
+                "CREATE INDEX p1 ON t (a) WHERE deleted_at IS NULL;\nCREATE INDEX p2 ON t (a, b) WHERE deleted_at IS NULL;"
+            ),
             pair("p1", "p2")
         );
     }
 
     #[test]
     fn include_must_be_covered() {
-        assert!(on_t("CREATE INDEX i1 ON t (a) INCLUDE (email);\nCREATE INDEX i2 ON t (a, b);").is_empty());
+        assert!(
+            on_t("CREATE INDEX i1 ON t (a) INCLUDE (email);\nCREATE INDEX i2 ON t (a, b);")
+                .is_empty()
+        );
         assert_eq!(
             on_t("CREATE INDEX i1 ON t (a) INCLUDE (b);\nCREATE INDEX i2 ON t (a, b);"),
             pair("i1", "i2")
         );
         assert_eq!(
-            on_t("CREATE INDEX i1 ON t (a) INCLUDE (email);\nCREATE INDEX i2 ON t (a, b) INCLUDE (email);"),
+            on_t(
+                "CREATE INDEX i1 ON t (a) INCLUDE (email);\nCREATE INDEX i2 ON t (a, b) INCLUDE (email);"
+            ),
             pair("i1", "i2")
         );
     }
 
     #[test]
     fn items_compare_like_duplicates() {
-        assert!(on_t("CREATE INDEX o1 ON t (a text_pattern_ops);\nCREATE INDEX o2 ON t (a, b);").is_empty());
+        assert!(
+            on_t("CREATE INDEX o1 ON t (a text_pattern_ops);\nCREATE INDEX o2 ON t (a, b);")
+                .is_empty()
+        );
         assert_eq!(
             on_t("CREATE INDEX o1 ON t (a text_ops);\nCREATE INDEX o2 ON t (a, b);"),
             pair("o1", "o2")
         );
-        assert!(on_t("CREATE INDEX c1 ON t (a COLLATE \"C\");\nCREATE INDEX c2 ON t (a, b);").is_empty());
+        assert!(
+            on_t("CREATE INDEX c1 ON t (a COLLATE \"C\");\nCREATE INDEX c2 ON t (a, b);")
+                .is_empty()
+        );
         assert!(on_t("CREATE INDEX d1 ON t (a DESC);\nCREATE INDEX d2 ON t (a, b);").is_empty());
         assert_eq!(
             on_t("CREATE INDEX d1 ON t (a DESC NULLS FIRST);\nCREATE INDEX d2 ON t (a DESC, b);"),
@@ -229,16 +271,30 @@ mod tests {
             on_t("CREATE INDEX e1 ON t (lower(email));\nCREATE INDEX e2 ON t (LOWER( email ), b);"),
             pair("e1", "e2")
         );
-        assert!(on_t("CREATE INDEX e1 ON t (lower(email));\nCREATE INDEX e2 ON t (upper(email), b);").is_empty());
+        assert!(
+            on_t("CREATE INDEX e1 ON t (lower(email));\nCREATE INDEX e2 ON t (upper(email), b);")
+                .is_empty()
+        );
     }
 
     #[test]
     fn never_across_access_methods() {
-        assert!(on_t("CREATE INDEX h ON t USING hash (a);\nCREATE INDEX b ON t (a, b);").is_empty());
-        assert!(on_t("CREATE INDEX g ON t USING gin (tags);\nCREATE INDEX b ON t (tags, b);").is_empty());
-        assert!(on_t("CREATE INDEX r ON t USING brin (b);\nCREATE INDEX x ON t (b, c);").is_empty());
-        assert!(on_t("CREATE INDEX b ON t (b);\nCREATE INDEX r ON t USING brin (b, c);").is_empty());
-        assert!(on_t("CREATE INDEX b ON t (b);\nCREATE INDEX s ON t USING gist (b, c);").is_empty());
+        assert!(
+            on_t("CREATE INDEX h ON t USING hash (a);\nCREATE INDEX b ON t (a, b);").is_empty()
+        );
+        assert!(
+            on_t("CREATE INDEX g ON t USING gin (tags);\nCREATE INDEX b ON t (tags, b);")
+                .is_empty()
+        );
+        assert!(
+            on_t("CREATE INDEX r ON t USING brin (b);\nCREATE INDEX x ON t (b, c);").is_empty()
+        );
+        assert!(
+            on_t("CREATE INDEX b ON t (b);\nCREATE INDEX r ON t USING brin (b, c);").is_empty()
+        );
+        assert!(
+            on_t("CREATE INDEX b ON t (b);\nCREATE INDEX s ON t USING gist (b, c);").is_empty()
+        );
     }
 
     #[test]

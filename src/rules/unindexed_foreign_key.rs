@@ -85,7 +85,10 @@ pub(super) fn check(input: &RuleInput<'_>, out: &mut Vec<Finding>) {
                 .related(
                     fk.ref_table.to_string(),
                     ref_origin,
-                    format!("the referenced table `{}` is created here", fk.ref_table.name),
+                    format!(
+                        "the referenced table `{}` is created here",
+                        fk.ref_table.name
+                    ),
                 );
             if let Some(index) = partial {
                 finding = finding.related(
@@ -208,11 +211,13 @@ mod tests {
 
     #[test]
     fn a_plain_index_supports() {
-        assert!(objects(
-            "CREATE TABLE posts (id int PRIMARY KEY, author_id int REFERENCES users);\n\
+        assert!(
+            objects(
+                "CREATE TABLE posts (id int PRIMARY KEY, author_id int REFERENCES users);\n\
              CREATE INDEX ON posts (author_id, id);"
-        )
-        .is_empty());
+            )
+            .is_empty()
+        );
     }
 
     #[test]
@@ -226,17 +231,21 @@ mod tests {
 
     #[test]
     fn a_composite_primary_key_prefix_supports() {
-        assert!(objects(
-            "CREATE TABLE memberships (user_id int REFERENCES users, org_id int, region int, \
+        assert!(
+            objects(
+                "CREATE TABLE memberships (user_id int REFERENCES users, org_id int, region int, \
              PRIMARY KEY (user_id, org_id));"
-        )
-        .is_empty());
-        assert!(objects(
-            "CREATE TABLE u (user_id int, email text);\n\
+            )
+            .is_empty()
+        );
+        assert!(
+            objects(
+                "CREATE TABLE u (user_id int, email text);\n\
              ALTER TABLE u ADD CONSTRAINT u_user UNIQUE (user_id, email);\n\
              ALTER TABLE u ADD FOREIGN KEY (user_id) REFERENCES users;"
-        )
-        .is_empty());
+            )
+            .is_empty()
+        );
     }
 
     #[test]
@@ -275,11 +284,13 @@ mod tests {
 
     #[test]
     fn partial_indexes_support_only_when_implied_by_not_null() {
-        assert!(objects(
-            "CREATE TABLE posts (id int PRIMARY KEY, author_id int REFERENCES users);\n\
+        assert!(
+            objects(
+                "CREATE TABLE posts (id int PRIMARY KEY, author_id int REFERENCES users);\n\
              CREATE INDEX ON posts (author_id) WHERE author_id IS NOT NULL;"
-        )
-        .is_empty());
+            )
+            .is_empty()
+        );
         assert!(objects(
             "CREATE TABLE m (id int PRIMARY KEY, org int, region int, FOREIGN KEY (org, region) REFERENCES orgs (id, region));\n\
              CREATE INDEX ON m (org, region) WHERE org IS NOT NULL AND (region IS NOT NULL);"
@@ -290,8 +301,16 @@ mod tests {
              CREATE INDEX posts_live_author ON posts (author_id) WHERE deleted_at IS NULL;"
         ));
         assert_eq!(f.len(), 1);
-        assert!(f[0].message.contains("only partially supported"), "{}", f[0].message);
-        assert!(f[0].message.contains("posts_live_author"), "{}", f[0].message);
+        assert!(
+            f[0].message.contains("only partially supported"),
+            "{}",
+            f[0].message
+        );
+        assert!(
+            f[0].message.contains("posts_live_author"),
+            "{}",
+            f[0].message
+        );
         assert_eq!(f[0].severity, crate::finding::Severity::Warning);
         assert_eq!(f[0].related[1].object, "posts_live_author");
         assert_eq!(
@@ -302,11 +321,13 @@ mod tests {
 
     #[test]
     fn hash_supports_a_single_column_only() {
-        assert!(objects(
-            "CREATE TABLE posts (id int PRIMARY KEY, author_id int REFERENCES users);\n\
+        assert!(
+            objects(
+                "CREATE TABLE posts (id int PRIMARY KEY, author_id int REFERENCES users);\n\
              CREATE INDEX ON posts USING hash (author_id);"
-        )
-        .is_empty());
+            )
+            .is_empty()
+        );
         assert_eq!(
             objects(
                 "CREATE TABLE m (id int PRIMARY KEY, org int, region int, CONSTRAINT m_org FOREIGN KEY (org, region) REFERENCES orgs (id, region));\n\
@@ -338,7 +359,9 @@ mod tests {
         assert_eq!(f[0].related[0].object, "public.\"Users\"");
         assert_eq!(
             f[0].help.as_deref(),
-            Some("CREATE INDEX CONCURRENTLY \"Booking_userId_idx\" ON public.\"Booking\" (\"userId\");")
+            Some(
+                "CREATE INDEX CONCURRENTLY \"Booking_userId_idx\" ON public.\"Booking\" (\"userId\");"
+            )
         );
         assert!(findings(
             "CREATE TABLE \"Users\" (id int PRIMARY KEY);\n\
