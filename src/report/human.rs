@@ -66,6 +66,19 @@ fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
 }
 
+/// Whether `offset` is within a few lines of the finding's primary span.
+fn near(primary: &Origin, offset: u32, files: &[SourceFile]) -> bool {
+    let Origin::Sql { file, start, .. } = *primary else {
+        return false;
+    };
+    let Some(f) = files.get(file as usize) else {
+        return false;
+    };
+    let (a, _) = f.line_col(start as usize);
+    let (b, _) = f.line_col(offset as usize);
+    a.abs_diff(b) <= 4
+}
+
 fn render_one(
     handler: &GraphicalReportHandler,
     f: &Finding,
@@ -90,7 +103,11 @@ fn render_one(
     }
     for r in &f.related {
         match r.origin {
-            Origin::Sql { file, start, end } if Some(file) == primary_file => {
+            // A related object close to the primary span shares its snippet; a distant one
+            // becomes a note with its position, so the snippet stays short.
+            Origin::Sql { file, start, end }
+                if Some(file) == primary_file && near(&f.origin, start, files) =>
+            {
                 // Only the first line of a related statement, so that a long CREATE TABLE does
                 // not flood the snippet.
                 let text = &files[file as usize].text;

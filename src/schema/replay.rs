@@ -511,7 +511,7 @@ impl<'r> Replay<'r> {
             // ("relation already exists"); either way the existing table stays.
             return;
         }
-        let mut table = Table::new(name.clone(), ctx.stmt.whole());
+        let mut table = Table::new(name.clone(), ctx.relation_span(rv));
         table.partitioned = s.partspec.is_some();
 
         // Inherited columns come first (INHERITS and PARTITION OF).
@@ -1201,11 +1201,14 @@ impl<'r> Replay<'r> {
             on_update: fk_action(&c.fk_upd_action),
             validated: !c.skip_validation,
         };
-        let origin = match ctx.stmt.text.get(anchor..) {
-            Some(_) if c.location >= 0 => ctx.stmt.origin(anchor..ctx.stmt.text.len()),
+        // The constraint's span: from where it starts (`CONSTRAINT`, `FOREIGN KEY` or the
+        // column's `REFERENCES`) to the referenced table's name.
+        let origin = match (c.location >= 0, ctx.relation_span(pkrv)) {
+            (true, Origin::Sql { end, .. }) if (end as usize) > ctx.stmt.offset + anchor => {
+                Origin::sql(ctx.stmt.file, ctx.stmt.offset + anchor..end as usize)
+            }
             _ => ctx.stmt.whole(),
         };
-        let _ = origin;
         if let Some(t) = self.schema.tables.get_mut(table) {
             t.constraints.insert(
                 name.clone(),
@@ -1215,7 +1218,7 @@ impl<'r> Replay<'r> {
                     columns: local,
                     index: None,
                     foreign_key: Some(fk),
-                    origin: ctx.stmt.whole(),
+                    origin,
                 },
             );
         }
