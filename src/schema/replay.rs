@@ -79,8 +79,11 @@ pub enum Event {
         /// The statement.
         location: Origin,
     },
-    /// A statement that writes rows (INSERT, COPY, UPDATE, a function call).
+    /// A statement that may write rows (INSERT, COPY, UPDATE, a function call).
     DataLoad {
+        /// The tables it writes into; `None` when any table may receive rows (a function call,
+        /// `CALL`, a data-modifying `WITH`, `PERFORM` or `EXECUTE` in a DO block).
+        tables: Option<Vec<QualName>>,
         /// The statement.
         location: Origin,
     },
@@ -289,9 +292,17 @@ impl<'r> Replay<'r> {
         self.apply_node(node, &ctx);
     }
 
-    /// Records a statement that writes rows.
+    /// Records a data statement (classified [`crate::sql::parse::StatementClass::Data`]) that
+    /// may write rows, with the tables it writes into as far as its first words tell. A query
+    /// that calls no function (`SELECT 1`, `SELECT count(*)` does call one) writes nothing and is
+    /// not recorded.
     pub fn data_load(&mut self, stmt: Stmt<'_>) {
+        let Some(target) = load_target(stmt.text) else {
+            return;
+        };
+        let tables = target.map(|names| vec![self.qualified_from_list(&names)]);
         self.events.push(Event::DataLoad {
+            tables,
             location: stmt.whole(),
         });
     }
@@ -781,6 +792,12 @@ impl<'r> Replay<'r> {
                 table: name.clone(),
                 location: ctx.stmt.whole(),
             });
+            if !s.into.as_ref().is_some_and(|i| i.skip_data) {
+                self.events.push(Event::DataLoad {
+                    tables: Some(vec![name.clone()]),
+                    location: ctx.stmt.whole(),
+                });
+            }
             if !complete {
                 self.incomplete.insert(name);
             }
@@ -1460,7 +1477,7 @@ impl<'r> Replay<'r> {
             .schema
             .indexes
             .values()
-            .filter(|i| &i.table == parent && i.parent_index.is_none() || &i.table == parent)
+            .filter(|i| &i.table == parent)
             .cloned()
             .collect();
         for index in parents {
@@ -1998,15 +2015,14 @@ impl<'r> Replay<'r> {
                     QualName::new(name.schema.clone(), new),
                 );
             }
-        } else if rt == O::ObjectPolicy as i32 {
-            if let Some(p) = self
+        } else if rt == O::ObjectPolicy as i32
+            && let Some(p) = self
                 .schema
                 .tables
                 .get_mut(&name)
                 .and_then(|t| t.policies.iter_mut().find(|p| p.name == s.subname))
-            {
-                p.name = new;
-            }
+        {
+            p.name = new;
         }
     }
 
@@ -2270,11 +2286,8 @@ impl<'r> Replay<'r> {
         self.incomplete.remove(name);
         self.schema.indexes.retain(|_, i| &i.table != name);
         for t in self.schema.tables.values_mut() {
-            t.constraints.retain(|_, c| {
-                !c.foreign_key
-                    .as_ref()
-                    .is_some_and(|fk| &fk.ref_table == name)
-            });
+            t.constraints
+                .retain(|_, c| c.foreign_key.as_ref().is_none_or(|fk| &fk.ref_table != name));
         }
         // Owned sequences (serial) go too.
         let prefix = format!("{}_", name.name);
@@ -2470,6 +2483,12 @@ impl<'r> Replay<'r> {
         };
         let mut queries = Vec::new();
         collect_plpgsql_sql(&tree, &mut queries);
+        if plpgsql_calls_out(&tree) {
+            self.events.push(Event::DataLoad {
+                tables: None,
+                location: ctx.stmt.whole(),
+            });
+        }
         let mut search_from = 0;
         for q in queries {
             let Some(rel) = body[search_from..].find(q.as_str()) else {
@@ -2485,6 +2504,10 @@ impl<'r> Replay<'r> {
                 offset: ctx.stmt.offset + start,
                 text: &ctx.stmt.text[start..start + q.len()],
             };
+            if crate::sql::parse::classify(&q) == crate::sql::parse::StatementClass::Data {
+                self.data_load(inner);
+                continue;
+            }
             let inner_ctx = Ctx::new(inner);
             for n in &nodes {
                 self.apply_node(n, &inner_ctx);
@@ -2640,6 +2663,86 @@ fn collect_plpgsql_sql(value: &serde_json::Value, out: &mut Vec<String>) {
         }
     }
     out.extend(found);
+}
+
+/// Whether a PL/pgSQL tree runs code the replay cannot see into: `PERFORM`, dynamic `EXECUTE`,
+/// `CALL`, `RETURN QUERY`. Any of them may write rows into any table.
+fn plpgsql_calls_out(value: &serde_json::Value) -> bool {
+    const OPAQUE: &[&str] = &[
+        "PLpgSQL_stmt_perform",
+        "PLpgSQL_stmt_dynexecute",
+        "PLpgSQL_stmt_call",
+        "PLpgSQL_stmt_dynfors",
+    ];
+    let mut stack = vec![value];
+    while let Some(v) = stack.pop() {
+        match v {
+            serde_json::Value::Object(map) => {
+                if map.keys().any(|k| OPAQUE.contains(&k.as_str())) {
+                    return true;
+                }
+                stack.extend(map.values());
+            }
+            serde_json::Value::Array(items) => stack.extend(items.iter()),
+            _ => {}
+        }
+    }
+    false
+}
+
+/// What a data statement writes into, from its first tokens (the statement is not parsed: seed
+/// files hold INSERTs with thousands of rows). `Some(Some(name parts))` for `INSERT INTO t`,
+/// `COPY t`, `UPDATE t`, `DELETE FROM t`, `MERGE INTO t`; `Some(None)` when any table may
+/// receive rows (`CALL`, a query that calls a function or starts with `WITH`); `None` when the
+/// statement writes nothing (`SELECT 1`, `COPY (query) TO`).
+fn load_target(text: &str) -> Option<Option<Vec<String>>> {
+    use crate::sql::lex::{TokenKind, ident_value, tokenize};
+    let mut tokens = tokenize(text).filter(|t| !t.kind.is_trivia());
+    let first = tokens.next()?;
+    let word = first.text(text).to_ascii_lowercase();
+    let skip = match word.as_str() {
+        "insert" | "merge" => Some("into"),
+        "delete" => Some("from"),
+        "copy" | "update" => None,
+        "select" | "values" => {
+            // A query writes only through a function it calls: `name (`.
+            let mut prev_ident = false;
+            for t in tokenize(text).filter(|t| !t.kind.is_trivia()) {
+                if t.kind == TokenKind::LParen && prev_ident {
+                    return Some(None);
+                }
+                prev_ident = matches!(t.kind, TokenKind::Ident | TokenKind::QuotedIdent);
+            }
+            return None;
+        }
+        _ => return Some(None),
+    };
+    let mut next = tokens.next()?;
+    if let Some(keyword) = skip {
+        if !next.text(text).eq_ignore_ascii_case(keyword) {
+            return Some(None);
+        }
+        next = tokens.next()?;
+    }
+    if next.kind == TokenKind::Ident && next.text(text).eq_ignore_ascii_case("only") {
+        next = tokens.next()?;
+    }
+    if next.kind == TokenKind::LParen {
+        // `COPY (query) TO …` reads; anything else unexpected: assume the worst.
+        return (word != "copy").then_some(None);
+    }
+    let mut parts = Vec::new();
+    loop {
+        if !matches!(next.kind, TokenKind::Ident | TokenKind::QuotedIdent) {
+            return Some(None);
+        }
+        parts.push(truncate_identifier(&ident_value(&next, text)).to_string());
+        match tokens.next() {
+            Some(t) if t.kind == TokenKind::Dot => next = tokens.next()?,
+            _ => break,
+        }
+    }
+    Some(Some(parts))
 }
 
 /// Whether two indexes have the same definition (method, keys, INCLUDE, predicate, uniqueness),

@@ -73,7 +73,7 @@ impl<'a> StatementTokens<'a> {
     /// The span of the identifier token starting exactly at `offset`, if any.
     pub fn name_at(&self, offset: usize) -> Option<Range<usize>> {
         let t = self.tokens.get(self.first_at(offset))?;
-        (t.start == offset && Self::is_name(t)).then(|| t.start..t.end)
+        (t.start == offset && Self::is_name(t)).then_some(t.start..t.end)
     }
 }
 
