@@ -4,6 +4,7 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
+use crate::config::Exclude;
 use crate::finding::Finding;
 use crate::rules::{self, RuleInput, Unparsed};
 use crate::schema::replay::{Replay, Stmt};
@@ -12,6 +13,7 @@ use crate::source::migrations::{self, DiscoverError, Layout, NoticeKind, section
 use crate::source::read::{self, LineIndex, TextProblemKind};
 use crate::sql::parse::{self, StatementClass};
 use crate::sql::split::{self, RawKind};
+use crate::suppress::Ignores;
 
 /// A file that took part in a run; findings point into it by its index.
 #[derive(Debug)]
@@ -99,17 +101,50 @@ const PARSE_BATCH: usize = 256;
 
 /// Runs `check` on migration files.
 pub fn check(options: &CheckOptions, reference: Option<&Schema>) -> Result<Run, CheckError> {
+    check_excluding(options, reference, &Exclude::default())
+}
+
+/// Runs `check` on the migration files `exclude` does not match (`exclude` in
+/// `driftlint.toml`): excluded files are neither read nor replayed.
+pub fn check_excluding(
+    options: &CheckOptions,
+    reference: Option<&Schema>,
+    exclude: &Exclude,
+) -> Result<Run, CheckError> {
+    check_starting_from(options, reference, exclude, None, &|_| true)
+}
+
+/// [`check_excluding`] on top of an existing schema (`start`, e.g. a live database's): only
+/// the migration files `pending` accepts are replayed, and tables the replay does not know
+/// are known not to exist (as with a reference).
+pub fn check_starting_from(
+    options: &CheckOptions,
+    reference: Option<&Schema>,
+    exclude: &Exclude,
+    start: Option<Schema>,
+    pending: &dyn Fn(&migrations::MigrationFile) -> bool,
+) -> Result<Run, CheckError> {
     let cwd = std::env::current_dir().map_err(CheckError::CurrentDir)?;
-    let discovery = if options.paths.is_empty() {
+    let mut discovery = if options.paths.is_empty() {
         migrations::discover_default(&cwd, options.layout)?
     } else {
         migrations::discover(&options.paths, options.layout)?
     };
+    if !exclude.is_empty() {
+        discovery.files.retain(|mf| !exclude.matches(&mf.path));
+        discovery.notices.retain(|n| !exclude.matches(&n.path));
+    }
+    discovery.files.retain(|mf| pending(mf));
+    let started = start.is_some();
+    let mut ignores = Ignores::default();
 
     let mut files: Vec<SourceFile> = Vec::new();
     let mut findings: Vec<Finding> = Vec::new();
     let mut unparsed: Vec<Unparsed> = Vec::new();
-    let mut replay = Replay::new(reference);
+    let mut replay = match start {
+        Some(schema) => Replay::starting_from(schema, reference),
+        None => Replay::new(reference),
+    };
     let mut statements = 0;
 
     for notice in &discovery.notices {
@@ -173,7 +208,15 @@ pub fn check(options: &CheckOptions, reference: Option<&Schema>) -> Result<Run, 
         let file = SourceFile::new(mf.path.clone(), source.text, Some(&cwd));
         let range = section_range(&file.text, mf.section);
         replay.reset_session();
-        statements += replay_text(&file.text, range.start, id, &mut replay, &mut unparsed);
+        // Only the section's text: a dbmate file's `-- migrate:down` part is never replayed.
+        statements += replay_text_collecting(
+            &file.text[..range.end],
+            range.start,
+            id,
+            &mut replay,
+            &mut unparsed,
+            &mut ignores,
+        );
         files.push(file);
     }
 
@@ -181,9 +224,10 @@ pub fn check(options: &CheckOptions, reference: Option<&Schema>) -> Result<Run, 
         schema: &replay.schema,
         events: &replay.events,
         unparsed: &unparsed,
-        has_reference: reference.is_some(),
+        has_reference: reference.is_some() || started,
     };
     findings.extend(rules::run(&input));
+    ignores.apply(&mut findings);
     sort_findings(&mut findings);
     Ok(Run {
         files,
@@ -202,14 +246,24 @@ pub fn replay_text(
     replay: &mut Replay<'_>,
     unparsed: &mut Vec<Unparsed>,
 ) -> usize {
+    replay_text_collecting(text, base, file, replay, unparsed, &mut Ignores::default())
+}
+
+/// [`replay_text`], also collecting the text's `driftlint-ignore` comments into `ignores`.
+pub fn replay_text_collecting(
+    text: &str,
+    base: usize,
+    file: u32,
+    replay: &mut Replay<'_>,
+    unparsed: &mut Vec<Unparsed>,
+    ignores: &mut Ignores,
+) -> usize {
     let body = &text[base..];
     let raws = split::split(body);
     let count = raws.len();
+    ignores.collect(body, base, file, &raws);
     for batch in raws.chunks(PARSE_BATCH) {
-        let parsed: Vec<(
-            StatementClass,
-            Option<Result<Vec<pg_query::protobuf::Node>, parse::SyntaxError>>,
-        )> = batch
+        let parsed: Vec<(StatementClass, Option<ParsedStatement>)> = batch
             .par_iter()
             .map(|raw| {
                 let stmt_text = &body[raw.span.clone()];
@@ -260,6 +314,9 @@ pub fn replay_text(
     count
 }
 
+/// A statement's parse trees, or the syntax error that stopped the parser.
+type ParsedStatement = Result<Vec<pg_query::protobuf::Node>, parse::SyntaxError>;
+
 /// Orders findings by file, position, then rule, so output is stable.
 pub fn sort_findings(findings: &mut [Finding]) {
     findings.sort_by(|a, b| {
@@ -279,7 +336,8 @@ pub fn sort_findings(findings: &mut [Finding]) {
 pub fn check_sql(name: &str, sql: &str) -> Run {
     let mut replay = Replay::new(None);
     let mut unparsed = Vec::new();
-    let statements = replay_text(sql, 0, 0, &mut replay, &mut unparsed);
+    let mut ignores = Ignores::default();
+    let statements = replay_text_collecting(sql, 0, 0, &mut replay, &mut unparsed, &mut ignores);
     let input = RuleInput {
         schema: &replay.schema,
         events: &replay.events,
@@ -287,6 +345,7 @@ pub fn check_sql(name: &str, sql: &str) -> Run {
         has_reference: false,
     };
     let mut findings = rules::run(&input);
+    ignores.apply(&mut findings);
     sort_findings(&mut findings);
     let files = vec![SourceFile::new(PathBuf::from(name), sql.to_string(), None)];
     Run {

@@ -33,8 +33,18 @@ pub enum Command {
         #[arg(long, value_parser = parse_layout)]
         layout: Option<Layout>,
     },
+    /// Compare two schemas object by object and report the drift: each side is a migrations
+    /// path, `drizzle:PATH` (an out folder, a snapshot file or schema.ts), or a database
+    /// (`postgres://…` URL or key=value conninfo).
+    Diff(DiffArgs),
+    /// Audit a live database: introspect its catalog (read-only) and run every schema rule.
+    Audit(AuditArgs),
     /// List the rules with their default severity.
-    Rules,
+    Rules {
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = RulesFormat::Human)]
+        format: RulesFormat,
+    },
     /// Print a rule's documentation.
     Explain {
         /// The rule id, e.g. index-missing-column.
@@ -56,6 +66,120 @@ pub struct CheckArgs {
     /// The migration tool's layout, instead of detecting it.
     #[arg(long, value_parser = parse_layout)]
     pub layout: Option<Layout>,
+    /// The configuration file (default: `driftlint.toml` in the current directory or the
+    /// nearest parent that has one).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Do not report the findings recorded in this baseline file.
+    #[arg(long, value_name = "FILE", conflicts_with = "write_baseline")]
+    pub baseline: Option<PathBuf>,
+    /// Record the current findings in this baseline file and exit 0.
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
+    /// A Drizzle schema as the reference (an out folder, a snapshot file or schema.ts): tables
+    /// the migrations never create are taken from it.
+    #[arg(long, value_name = "PATH")]
+    pub drizzle: Option<PathBuf>,
+    /// Report only findings in files changed since this git revision (the whole history is
+    /// still replayed).
+    #[arg(long, value_name = "REV")]
+    pub changed_since: Option<String>,
+    /// A database (URL or key=value conninfo) as the starting schema: only the migrations its
+    /// migration tool has not applied yet are replayed on top of it.
+    #[arg(long, value_name = "URL")]
+    pub database: Option<String>,
+    /// Limits for the database session.
+    #[command(flatten)]
+    pub session: SessionArgs,
+}
+
+/// Arguments of `audit`.
+#[derive(Debug, clap::Args)]
+pub struct AuditArgs {
+    /// The database: a postgresql:// URL or key=value conninfo; `PG*` variables fill in what it
+    /// leaves out.
+    #[arg(long, value_name = "URL", env = "DATABASE_URL", hide_env_values = true)]
+    pub database: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// Exit with 1 when a finding at or above this severity is reported.
+    #[arg(long, value_enum, default_value_t = FailOn::Error)]
+    pub fail_on: FailOn,
+    /// The configuration file (default: `driftlint.toml` in the current directory or the
+    /// nearest parent that has one).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Print the server, the object counts, the time taken and the number of queries sent on
+    /// stderr.
+    #[arg(long, short)]
+    pub verbose: bool,
+    /// Limits for the database session.
+    #[command(flatten)]
+    pub session: SessionArgs,
+}
+
+/// Limits of a database session.
+#[derive(Debug, Clone, clap::Args)]
+pub struct SessionArgs {
+    /// `statement_timeout` for each catalog query (e.g. 30s, 500ms, 2m).
+    #[arg(long, value_name = "DURATION", default_value = "30s", value_parser = parse_duration)]
+    pub statement_timeout: std::time::Duration,
+    /// `lock_timeout`: how long a catalog read may wait behind a lock (e.g. 2s).
+    #[arg(long, value_name = "DURATION", default_value = "2s", value_parser = parse_duration)]
+    pub lock_timeout: std::time::Duration,
+    /// How long connecting may take (a `connect_timeout` in the connection string wins).
+    #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = parse_duration)]
+    pub connect_timeout: std::time::Duration,
+}
+
+impl SessionArgs {
+    /// Connection options for `target` with these limits.
+    pub fn options(&self, target: &str) -> crate::source::database::ConnectOptions {
+        crate::source::database::ConnectOptions {
+            target: target.to_string(),
+            statement_timeout: self.statement_timeout,
+            lock_timeout: self.lock_timeout,
+            connect_timeout: self.connect_timeout,
+        }
+    }
+}
+
+/// `30s`, `500ms`, `2m`, or a number of seconds.
+fn parse_duration(s: &str) -> Result<std::time::Duration, String> {
+    let s = s.trim();
+    let split = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
+    let (n, unit) = s.split_at(split);
+    let n: u64 = n
+        .parse()
+        .map_err(|_| format!("`{s}` is not a duration like 30s, 500ms or 2m"))?;
+    Ok(match unit.trim() {
+        "" | "s" => std::time::Duration::from_secs(n),
+        "ms" => std::time::Duration::from_millis(n),
+        "m" | "min" => std::time::Duration::from_secs(n * 60),
+        _ => return Err(format!("`{s}` is not a duration like 30s, 500ms or 2m")),
+    })
+}
+
+/// Arguments of `diff`.
+#[derive(Debug, clap::Args)]
+pub struct DiffArgs {
+    /// Side A: a migrations path, drizzle:PATH, or a database URL / conninfo.
+    pub a: String,
+    /// Side B: a migrations path, drizzle:PATH, or a database URL / conninfo.
+    pub b: String,
+    /// Output format (human or json).
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// Exit with 1 when a finding at or above this severity is reported.
+    #[arg(long, value_enum, default_value_t = FailOn::Warning)]
+    pub fail_on: FailOn,
+    /// The migration tool's layout, instead of detecting it.
+    #[arg(long, value_parser = parse_layout)]
+    pub layout: Option<Layout>,
+    /// Limits for a database side's session.
+    #[command(flatten)]
+    pub session: SessionArgs,
 }
 
 fn parse_layout(s: &str) -> Result<Layout, String> {
@@ -71,6 +195,21 @@ pub enum Format {
     /// Diagnostics for people, with source snippets.
     Human,
     /// The JSON document (version 1).
+    Json,
+    /// SARIF 2.1.0, for GitHub code scanning and other SARIF viewers.
+    Sarif,
+    /// GitHub Actions workflow commands: annotations on the pull request.
+    Github,
+    /// `file:line:col: severity: message [rule]`, one line per finding.
+    Gcc,
+}
+
+/// Output formats of `driftlint rules`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RulesFormat {
+    /// A table: id, default severity, summary.
+    Human,
+    /// A JSON array of `{id, severity, summary, url}`.
     Json,
 }
 

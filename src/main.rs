@@ -7,8 +7,11 @@ use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
 use clap::Parser;
+use driftlint::baseline::Baseline;
+use driftlint::changed::{self, Changed};
 use driftlint::check::{CheckOptions, check};
-use driftlint::cli::{Cli, Command, FailOn, Format};
+use driftlint::cli::{Cli, Command, FailOn, Format, RulesFormat};
+use driftlint::config::{self, Config, ConfigError};
 use driftlint::finding::Severity;
 use driftlint::report::{self, Summary};
 use driftlint::rules;
@@ -23,15 +26,34 @@ fn main() -> ExitCode {
                 ExitCode::from(2)
             }
         },
-        Command::Rules => {
+        Command::Rules { format } => {
             let mut out = String::new();
-            for r in rules::ALL {
-                out.push_str(&format!(
-                    "{:<28} {:<8} {}\n",
-                    r.id,
-                    r.severity.as_str(),
-                    r.summary
-                ));
+            match format {
+                RulesFormat::Human => {
+                    for r in rules::ALL {
+                        out.push_str(&format!(
+                            "{:<28} {:<8} {}\n",
+                            r.id,
+                            r.severity.as_str(),
+                            r.summary
+                        ));
+                    }
+                }
+                RulesFormat::Json => {
+                    let list: Vec<serde_json::Value> = rules::ALL
+                        .iter()
+                        .map(|r| {
+                            serde_json::json!({
+                                "id": r.id,
+                                "severity": r.severity,
+                                "summary": r.summary,
+                                "url": report::rule_url(r.id),
+                            })
+                        })
+                        .collect();
+                    out = serde_json::to_string_pretty(&list).unwrap_or_default();
+                    out.push('\n');
+                }
             }
             print(&out)
         }
@@ -42,21 +64,101 @@ fn main() -> ExitCode {
                 ExitCode::from(2)
             }
         },
+        Command::Diff(args) => diff(args),
+        Command::Audit(args) => audit(args),
         Command::Check(args) => {
-            let options = CheckOptions {
-                paths: args.paths,
-                layout: args.layout,
+            let config = match load_config(args.config.as_deref()) {
+                Ok(config) => config,
+                Err(e) => {
+                    eprintln!("driftlint: {e}");
+                    return ExitCode::from(2);
+                }
             };
-            let run = match check(&options, None) {
+            let options = CheckOptions {
+                paths: if args.paths.is_empty() {
+                    config.paths.clone()
+                } else {
+                    args.paths
+                },
+                layout: args.layout.or(config.layout),
+            };
+            let database = args.database.clone().or_else(|| {
+                config
+                    .database_url_env
+                    .as_deref()
+                    .and_then(|var| std::env::var(var).ok())
+                    .filter(|v| !v.trim().is_empty())
+            });
+            let result = match &database {
+                Some(_) if args.drizzle.is_some() => {
+                    eprintln!("driftlint: --database and --drizzle cannot be combined: the database is already the reference");
+                    return ExitCode::from(2);
+                }
+                Some(target) => driftlint::live::check_with_database(
+                    &options,
+                    &args.session.options(target),
+                    &config.exclude,
+                )
+                .map(|(run, pending)| {
+                    report_pending(&pending);
+                    run
+                })
+                .map_err(|e| e.to_string()),
+                None => driftlint::drift::check_with_reference(
+                    &options,
+                    args.drizzle.as_deref(),
+                    &config.exclude,
+                )
+                .map_err(|e| e.to_string()),
+            };
+            let mut run = match result {
                 Ok(run) => run,
                 Err(e) => {
                     eprintln!("driftlint: {e}");
                     return ExitCode::from(2);
                 }
             };
+            config.apply(&mut run.findings);
+            if let Some(path) = &args.write_baseline {
+                return match Baseline::of(&run.findings, &run.files).save(path) {
+                    Ok(()) => {
+                        eprintln!(
+                            "driftlint: recorded {} finding(s) in {}",
+                            run.findings.len(),
+                            path.display()
+                        );
+                        ExitCode::SUCCESS
+                    }
+                    Err(e) => {
+                        eprintln!("driftlint: cannot write the baseline: {e}");
+                        ExitCode::from(2)
+                    }
+                };
+            }
+            if let Some(path) = &args.baseline {
+                match Baseline::load(path) {
+                    Ok(baseline) => baseline.filter(&mut run.findings, &run.files),
+                    Err(e) => {
+                        eprintln!("driftlint: {e}");
+                        return ExitCode::from(2);
+                    }
+                }
+            }
+            if let Some(rev) = &args.changed_since {
+                match Changed::since(rev, &changed::repository_dir(&options.paths)) {
+                    Ok(changed) => changed.filter(&mut run.findings, &run.files),
+                    Err(e) => {
+                        eprintln!("driftlint: {e}");
+                        return ExitCode::from(2);
+                    }
+                }
+            }
             let summary = Summary::new(&run.findings, run.files.len(), run.statements);
             let text = match args.format {
                 Format::Json => report::json::render(&run.findings, &run.files, &summary),
+                Format::Sarif => report::sarif::render(&run.findings, &run.files),
+                Format::Github => report::github::render(&run.findings, &run.files, &summary),
+                Format::Gcc => report::gcc::render(&run.findings, &run.files),
                 Format::Human => {
                     let stdout = std::io::stdout();
                     let color = stdout.is_terminal()
@@ -86,6 +188,185 @@ fn main() -> ExitCode {
                 ExitCode::SUCCESS
             }
         }
+    }
+}
+
+/// `driftlint diff A B`: exit 1 when drift at or above `--fail-on` is found.
+fn diff(args: driftlint::cli::DiffArgs) -> ExitCode {
+    use driftlint::drift::{SideSpec, render_human, run_diff};
+    let sides = SideSpec::parse(&args.a).and_then(|a| Ok((a, SideSpec::parse(&args.b)?)));
+    let (mut a, mut b) = match sides {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("driftlint: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    for side in [&mut a, &mut b] {
+        if let SideSpec::Database(o) = side {
+            *o = args.session.options(&o.target);
+        }
+    }
+    let config = match load_config(None) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("driftlint: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let mut run = match run_diff(&a, &b, args.layout.or(config.layout), &config.exclude) {
+        Ok(run) => run,
+        Err(e) => {
+            eprintln!("driftlint: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    config.apply(&mut run.findings);
+    let text = match args.format {
+        Format::Human => {
+            let color = std::io::stdout().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+            let style = report::human::Style {
+                color,
+                width: terminal_width(),
+            };
+            render_human(&run, style)
+        }
+        _ => {
+            let summary = Summary::new(&run.findings, run.files.len(), run.statements);
+            report::json::render(&run.findings, &run.files, &summary)
+        }
+    };
+    let threshold = match args.fail_on {
+        FailOn::Error => Severity::Error,
+        FailOn::Warning => Severity::Warning,
+        FailOn::Info => Severity::Info,
+    };
+    let code = print(&text);
+    if code != ExitCode::SUCCESS {
+        return code;
+    }
+    if run.findings.iter().any(|f| f.severity >= threshold) {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// What `check --database` replayed and skipped, on stderr.
+fn report_pending(p: &driftlint::live::Pending) {
+    match &p.bookkeeping {
+        Some(table) => eprintln!(
+            "driftlint: database {}: {} migration(s) already applied according to {table}, skipped{}",
+            p.target,
+            p.skipped.len(),
+            if p.skipped.is_empty() {
+                String::new()
+            } else {
+                format!(": {}", p.skipped.join(", "))
+            }
+        ),
+        None => eprintln!("driftlint: database {}", p.target),
+    }
+    if let Some(note) = &p.note {
+        eprintln!("driftlint: {note}");
+    }
+}
+
+/// `driftlint audit`: every schema rule on a live database; exit codes as `check`.
+fn audit(args: driftlint::cli::AuditArgs) -> ExitCode {
+    let config = match load_config(args.config.as_deref()) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("driftlint: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let target = args.database.clone().or_else(|| {
+        config
+            .database_url_env
+            .as_deref()
+            .and_then(|var| std::env::var(var).ok())
+            .filter(|v| !v.trim().is_empty())
+    });
+    let Some(target) = target else {
+        eprintln!(
+            "driftlint: no database given: pass --database postgresql://user@host/db or set DATABASE_URL"
+        );
+        return ExitCode::from(2);
+    };
+    let mut run = match driftlint::live::audit(&args.session.options(&target)) {
+        Ok(run) => run,
+        Err(e) => {
+            eprintln!("driftlint: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    if args.verbose {
+        let counts = run.schema.counts();
+        eprintln!(
+            "driftlint: {} (PostgreSQL {}): {} tables, {} indexes, {} foreign keys; {} queries in {} ms; index statistics since {}",
+            run.target,
+            run.server_version,
+            counts.tables,
+            counts.indexes,
+            counts.foreign_keys,
+            run.queries,
+            run.elapsed.as_millis(),
+            run.stats_reset.as_deref().unwrap_or("the server started (never reset)")
+        );
+    }
+    config.apply(&mut run.findings);
+    let files: Vec<driftlint::check::SourceFile> = Vec::new();
+    let summary = Summary::new(&run.findings, 0, 0);
+    let text = match args.format {
+        Format::Json => report::json::render(&run.findings, &files, &summary),
+        Format::Sarif => report::sarif::render(&run.findings, &files),
+        Format::Github => report::github::render(&run.findings, &files, &summary),
+        Format::Gcc => report::gcc::render(&run.findings, &files),
+        Format::Human => {
+            let color = std::io::stdout().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+            report::human::render(
+                &run.findings,
+                &files,
+                &summary,
+                report::human::Style {
+                    color,
+                    width: terminal_width(),
+                },
+            )
+        }
+    };
+    let threshold = match args.fail_on {
+        FailOn::Error => Severity::Error,
+        FailOn::Warning => Severity::Warning,
+        FailOn::Info => Severity::Info,
+    };
+    let failed = run.findings.iter().any(|f| f.severity >= threshold);
+    let code = print(&text);
+    if code != ExitCode::SUCCESS {
+        return code;
+    }
+    if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// The configuration given with `--config`, else `driftlint.toml` in the current directory or
+/// its nearest parent that has one, else the defaults.
+fn load_config(given: Option<&std::path::Path>) -> Result<Config, ConfigError> {
+    if let Some(path) = given {
+        return config::load(path);
+    }
+    let found = std::env::current_dir()
+        .ok()
+        .and_then(|cwd| config::find(&cwd));
+    match found {
+        Some(path) => config::load(&path),
+        None => Ok(Config::default()),
     }
 }
 

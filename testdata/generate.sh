@@ -5,6 +5,8 @@
 #
 #   testdata/saas-drizzle    drizzle-kit 0.31.11 + drizzle-orm 0.45.4
 #   testdata/drizzle-legacy  drizzle-kit 0.24.2  + drizzle-orm 0.33.0 (pre-0.30 SQL style)
+#   testdata/drizzle-authjs  drizzle-kit 0.31.11 + drizzle-orm 0.45.4 (Auth.js camelCase,
+#                            custom schema, pgvector, composite keys)
 #
 # The tools are installed with npm into a temporary directory (nothing is installed
 # into the repository). Each fixture is copied next to that node_modules, generated
@@ -14,7 +16,7 @@
 # so they are in the journal; their SQL is appended below, as a user would type it.
 # Journal timestamps and snapshot ids are new on every run.
 #
-# Usage: bash testdata/generate.sh [saas-drizzle|drizzle-legacy]...
+# Usage: bash testdata/generate.sh [saas-drizzle|drizzle-legacy|drizzle-authjs]...
 set -euo pipefail
 
 NEW_KIT=0.31.11
@@ -28,7 +30,7 @@ trap 'rm -rf "$TMP"' EXIT
 
 FIXTURES=("$@")
 if [ ${#FIXTURES[@]} -eq 0 ]; then
-  FIXTURES=(saas-drizzle drizzle-legacy)
+  FIXTURES=(saas-drizzle drizzle-legacy drizzle-authjs)
 fi
 
 install_kit() { # dir kit orm
@@ -212,10 +214,32 @@ SQL
   unstage drizzle-legacy "$w"
 }
 
+gen_drizzle_authjs() {
+  local root="$TMP/new"
+  install_kit "$root" "$NEW_KIT" "$NEW_ORM"
+  local kit="$root/node_modules/.bin/drizzle-kit"
+  local w
+  w=$(stage drizzle-authjs "$root")
+  cd "$w"
+
+  # 0000: the vector extension, by hand (drizzle-kit does not emit CREATE EXTENSION).
+  "$kit" generate --custom --name enable_pgvector
+  append_sql drizzle/0000_enable_pgvector.sql <<'SQL'
+CREATE EXTENSION IF NOT EXISTS vector;
+SQL
+
+  # 0001: the whole TypeScript schema.
+  "$kit" generate --name init
+
+  cd "$HERE"
+  unstage drizzle-authjs "$w"
+}
+
 for f in "${FIXTURES[@]}"; do
   case "$f" in
     saas-drizzle) gen_saas_drizzle ;;
     drizzle-legacy) gen_drizzle_legacy ;;
+    drizzle-authjs) gen_drizzle_authjs ;;
     *) echo "unknown fixture: $f" >&2; exit 2 ;;
   esac
   echo "regenerated testdata/$f/drizzle" >&2

@@ -6,13 +6,25 @@ use driftlint::rules;
 
 /// The first ```sql block after a `## <heading>` line.
 fn sql_after(doc: &str, heading: &str) -> Option<String> {
-    let start = doc.find(&format!("## {heading}\n"))?;
+    sql_blocks_after(doc, heading).into_iter().next()
+}
+
+/// Every ```sql block of the section under `## <heading>`.
+fn sql_blocks_after(doc: &str, heading: &str) -> Vec<String> {
+    let Some(start) = doc.find(&format!("## {heading}\n")) else {
+        return Vec::new();
+    };
     let rest = &doc[start..];
-    let next_heading = rest[3..].find("\n## ").map_or(rest.len(), |i| i + 3);
-    let section = &rest[..next_heading];
-    let open = section.find("```sql\n")? + "```sql\n".len();
-    let close = section[open..].find("```")?;
-    Some(section[open..open + close].to_string())
+    let end = rest[3..].find("\n## ").map_or(rest.len(), |i| i + 3);
+    let mut section = &rest[..end];
+    let mut out = Vec::new();
+    while let Some(open) = section.find("```sql\n") {
+        let body = &section[open + "```sql\n".len()..];
+        let Some(close) = body.find("```") else { break };
+        out.push(body[..close].to_string());
+        section = &body[close + 3..];
+    }
+    out
 }
 
 #[test]
@@ -44,6 +56,10 @@ fn every_rule_has_a_page_with_the_standard_sections() {
 fn examples_trigger_their_rule_and_fixes_do_not() {
     let mut checked = 0;
     for rule in rules::ALL {
+        // Drift rules compare two schemas: `drift_examples_…` runs their pages.
+        if rule.id.starts_with("drift-") {
+            continue;
+        }
         // Rules about files and databases have no SQL example to replay.
         let (Some(bad), Some(good)) = (
             sql_after(rule.doc, "Example"),
@@ -68,4 +84,55 @@ fn examples_trigger_their_rule_and_fixes_do_not() {
         checked += 1;
     }
     assert!(checked >= 7, "only {checked} rule pages had SQL examples");
+}
+
+/// Drift pages show two schemas per section (side A, then side B, both as SQL): the Example's
+/// pair must drift by the page's rule, the "Use instead" pair must not.
+#[test]
+fn drift_examples_drift_and_fixes_do_not() {
+    use driftlint::schema::diff::{Side, diff};
+    let mut checked = 0;
+    for rule in rules::ALL.iter().filter(|r| r.id.starts_with("drift-")) {
+        for (heading, expect) in [("Example", true), ("Use instead", false)] {
+            let blocks = sql_blocks_after(rule.doc, heading);
+            assert_eq!(
+                blocks.len(),
+                2,
+                "{}: `{heading}` needs two sql blocks",
+                rule.id
+            );
+            let (a, b) = (
+                check_sql("a.sql", &blocks[0]),
+                check_sql("b.sql", &blocks[1]),
+            );
+            assert!(
+                a.findings.iter().all(|f| f.rule != "unparsed-statement"),
+                "{}",
+                rule.id
+            );
+            assert!(
+                b.findings.iter().all(|f| f.rule != "unparsed-statement"),
+                "{}",
+                rule.id
+            );
+            let drift = diff(
+                Side {
+                    schema: &a.schema,
+                    label: "migrations",
+                },
+                Side {
+                    schema: &b.schema,
+                    label: "other",
+                },
+            );
+            let hit = drift.findings.iter().any(|f| f.rule == rule.id);
+            assert_eq!(
+                hit, expect,
+                "{} `{heading}`: {:#?}",
+                rule.id, drift.findings
+            );
+        }
+        checked += 1;
+    }
+    assert_eq!(checked, 5);
 }

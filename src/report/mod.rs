@@ -1,7 +1,10 @@
 //! Reporters: how findings are said. A reporter never decides severity or filters findings.
 
+pub mod gcc;
+pub mod github;
 pub mod human;
 pub mod json;
+pub mod sarif;
 pub mod schema;
 
 use crate::check::SourceFile;

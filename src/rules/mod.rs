@@ -9,14 +9,23 @@ use crate::schema::Schema;
 use crate::schema::replay::Event;
 
 mod duplicate_index;
+mod fk_support;
+mod index_name_conflict;
 mod index_missing_column;
+mod invalid_index;
 mod missing_table;
 mod no_primary_key;
 mod opclass;
 mod redundant_index;
+mod rls_policy_column_unindexed;
+mod row_security;
 mod suggest;
 mod unindexed_foreign_key;
 mod unparsed_statement;
+mod unused_index;
+mod vector_index_on_empty_table;
+mod vector_index_parameters;
+mod vector_opclass_mismatch;
 
 /// A rule's identity and documentation.
 #[derive(Debug)]
@@ -117,10 +126,120 @@ rule!(
     "A foreign key whose columns no index leads with."
 );
 rule!(
+    UNUSED_IGNORE,
+    "unused-ignore",
+    Warning,
+    "A `driftlint-ignore` comment that ignores nothing: no such finding, an unknown rule id, or no rule ids."
+);
+rule!(
     NO_PRIMARY_KEY,
     "no-primary-key",
     Info,
     "A table without a primary key."
+);
+
+rule!(
+    DRIFT_TABLE,
+    "drift-table",
+    Warning,
+    "A table one schema has and the other does not."
+);
+rule!(
+    DRIFT_COLUMN,
+    "drift-column",
+    Warning,
+    "A column missing on one side, or with a different type, nullability or default."
+);
+rule!(
+    DRIFT_INDEX,
+    "drift-index",
+    Warning,
+    "An index missing on one side, or with a different definition."
+);
+rule!(
+    DRIFT_CONSTRAINT,
+    "drift-constraint",
+    Warning,
+    "A primary key, unique, check or foreign key constraint missing on one side, or different."
+);
+rule!(
+    DRIFT_POLICY,
+    "drift-policy",
+    Warning,
+    "A row-level security policy missing on one side or different, or RLS enabled on one side only."
+);
+rule!(
+    DRIZZLE_UNSUPPORTED,
+    "drizzle-unsupported",
+    Info,
+    "Part of a Drizzle TypeScript schema that cannot be evaluated statically (a computed name, a spread)."
+);
+rule!(
+    DRIZZLE_JOURNAL,
+    "drizzle-journal",
+    Info,
+    "A drizzle-kit migration without its snapshot, or a snapshot without its migration."
+);
+
+rule!(
+    INDEX_NAME_CONFLICT,
+    "index-name-conflict",
+    Warning,
+    "An index whose name a relation already has: skipped silently with IF NOT EXISTS, an error without."
+);
+rule!(
+    RLS_POLICY_COLUMN_UNINDEXED,
+    "rls-policy-column-unindexed",
+    Warning,
+    "A row-level security policy compares a column with a per-request value and no index leads with it."
+);
+rule!(
+    RLS_ENABLED_WITHOUT_POLICY,
+    "rls-enabled-without-policy",
+    Warning,
+    "Row-level security enabled on a table without any policy: everyone but the owner sees nothing."
+);
+rule!(
+    POLICY_WITHOUT_RLS,
+    "policy-without-rls",
+    Warning,
+    "Row-level security policies on a table where row-level security is not enabled: they do nothing."
+);
+rule!(
+    VECTOR_INDEX_ON_EMPTY_TABLE,
+    "vector-index-on-empty-table",
+    Warning,
+    "An IVFFlat index built right after its table was created, before any data could be loaded."
+);
+rule!(
+    VECTOR_OPCLASS_MISMATCH,
+    "vector-opclass-mismatch",
+    Error,
+    "A pgvector index whose operator class, access method or dimensions do not fit its column."
+);
+rule!(
+    HNSW_PARAMETERS,
+    "hnsw-parameters",
+    Error,
+    "An HNSW index with m or ef_construction out of pgvector's bounds."
+);
+rule!(
+    VECTOR_INDEX_LISTS,
+    "vector-index-lists",
+    Warning,
+    "An IVFFlat index whose lists is out of range, or far from the table's row count (live)."
+);
+rule!(
+    INVALID_INDEX,
+    "invalid-index",
+    Error,
+    "An index the database marks invalid, left behind by a failed concurrent build (live)."
+);
+rule!(
+    UNUSED_INDEX,
+    "unused-index",
+    Info,
+    "An index no query has scanned since the statistics were reset (live)."
 );
 
 /// Every rule, in the order `driftlint rules` lists them.
@@ -138,6 +257,24 @@ pub static ALL: &[&Rule] = &[
     &REDUNDANT_INDEX,
     &UNINDEXED_FOREIGN_KEY,
     &NO_PRIMARY_KEY,
+    &INDEX_NAME_CONFLICT,
+    &RLS_POLICY_COLUMN_UNINDEXED,
+    &RLS_ENABLED_WITHOUT_POLICY,
+    &POLICY_WITHOUT_RLS,
+    &VECTOR_INDEX_ON_EMPTY_TABLE,
+    &VECTOR_OPCLASS_MISMATCH,
+    &HNSW_PARAMETERS,
+    &VECTOR_INDEX_LISTS,
+    &INVALID_INDEX,
+    &UNUSED_INDEX,
+    &DRIFT_TABLE,
+    &DRIFT_COLUMN,
+    &DRIFT_INDEX,
+    &DRIFT_CONSTRAINT,
+    &DRIFT_POLICY,
+    &DRIZZLE_UNSUPPORTED,
+    &DRIZZLE_JOURNAL,
+    &UNUSED_IGNORE,
 ];
 
 /// Looks a rule up by id.
@@ -176,5 +313,13 @@ pub fn run(input: &RuleInput<'_>) -> Vec<Finding> {
     redundant_index::check(input, &mut out);
     unindexed_foreign_key::check(input, &mut out);
     no_primary_key::check(input, &mut out);
+    index_name_conflict::check(input, &mut out);
+    rls_policy_column_unindexed::check(input, &mut out);
+    row_security::check(input, &mut out);
+    vector_index_on_empty_table::check(input, &mut out);
+    vector_opclass_mismatch::check(input, &mut out);
+    vector_index_parameters::check(input, &mut out);
+    invalid_index::check(input, &mut out);
+    unused_index::check(input, &mut out);
     out
 }

@@ -77,10 +77,10 @@ mod tests {
             f[0].help.as_deref(),
             Some("ALTER TABLE public.\"Logs\" ADD PRIMARY KEY (…);")
         );
-        let crate::schema::Origin::Sql { start, .. } = f[0].origin else {
+        let crate::schema::Origin::Sql { start, end, .. } = f[0].origin else {
             panic!()
         };
-        assert!(sql[start as usize..].starts_with("CREATE TABLE \"Logs\""));
+        assert_eq!(&sql[start as usize..end as usize], "\"Logs\"");
     }
 
     #[test]

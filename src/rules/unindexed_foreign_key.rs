@@ -165,6 +165,14 @@ mod tests {
             .collect()
     }
 
+    /// The source text an origin points at.
+    fn span(sql: &str, origin: crate::schema::Origin) -> &str {
+        let crate::schema::Origin::Sql { start, end, .. } = origin else {
+            panic!("{origin:?}")
+        };
+        &sql[start as usize..end as usize]
+    }
+
     const P: &str = "CREATE TABLE users (id int PRIMARY KEY);\n\
                      CREATE TABLE orgs (id int, region int, PRIMARY KEY (id, region));\n";
 
@@ -189,10 +197,8 @@ mod tests {
         );
         assert_eq!(f[0].related[0].object, "public.users");
         assert!(f[0].message.contains("no index"), "{}", f[0].message);
-        let crate::schema::Origin::Sql { start, .. } = f[0].related[0].origin else {
-            panic!()
-        };
-        assert!(sql[start as usize..].starts_with("CREATE TABLE users"));
+        assert_eq!(span(&sql, f[0].related[0].origin), "users");
+        assert_eq!(span(&sql, f[0].origin), "REFERENCES users");
     }
 
     #[test]
@@ -203,10 +209,10 @@ mod tests {
         );
         let f = findings(&sql);
         assert_eq!(f[0].object.as_deref(), Some("posts_author"));
-        let crate::schema::Origin::Sql { start, .. } = f[0].origin else {
-            panic!()
-        };
-        assert!(sql[start as usize..].starts_with("ALTER TABLE posts ADD CONSTRAINT"));
+        assert_eq!(
+            span(&sql, f[0].origin),
+            "CONSTRAINT posts_author FOREIGN KEY (author_id) REFERENCES users"
+        );
     }
 
     #[test]

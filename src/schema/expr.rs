@@ -50,7 +50,7 @@ impl SqlExpr {
                 columns.push(name);
             }
         }
-        let text = deparse_expr(&node);
+        let text = canonical_text(&node);
         SqlExpr {
             text,
             columns,
@@ -102,8 +102,81 @@ impl SqlExpr {
                 *c = to.to_string();
             }
         }
-        self.text = deparse_expr(&self.node);
+        self.text = canonical_text(&self.node);
         true
+    }
+}
+
+/// The canonical text: the deparse of the tree with the casts PostgreSQL adds by itself
+/// removed, so that the catalog's `(hot_rank <> (0)::double precision)` and a migration's
+/// `hot_rank <> 0` are one text. Removed: a cast of a constant (`'x'::text`, `(0)::double
+/// precision`, `'{}'::jsonb`), except to `regclass`, which names an object; and a cast of a
+/// column to `text`, which the catalog prints for `varchar` columns (`lower((email)::text)`).
+/// Both are applied to every source alike, so two expressions that differ only there compare
+/// equal: that loses the distinction between `'1'::int` and `'1'`, which PostgreSQL resolves
+/// to the same value for a typed operand anyway.
+fn canonical_text(node: &Node) -> String {
+    let mut node = node.clone();
+    strip_implicit_casts(&mut node);
+    deparse_expr(&node)
+}
+
+fn strip_implicit_casts(root: &mut Node) {
+    let mut stack: Vec<&mut Node> = vec![root];
+    while let Some(node) = stack.pop() {
+        let replace = match node.node.as_mut() {
+            Some(NodeEnum::TypeCast(cast)) => {
+                let target = cast
+                    .type_name
+                    .as_ref()
+                    .and_then(|t| match t.names.last()?.node.as_ref()? {
+                        NodeEnum::String(s) => Some((s.sval.as_str(), t.array_bounds.is_empty())),
+                        _ => None,
+                    });
+                match (cast.arg.as_deref(), target) {
+                    (Some(Node { node: Some(NodeEnum::AConst(_)) }), Some((name, _)))
+                        if name != "regclass" =>
+                    {
+                        cast.arg.take()
+                    }
+                    (Some(Node { node: Some(NodeEnum::ColumnRef(_)) }), Some(("text", true))) => {
+                        cast.arg.take()
+                    }
+                    _ => None,
+                }
+            }
+            _ => None,
+        };
+        if let Some(inner) = replace {
+            *node = *inner;
+            stack.push(node);
+            continue;
+        }
+        // `a IN (x, y)` is stored as `a = ANY (ARRAY[x, y])`, `NOT IN` as `<> ALL (…)`.
+        if let Some(NodeEnum::AExpr(e)) = node.node.as_mut()
+            && e.kind == protobuf::AExprKind::AexprIn as i32
+            && let Some(NodeEnum::List(list)) = e.rexpr.as_mut().and_then(|r| r.node.as_mut())
+        {
+            let elements = std::mem::take(&mut list.items);
+            let negated = e.name.iter().any(
+                |n| matches!(n.node.as_ref(), Some(NodeEnum::String(s)) if s.sval == "<>"),
+            );
+            e.kind = if negated {
+                protobuf::AExprKind::AexprOpAll
+            } else {
+                protobuf::AExprKind::AexprOpAny
+            } as i32;
+            e.rexpr = Some(Box::new(Node {
+                node: Some(NodeEnum::AArrayExpr(protobuf::AArrayExpr {
+                    elements,
+                    location: -1,
+                    ..Default::default()
+                })),
+            }));
+        }
+        if let Some(inner) = node.node.as_mut() {
+            collect_children(inner, &mut stack);
+        }
     }
 }
 
@@ -219,6 +292,32 @@ mod tests {
         assert_eq!(a, b);
         assert_eq!(a.columns, vec!["email"]);
         assert_ne!(a, SqlExpr::parse("lower(name)").unwrap());
+    }
+
+    #[test]
+    fn implicit_casts_of_the_catalog_compare_equal() {
+        for (catalog, written) in [
+            ("(hot_rank <> (0)::double precision)", "hot_rank <> 0"),
+            ("'pending'::text", "'pending'"),
+            ("'active'::user_status", "'active'"),
+            ("lower((email)::text)", "lower(email)"),
+            ("(status = ANY (ARRAY['a'::text, 'b'::text]))", "status IN ('a', 'b')"),
+            ("(status <> ALL (ARRAY['a'::text]))", "status NOT IN ('a')"),
+        ] {
+            assert_eq!(
+                SqlExpr::parse(catalog).unwrap().text,
+                SqlExpr::parse(written).unwrap().text,
+                "{catalog}"
+            );
+        }
+        assert_eq!(
+            SqlExpr::parse("nextval('t_id_seq'::regclass)").unwrap().text,
+            "nextval('t_id_seq'::regclass)"
+        );
+        assert_ne!(
+            SqlExpr::parse("(created_at)::date").unwrap(),
+            SqlExpr::parse("created_at").unwrap()
+        );
     }
 
     #[test]

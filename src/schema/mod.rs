@@ -1,5 +1,6 @@
 //! The schema model and the PostgreSQL semantics that build it.
 
+pub mod diff;
 pub mod expr;
 pub mod model;
 pub mod names;

@@ -1,4 +1,8 @@
 //! Where SQL and schemas come from: migration folders and their files.
 
+pub mod conninfo;
+pub mod database;
+pub mod drizzle;
+pub mod drizzle_ts;
 pub mod migrations;
 pub mod read;

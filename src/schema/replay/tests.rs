@@ -391,3 +391,67 @@ fn quoted_and_unquoted_names_differ() {
     assert!(s.tables.contains_key(&q("users")));
     assert!(s.tables[&q("Users")].columns.contains_key("userId"));
 }
+
+fn data_loads(sql: &str) -> Vec<Option<Vec<String>>> {
+    let (_, events) = replay(sql);
+    events
+        .iter()
+        .filter_map(|e| match e {
+            Event::DataLoad { tables, .. } => Some(
+                tables
+                    .as_ref()
+                    .map(|ts| ts.iter().map(|t| t.to_string()).collect()),
+            ),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn data_loads_name_the_tables_they_write_into() {
+    let tables = |names: &[&str]| Some(names.iter().map(|n| n.to_string()).collect::<Vec<_>>());
+    assert_eq!(
+        data_loads(
+            "CREATE SCHEMA app;
+             CREATE TABLE app.docs (id int);
+             SET search_path TO app, public;
+             INSERT INTO docs VALUES (1);
+             INSERT INTO public.\"Items\" (a) SELECT 1;
+             COPY app.docs (id) FROM stdin;
+1
+\\.
+             UPDATE ONLY docs SET id = 2;
+             DELETE FROM docs;
+             SELECT 1;
+             SELECT seed_documents();
+             CALL load_all();
+             WITH x AS (INSERT INTO docs VALUES (3) RETURNING id) SELECT * FROM x;
+             CREATE TABLE copied AS SELECT id FROM app.docs;
+             CREATE TABLE empty_copy AS SELECT id FROM app.docs WITH NO DATA;"
+        ),
+        vec![
+            tables(&["app.docs"]),
+            tables(&["public.\"Items\""]),
+            tables(&["app.docs"]),
+            tables(&["app.docs"]),
+            tables(&["app.docs"]),
+            None,
+            None,
+            None,
+            tables(&["app.copied"]),
+        ]
+    );
+}
+
+#[test]
+fn do_blocks_load_data_through_their_statements() {
+    assert_eq!(
+        data_loads(
+            "CREATE TABLE t (id int);
+             DO $$ BEGIN INSERT INTO t VALUES (1); END $$;
+             DO $$ BEGIN PERFORM seed(); END $$;
+             DO $$ BEGIN ALTER TABLE t ADD COLUMN a int; EXCEPTION WHEN duplicate_column THEN NULL; END $$;"
+        ),
+        vec![Some(vec!["public.t".to_string()]), None]
+    );
+}

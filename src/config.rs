@@ -1,0 +1,475 @@
+//! `driftlint.toml`: where the migrations are, what to leave out, and how loud each rule is.
+//!
+//! ```toml
+//! [check]
+//! paths = ["db/migrations"]          # relative to this file
+//! layout = "prisma"                  # instead of detecting it
+//! exclude = ["**/seed*.sql"]         # globs, relative to this file
+//! drizzle = "drizzle"                # the Drizzle folder, for `check --drizzle`
+//! database_url_env = "DATABASE_URL"  # the variable holding the database URL
+//!
+//! [rules]
+//! no-primary-key = "off"
+//! unindexed-foreign-key = "error"
+//! ```
+//!
+//! The file is found by walking up from the current directory, or given with `--config`. A
+//! typo must not silently turn a setting off, so unknown keys, unknown rule ids and bad values
+//! are errors that point at their line and column.
+
+use std::collections::BTreeMap;
+use std::path::{Component, Path, PathBuf};
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::finding::{Finding, Severity};
+use crate::rules;
+use crate::source::migrations::Layout;
+
+/// The file name looked for in the current directory and its parents.
+pub const FILE_NAME: &str = "driftlint.toml";
+
+/// How loud a rule is, as configured.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Level {
+    /// The rule's findings are dropped.
+    Off,
+    /// The rule's findings get this severity.
+    On(Severity),
+}
+
+/// Path globs whose files are neither read nor replayed.
+#[derive(Clone, Debug, Default)]
+pub struct Exclude {
+    /// The directory the globs are relative to (absolute).
+    base: PathBuf,
+    patterns: Vec<glob::Pattern>,
+}
+
+impl Exclude {
+    /// Whether there is nothing to exclude.
+    pub fn is_empty(&self) -> bool {
+        self.patterns.is_empty()
+    }
+
+    /// Whether `path` (absolute, or relative to the current directory) is excluded: a glob
+    /// matches its path relative to the configuration file's directory, or, for a glob without
+    /// `/`, its file name.
+    pub fn matches(&self, path: &Path) -> bool {
+        if self.patterns.is_empty() {
+            return false;
+        }
+        let abs = if path.is_absolute() {
+            path.to_path_buf()
+        } else {
+            std::env::current_dir()
+                .map(|cwd| cwd.join(path))
+                .unwrap_or_else(|_| path.to_path_buf())
+        };
+        let abs = normalize(&abs);
+        let relative = abs
+            .strip_prefix(&self.base)
+            .map(|p| p.to_string_lossy().replace('\\', "/"))
+            .ok();
+        let name = abs.file_name().map(|n| n.to_string_lossy().into_owned());
+        let options = glob::MatchOptions {
+            case_sensitive: true,
+            require_literal_separator: true,
+            require_literal_leading_dot: false,
+        };
+        self.patterns.iter().any(|p| {
+            relative
+                .as_deref()
+                .is_some_and(|r| p.matches_with(r, options))
+                || (!p.as_str().contains('/')
+                    && name.as_deref().is_some_and(|n| p.matches_with(n, options)))
+        })
+    }
+}
+
+/// Removes `.` and resolves `..` lexically, so `./migrations/../db/x.sql` matches `db/*.sql`.
+fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// `path` (absolute) relative to the current directory when they share a root, so that output
+/// shows `db/migrations/001.sql` or `../db/…` rather than an absolute path.
+fn shown_from_cwd(path: &Path) -> PathBuf {
+    let Ok(cwd) = std::env::current_dir() else {
+        return path.to_path_buf();
+    };
+    let cwd = normalize(&cwd);
+    let path = normalize(path);
+    let common = cwd
+        .components()
+        .zip(path.components())
+        .take_while(|(a, b)| a == b)
+        .count();
+    // Only the root in common: an absolute path says more than a long `../../..`.
+    if common <= 1 {
+        return path;
+    }
+    let mut out = PathBuf::new();
+    for _ in common..cwd.components().count() {
+        out.push("..");
+    }
+    for c in path.components().skip(common) {
+        out.push(c);
+    }
+    if out.as_os_str().is_empty() {
+        out.push(".");
+    }
+    out
+}
+
+/// The settings read from `driftlint.toml`; paths are resolved against its directory.
+#[derive(Clone, Debug, Default)]
+pub struct Config {
+    /// The file the settings came from.
+    pub file: Option<PathBuf>,
+    /// `[check] paths`: migration folders or files, used when none are given on the command line.
+    pub paths: Vec<PathBuf>,
+    /// `[check] layout`.
+    pub layout: Option<Layout>,
+    /// `[check] exclude`.
+    pub exclude: Exclude,
+    /// `[check] drizzle`: the Drizzle folder.
+    pub drizzle: Option<PathBuf>,
+    /// `[check] database_url_env`: the environment variable that holds the database URL.
+    pub database_url_env: Option<String>,
+    /// `[rules]`: severity overrides by rule id.
+    pub rules: BTreeMap<&'static str, Level>,
+}
+
+/// Why the configuration cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// The file cannot be read.
+    #[error("cannot read {}: {source}", path.display())]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The file is not valid TOML, or has a key or value driftlint does not know.
+    #[error("{}:{line}:{column}: {message}", path.display())]
+    Invalid {
+        /// The file.
+        path: PathBuf,
+        /// 1-based line of the offending key or value.
+        line: usize,
+        /// 1-based column (characters).
+        column: usize,
+        /// What is wrong, and what would be right.
+        message: String,
+    },
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    #[serde(default)]
+    check: RawCheck,
+    #[serde(default)]
+    rules: BTreeMap<Spanned<String>, Spanned<String>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCheck {
+    paths: Option<Vec<PathBuf>>,
+    layout: Option<Spanned<String>>,
+    exclude: Option<Vec<Spanned<String>>>,
+    drizzle: Option<PathBuf>,
+    database_url_env: Option<String>,
+}
+
+/// Looks for `driftlint.toml` in `start` and each of its parents.
+pub fn find(start: &Path) -> Option<PathBuf> {
+    start
+        .ancestors()
+        .map(|dir| dir.join(FILE_NAME))
+        .find(|candidate| candidate.is_file())
+}
+
+/// Reads and validates a configuration file.
+pub fn load(path: &Path) -> Result<Config, ConfigError> {
+    let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    parse(&text, path)
+}
+
+/// Parses configuration text; `path` names the file in errors and anchors relative paths.
+pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
+    let invalid = |span: Option<std::ops::Range<usize>>, message: String| {
+        let (line, column) = line_col(text, span.map_or(0, |s| s.start));
+        ConfigError::Invalid {
+            path: path.to_path_buf(),
+            line,
+            column,
+            message,
+        }
+    };
+    let raw: RawConfig =
+        toml::from_str(text).map_err(|e| invalid(e.span(), e.message().trim().to_string()))?;
+    let dir = path.parent().unwrap_or(Path::new(""));
+    let dir = if dir.is_absolute() {
+        dir.to_path_buf()
+    } else {
+        std::env::current_dir()
+            .map(|cwd| cwd.join(dir))
+            .unwrap_or_else(|_| dir.to_path_buf())
+    };
+    let dir = normalize(&dir);
+
+    let layout = match raw.check.layout {
+        None => None,
+        Some(name) => Some(Layout::from_name(name.get_ref()).ok_or_else(|| {
+            let names: Vec<&str> = Layout::ALL.iter().map(|l| l.name()).collect();
+            invalid(
+                Some(name.span()),
+                format!(
+                    "unknown layout `{}`; one of: {}",
+                    name.get_ref(),
+                    names.join(", ")
+                ),
+            )
+        })?),
+    };
+    let mut patterns = Vec::new();
+    for glob in raw.check.exclude.unwrap_or_default() {
+        let pattern = glob::Pattern::new(glob.get_ref().trim_start_matches("./"))
+            .map_err(|e| invalid(Some(glob.span()), format!("invalid glob: {}", e.msg)))?;
+        patterns.push(pattern);
+    }
+    let mut levels = BTreeMap::new();
+    for (id, level) in raw.rules {
+        let Some(rule) = rules::by_id(id.get_ref()) else {
+            let ids: Vec<&str> = rules::ALL.iter().map(|r| r.id).collect();
+            let hint = match similar::get_close_matches(id.get_ref().as_str(), &ids, 1, 0.6).first()
+            {
+                Some(best) => format!("did you mean `{best}`?"),
+                None => "`driftlint rules` lists them".to_string(),
+            };
+            return Err(invalid(
+                Some(id.span()),
+                format!("unknown rule `{}`; {hint}", id.get_ref()),
+            ));
+        };
+        let parsed = match level.get_ref().as_str() {
+            "off" => Level::Off,
+            other => match Severity::from_name(other) {
+                Some(s) => Level::On(s),
+                None => {
+                    return Err(invalid(
+                        Some(level.span()),
+                        format!(
+                            "unknown severity `{other}` for `{}`; one of: off, info, warning, error",
+                            rule.id
+                        ),
+                    ));
+                }
+            },
+        };
+        levels.insert(rule.id, parsed);
+    }
+    Ok(Config {
+        file: Some(path.to_path_buf()),
+        paths: raw
+            .check
+            .paths
+            .unwrap_or_default()
+            .into_iter()
+            .map(|p| shown_from_cwd(&dir.join(p)))
+            .collect(),
+        layout,
+        exclude: Exclude {
+            base: dir.clone(),
+            patterns,
+        },
+        drizzle: raw.check.drizzle.map(|p| shown_from_cwd(&dir.join(p))),
+        database_url_env: raw.check.database_url_env,
+        rules: levels,
+    })
+}
+
+impl Config {
+    /// Applies `[rules]`: drops the findings of rules turned off and sets the others'
+    /// severities. Runs after the rules, so a rule never needs to know its configuration.
+    pub fn apply(&self, findings: &mut Vec<Finding>) {
+        if self.rules.is_empty() {
+            return;
+        }
+        findings.retain_mut(|f| match self.rules.get(f.rule) {
+            Some(Level::Off) => false,
+            Some(Level::On(s)) => {
+                f.severity = *s;
+                true
+            }
+            None => true,
+        });
+    }
+}
+
+/// 1-based line and character column of a byte offset.
+fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    (line, before[line_start..].chars().count() + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn err(text: &str) -> String {
+        parse(text, Path::new("/p/driftlint.toml"))
+            .unwrap_err()
+            .to_string()
+    }
+
+    #[test]
+    fn every_key_is_read() {
+        let c = parse(
+            r#"
+[check]
+paths = ["db/migrations", "extra.sql"]
+layout = "prisma"
+exclude = ["**/seed.sql"]
+drizzle = "drizzle"
+database_url_env = "STAGING_URL"
+
+[rules]
+no-primary-key = "off"
+unindexed-foreign-key = "error"
+duplicate-index = "info"
+redundant-index = "warning"
+"#,
+            Path::new("/p/driftlint.toml"),
+        )
+        .unwrap();
+        assert_eq!(
+            c.paths,
+            [
+                PathBuf::from("/p/db/migrations"),
+                PathBuf::from("/p/extra.sql")
+            ]
+        );
+        assert_eq!(c.layout.map(|l| l.name()), Some("prisma"));
+        assert!(c.exclude.matches(Path::new("/p/db/migrations/seed.sql")));
+        assert!(!c.exclude.matches(Path::new("/p/db/migrations/001.sql")));
+        assert_eq!(c.drizzle, Some(PathBuf::from("/p/drizzle")));
+        assert_eq!(c.database_url_env.as_deref(), Some("STAGING_URL"));
+        assert_eq!(c.rules["no-primary-key"], Level::Off);
+        assert_eq!(c.rules["unindexed-foreign-key"], Level::On(Severity::Error));
+        assert_eq!(c.rules["duplicate-index"], Level::On(Severity::Info));
+        assert_eq!(c.rules["redundant-index"], Level::On(Severity::Warning));
+    }
+
+    #[test]
+    fn empty_file_is_fine() {
+        let c = parse("", Path::new("/p/driftlint.toml")).unwrap();
+        assert!(c.paths.is_empty() && c.rules.is_empty() && c.exclude.is_empty());
+    }
+
+    #[test]
+    fn unknown_keys_are_errors_at_their_position() {
+        let e = err("[check]\npaths = []\n  pahts = [\"x\"]\n");
+        assert!(
+            e.starts_with("/p/driftlint.toml:3:3: unknown field `pahts`"),
+            "{e}"
+        );
+        let e = err("[chek]\n");
+        assert!(
+            e.starts_with("/p/driftlint.toml:1:2: unknown field `chek`"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn unknown_rules_severities_and_layouts_are_errors_at_their_position() {
+        assert_eq!(
+            err("[rules]\nno-primary-key = \"off\"\nredundant-indx = \"off\"\n"),
+            "/p/driftlint.toml:3:1: unknown rule `redundant-indx`; did you mean `redundant-index`?"
+        );
+        assert_eq!(
+            err("[rules]\nno-primary-key = \"loud\"\n"),
+            "/p/driftlint.toml:2:18: unknown severity `loud` for `no-primary-key`; one of: off, info, warning, error"
+        );
+        let e = err("[check]\nlayout = \"rails\"\n");
+        assert!(
+            e.starts_with("/p/driftlint.toml:2:10: unknown layout `rails`; one of:"),
+            "{e}"
+        );
+        let e = err("[check]\nexclude = [\"[\"]\n");
+        assert!(e.starts_with("/p/driftlint.toml:2:12: invalid glob"), "{e}");
+        let e = err("[check]\npaths = \"migrations\"\n");
+        assert!(e.starts_with("/p/driftlint.toml:2:9: invalid type"), "{e}");
+    }
+
+    #[test]
+    fn off_drops_findings_and_levels_override_severity() {
+        use crate::schema::Origin;
+        let c = parse(
+            "[rules]\nno-primary-key = \"off\"\nindex-missing-column = \"warning\"\n",
+            Path::new("/p/driftlint.toml"),
+        )
+        .unwrap();
+        let mut findings = vec![
+            Finding::new(&rules::NO_PRIMARY_KEY, "a", Origin::Database),
+            Finding::new(&rules::INDEX_MISSING_COLUMN, "b", Origin::Database),
+            Finding::new(&rules::DUPLICATE_INDEX, "c", Origin::Database),
+        ];
+        c.apply(&mut findings);
+        let got: Vec<_> = findings.iter().map(|f| (f.rule, f.severity)).collect();
+        assert_eq!(
+            got,
+            [
+                ("index-missing-column", Severity::Warning),
+                ("duplicate-index", Severity::Warning)
+            ]
+        );
+    }
+
+    #[test]
+    fn exclude_globs_match_relative_paths_and_file_names() {
+        let c = parse(
+            "[check]\nexclude = [\"legacy/*.sql\", \"*.down.sql\"]\n",
+            Path::new("/p/driftlint.toml"),
+        )
+        .unwrap();
+        assert!(c.exclude.matches(Path::new("/p/legacy/001.sql")));
+        assert!(!c.exclude.matches(Path::new("/p/legacy/sub/001.sql")));
+        assert!(c.exclude.matches(Path::new("/p/db/./x/../002.down.sql")));
+        assert!(!c.exclude.matches(Path::new("/p/db/002.up.sql")));
+    }
+
+    #[test]
+    fn found_by_walking_up() {
+        let dir = tempfile::tempdir().unwrap();
+        let deep = dir.path().join("a/b/c");
+        std::fs::create_dir_all(&deep).unwrap();
+        assert_eq!(find(&deep), None.or(find(dir.path())));
+        std::fs::write(dir.path().join("a").join(FILE_NAME), "").unwrap();
+        assert_eq!(find(&deep), Some(dir.path().join("a").join(FILE_NAME)));
+    }
+}

@@ -1,0 +1,340 @@
+//! `driftlint diff A B` and `check --drizzle PATH`: schemas from different sources, compared or
+//! used as the reference for a migration check.
+//!
+//! A side is a migrations path (replayed), `drizzle:PATH` (an out folder, a snapshot file or
+//! the TypeScript schema) — and, as the next source, a database URL: [`SideSpec`] is where it
+//! plugs in (`SideSpec::parse` and `load_side`).
+
+use std::path::{Path, PathBuf};
+
+use crate::check::{CheckError, CheckOptions, Run, SourceFile, check_excluding, display_path};
+use crate::config::Exclude;
+use crate::finding::Finding;
+use crate::rules;
+use crate::schema::diff::{Drift, Side, diff};
+use crate::schema::{Origin, Schema};
+use crate::source::conninfo::is_conninfo;
+use crate::source::database::{ConnectOptions, DatabaseError};
+use crate::source::drizzle::{self, DrizzleError, DrizzleSchema};
+use crate::source::migrations::Layout;
+use crate::source::read::LineIndex;
+
+/// Where one side of a comparison comes from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SideSpec {
+    /// Migration files replayed (a folder or files, layout detected).
+    Migrations(PathBuf),
+    /// A Drizzle source: out folder (latest snapshot), snapshot file, or `schema.ts`.
+    Drizzle(PathBuf),
+    /// A live database (`postgres://…`, `postgresql://…` or a key=value conninfo), introspected.
+    Database(ConnectOptions),
+}
+
+impl SideSpec {
+    /// `drizzle:PATH`, a database (`postgres://…` URL or key=value conninfo), or a plain path
+    /// (migrations).
+    pub fn parse(text: &str) -> Result<SideSpec, String> {
+        if let Some(p) = text.strip_prefix("drizzle:") {
+            return Ok(SideSpec::Drizzle(PathBuf::from(p)));
+        }
+        if is_conninfo(text) {
+            return Ok(SideSpec::Database(ConnectOptions::new(text)));
+        }
+        Ok(SideSpec::Migrations(PathBuf::from(
+            text.strip_prefix("migrations:").unwrap_or(text),
+        )))
+    }
+
+    /// How messages name this side.
+    pub fn label(&self) -> &'static str {
+        match self {
+            SideSpec::Migrations(_) => "migrations",
+            SideSpec::Drizzle(p) if is_ts(p) => "drizzle schema",
+            SideSpec::Drizzle(_) => "drizzle snapshot",
+            SideSpec::Database(_) => "database",
+        }
+    }
+}
+
+fn is_ts(p: &Path) -> bool {
+    p.extension().is_some_and(|e| e == "ts")
+        || (p.is_dir() && drizzle::latest_snapshot(p).ok().flatten().is_none())
+}
+
+/// Why a comparison or a check with a reference could not run.
+#[derive(Debug, thiserror::Error)]
+pub enum DriftError {
+    /// Replaying migrations failed.
+    #[error(transparent)]
+    Check(#[from] CheckError),
+    /// Reading a Drizzle source failed.
+    #[error(transparent)]
+    Drizzle(#[from] DrizzleError),
+    /// A side could not be understood.
+    #[error("{0}")]
+    Side(String),
+    /// A database side could not be read.
+    #[error(transparent)]
+    Database(#[from] DatabaseError),
+}
+
+/// A loaded side: its schema, the files it came from, and findings made while loading.
+struct Loaded {
+    schema: Schema,
+    files: Vec<SourceFile>,
+    findings: Vec<Finding>,
+    statements: usize,
+}
+
+fn source_file(path: &Path, cwd: Option<&Path>) -> SourceFile {
+    let text = std::fs::read_to_string(path).unwrap_or_default();
+    SourceFile {
+        path: path.to_path_buf(),
+        display: display_path(path, cwd),
+        lines: LineIndex::new(&text),
+        text,
+    }
+}
+
+fn drizzle_findings(d: &DrizzleSchema) -> Vec<Finding> {
+    d.unsupported
+        .iter()
+        .map(|u| Finding::new(&rules::DRIZZLE_UNSUPPORTED, u.message.clone(), u.origin))
+        .collect()
+}
+
+/// Moves every `Origin::Drizzle` / `Origin::Sql` file id by `by` (files appended after others).
+fn shift(origin: &mut Origin, by: u32) {
+    match origin {
+        Origin::Drizzle { file } | Origin::Sql { file, .. } => *file += by,
+        _ => {}
+    }
+}
+
+fn shift_findings(findings: &mut [Finding], by: u32) {
+    for f in findings {
+        shift(&mut f.origin, by);
+        for r in &mut f.related {
+            shift(&mut r.origin, by);
+        }
+    }
+}
+
+fn shift_schema(schema: &mut Schema, by: u32) {
+    for t in schema.tables.values_mut() {
+        shift(&mut t.origin, by);
+        for c in t.columns.values_mut() {
+            shift(&mut c.origin, by);
+        }
+        for c in t.constraints.values_mut() {
+            shift(&mut c.origin, by);
+        }
+        for p in &mut t.policies {
+            shift(&mut p.origin, by);
+        }
+    }
+    for i in schema.indexes.values_mut() {
+        shift(&mut i.origin, by);
+    }
+}
+
+fn load_side(
+    spec: &SideSpec,
+    layout: Option<Layout>,
+    exclude: &Exclude,
+) -> Result<Loaded, DriftError> {
+    let cwd = std::env::current_dir().ok();
+    match spec {
+        SideSpec::Migrations(path) => {
+            let options = CheckOptions {
+                paths: vec![path.clone()],
+                layout,
+            };
+            let run = check_excluding(&options, None, exclude)?;
+            // Statement findings (a wrong column …) are `check`'s business, not drift; file
+            // problems are kept so a side that could not be read is not silently empty.
+            let findings = run
+                .findings
+                .into_iter()
+                .filter(|f| f.rule == rules::UNREADABLE_FILE.id)
+                .collect();
+            Ok(Loaded {
+                schema: run.schema,
+                files: run.files,
+                findings,
+                statements: run.statements,
+            })
+        }
+        SideSpec::Database(options) => {
+            let (found, target, queries) = crate::live::introspect(options)?;
+            eprintln!(
+                "driftlint: introspected {target}: {} tables, {} indexes in {} ms ({queries} queries)",
+                found.schema.tables.len(),
+                found.schema.indexes.len(),
+                found.elapsed.as_millis()
+            );
+            Ok(Loaded {
+                schema: found.schema,
+                files: Vec::new(),
+                findings: Vec::new(),
+                statements: 0,
+            })
+        }
+        SideSpec::Drizzle(path) => {
+            let d = drizzle::load(path, 0)?;
+            let findings = drizzle_findings(&d);
+            Ok(Loaded {
+                files: d
+                    .files
+                    .iter()
+                    .map(|p| source_file(p, cwd.as_deref()))
+                    .collect(),
+                schema: d.schema,
+                findings,
+                statements: 0,
+            })
+        }
+    }
+}
+
+/// A finished comparison.
+#[derive(Debug)]
+pub struct DiffRun {
+    /// Files of both sides; origins index into it.
+    pub files: Vec<SourceFile>,
+    /// Drift findings, then findings made while loading the sides.
+    pub findings: Vec<Finding>,
+    /// The differing objects as DDL, for the unified diff.
+    pub drift: Drift,
+    /// Side labels (`migrations`, `drizzle snapshot`).
+    pub labels: (&'static str, &'static str),
+    /// Statements replayed.
+    pub statements: usize,
+}
+
+/// Compares two sides.
+pub fn run_diff(
+    a: &SideSpec,
+    b: &SideSpec,
+    layout: Option<Layout>,
+    exclude: &Exclude,
+) -> Result<DiffRun, DriftError> {
+    let mut la = load_side(a, layout, exclude)?;
+    let mut lb = load_side(b, layout, exclude)?;
+    let by = la.files.len() as u32;
+    shift_schema(&mut lb.schema, by);
+    shift_findings(&mut lb.findings, by);
+    let (label_a, label_b) = (a.label(), b.label());
+    // Two sides of one kind need distinct names in messages.
+    let (label_a, label_b) = if label_a == label_b {
+        ("A", "B")
+    } else {
+        (label_a, label_b)
+    };
+    let drift = diff(
+        Side {
+            schema: &la.schema,
+            label: label_a,
+        },
+        Side {
+            schema: &lb.schema,
+            label: label_b,
+        },
+    );
+    let mut findings = drift.findings.clone();
+    findings.append(&mut la.findings);
+    findings.append(&mut lb.findings);
+    crate::check::sort_findings(&mut findings);
+    let mut files = la.files;
+    files.append(&mut lb.files);
+    Ok(DiffRun {
+        files,
+        findings,
+        drift,
+        labels: (label_a, label_b),
+        statements: la.statements + lb.statements,
+    })
+}
+
+/// `check`, with a Drizzle source as the reference schema when `drizzle` is given: tables the
+/// migrations never create are taken from it, so one hand-written migration can be checked
+/// alone. Also reports drizzle-kit journal problems of the checked out folders.
+pub fn check_with_reference(
+    options: &CheckOptions,
+    drizzle: Option<&Path>,
+    exclude: &Exclude,
+) -> Result<Run, DriftError> {
+    let reference = drizzle.map(|p| drizzle::load(p, 0)).transpose()?;
+    let mut run = check_excluding(options, reference.as_ref().map(|r| &r.schema), exclude)?;
+    let cwd = std::env::current_dir().ok();
+    let by = run.files.len() as u32;
+    if let Some(r) = &reference {
+        let mut extra = drizzle_findings(r);
+        // The reference's origins (also copied into findings) name ids from 0: move them
+        // past the migration files.
+        for f in run.findings.iter_mut().chain(extra.iter_mut()) {
+            if let Origin::Drizzle { file } = &mut f.origin {
+                *file += by;
+            }
+            for rel in &mut f.related {
+                if let Origin::Drizzle { file } = &mut rel.origin {
+                    *file += by;
+                }
+            }
+        }
+        run.findings.extend(extra);
+        run.files
+            .extend(r.files.iter().map(|p| source_file(p, cwd.as_deref())));
+    }
+    journal_findings(&mut run, cwd.as_deref());
+    Ok(run)
+}
+
+/// Journal hygiene findings for each drizzle-kit out folder among the run's files.
+fn journal_findings(run: &mut Run, cwd: Option<&Path>) {
+    let mut outs: Vec<PathBuf> = Vec::new();
+    for f in &run.files {
+        let Some(dir) = f.path.parent() else { continue };
+        let out = if dir.join("meta").join("_journal.json").is_file() {
+            dir.to_path_buf()
+        } else if f.path.file_name().is_some_and(|n| n == "migration.sql") {
+            match dir.parent() {
+                Some(p) => p.to_path_buf(),
+                None => continue,
+            }
+        } else {
+            continue;
+        };
+        if !outs.contains(&out) {
+            outs.push(out);
+        }
+    }
+    for out in outs {
+        for (path, message) in drizzle::journal_problems(&out) {
+            let id = run.files.len() as u32;
+            run.files.push(SourceFile {
+                display: display_path(&path, cwd),
+                path,
+                text: String::new(),
+                lines: LineIndex::new(""),
+            });
+            run.findings.push(Finding::new(
+                &rules::DRIZZLE_JOURNAL,
+                message,
+                Origin::sql(id, 0..0),
+            ));
+        }
+    }
+}
+
+/// The human report of a comparison: the findings, then the unified diff of normalised DDL.
+pub fn render_human(run: &DiffRun, style: crate::report::human::Style) -> String {
+    let summary = crate::report::Summary::new(&run.findings, run.files.len(), run.statements);
+    let mut out = crate::report::human::render(&run.findings, &run.files, &summary, style);
+    let diff = run.drift.unified_diff(run.labels.0, run.labels.1);
+    if !diff.is_empty() {
+        out.push('\n');
+        out.push_str(&diff);
+    }
+    out
+}

@@ -1,0 +1,286 @@
+//! The live-database commands: `driftlint audit` (every schema rule on an introspected
+//! database) and `check --database` (the database is the starting schema; the migrations its
+//! migration tool has not applied yet are replayed on top).
+
+use std::path::Path;
+use std::time::Duration;
+
+use crate::check::{CheckError, CheckOptions, Run, check_starting_from};
+use crate::config::Exclude;
+use crate::rules::{self, RuleInput};
+use crate::schema::{Origin, Schema};
+use crate::source::database::{
+    AppliedMigrations, ConnectOptions, Database, DatabaseError, Introspection,
+};
+use crate::source::migrations::{Layout, MigrationFile};
+
+/// What `audit` found, and what it cost.
+#[derive(Debug)]
+pub struct Audit {
+    /// The findings of every schema rule, sorted.
+    pub findings: Vec<crate::finding::Finding>,
+    /// The introspected schema.
+    pub schema: Schema,
+    /// The redacted target.
+    pub target: String,
+    /// `server_version`.
+    pub server_version: String,
+    /// When index statistics were last reset.
+    pub stats_reset: Option<String>,
+    /// Every statement sent on the connection (setup, catalog queries, end).
+    pub queries: usize,
+    /// Time for connecting, introspecting and running the rules.
+    pub elapsed: Duration,
+}
+
+/// Why a live command could not run.
+#[derive(Debug, thiserror::Error)]
+pub enum LiveError {
+    /// The database could not be read.
+    #[error(transparent)]
+    Database(#[from] DatabaseError),
+    /// Replaying the migrations failed.
+    #[error(transparent)]
+    Check(#[from] CheckError),
+}
+
+/// Connects, introspects and closes: the schema of a database.
+pub fn introspect(options: &ConnectOptions) -> Result<(Introspection, String, usize), DatabaseError> {
+    let mut db = Database::connect(options)?;
+    let found = db.introspect()?;
+    let target = db.target().to_string();
+    let queries = db.queries() + 1;
+    db.close();
+    Ok((found, target, queries))
+}
+
+/// `driftlint audit`: every schema rule on the live schema.
+pub fn audit(options: &ConnectOptions) -> Result<Audit, DatabaseError> {
+    let start = std::time::Instant::now();
+    let mut db = Database::connect(options)?;
+    let found = db.introspect()?;
+    let target = db.target().to_string();
+    let server_version = db.server_version.clone();
+    let queries = db.queries() + 1;
+    db.close();
+    let input = RuleInput {
+        schema: &found.schema,
+        events: &[],
+        unparsed: &[],
+        has_reference: false,
+    };
+    let mut findings = rules::run(&input);
+    crate::check::sort_findings(&mut findings);
+    Ok(Audit {
+        findings,
+        schema: found.schema,
+        target,
+        server_version,
+        stats_reset: found.stats_reset,
+        queries,
+        elapsed: start.elapsed(),
+    })
+}
+
+/// What `check --database` skipped and why.
+#[derive(Debug, Default)]
+pub struct Pending {
+    /// The redacted target.
+    pub target: String,
+    /// The bookkeeping table that said what is applied, if any.
+    pub bookkeeping: Option<String>,
+    /// Migration files skipped as already applied (display paths).
+    pub skipped: Vec<String>,
+    /// Why every migration was treated as pending, when no bookkeeping was used.
+    pub note: Option<String>,
+    /// Statements sent to the database.
+    pub queries: usize,
+}
+
+/// `check --database`: the database's schema is where the replay starts; the migrations the
+/// bookkeeping table records as applied are skipped. Findings about objects that only the
+/// database has (an old duplicate index) are `audit`'s business and are left out.
+pub fn check_with_database(
+    options: &CheckOptions,
+    database: &ConnectOptions,
+    exclude: &Exclude,
+) -> Result<(Run, Pending), LiveError> {
+    let mut db = Database::connect(database)?;
+    let found = db.introspect()?;
+    let mut pending = Pending {
+        target: db.target().to_string(),
+        ..Pending::default()
+    };
+    let applied = match db.applied_migrations() {
+        Ok(a) => a,
+        Err(e) => {
+            pending.note = Some(format!(
+                "every migration is treated as pending: {}",
+                e.reason
+            ));
+            None
+        }
+    };
+    pending.queries = db.queries() + 1;
+    db.close();
+    match &applied {
+        Some(a) => pending.bookkeeping = Some(format!("{} ({})", a.table, a.tool)),
+        None if pending.note.is_none() => {
+            pending.note = Some(
+                "no migration bookkeeping table in the database: every migration is treated as pending"
+                    .into(),
+            )
+        }
+        None => {}
+    }
+    let cwd = std::env::current_dir().ok();
+    let skipped = std::cell::RefCell::new(Vec::new());
+    let is_pending = |mf: &MigrationFile| {
+        let done = applied.as_ref().is_some_and(|a| is_applied(mf, a));
+        if done {
+            skipped
+                .borrow_mut()
+                .push(crate::check::display_path(&mf.path, cwd.as_deref()));
+        }
+        !done
+    };
+    let mut run = check_starting_from(options, None, exclude, Some(found.schema), &is_pending)?;
+    run.findings
+        .retain(|f| !matches!(f.origin, Origin::Database));
+    pending.skipped = skipped.into_inner();
+    Ok((run, pending))
+}
+
+/// Whether the bookkeeping records `mf` as applied.
+fn is_applied(mf: &MigrationFile, applied: &AppliedMigrations) -> bool {
+    let Some(id) = migration_id(mf) else {
+        return false;
+    };
+    match applied.tool {
+        // golang-migrate keeps one row: the current version; all before it are applied.
+        "golang-migrate" if mf.layout == Layout::GolangMigrate => {
+            let current = applied
+                .ids
+                .iter()
+                .filter_map(|v| v.parse::<u64>().ok())
+                .max();
+            matches!((id.parse::<u64>(), current), (Ok(v), Some(c)) if v <= c)
+        }
+        _ => applied.ids.iter().any(|a| same_id(a, &id)),
+    }
+}
+
+fn same_id(a: &str, b: &str) -> bool {
+    let trim = |s: &str| {
+        let t = s.trim().trim_start_matches('0');
+        if t.is_empty() { "0".to_string() } else { t.to_string() }
+    };
+    a == b || trim(a) == trim(b)
+}
+
+/// The identifier a tool records for a migration file.
+fn migration_id(mf: &MigrationFile) -> Option<String> {
+    let path = &mf.path;
+    let file = path.file_name()?.to_string_lossy().to_string();
+    let folder = path
+        .parent()
+        .and_then(Path::file_name)
+        .map(|f| f.to_string_lossy().to_string());
+    let leading_digits = |s: &str| -> Option<String> {
+        let d: String = s.chars().take_while(char::is_ascii_digit).collect();
+        (!d.is_empty()).then_some(d)
+    };
+    match mf.layout {
+        Layout::Drizzle => drizzle_when(path),
+        Layout::Prisma => folder,
+        Layout::Diesel => {
+            let f = folder?;
+            let prefix = f.split('_').next().unwrap_or("");
+            let digits: String = prefix.chars().filter(char::is_ascii_digit).collect();
+            (!digits.is_empty()).then_some(digits)
+        }
+        Layout::Flyway => {
+            let rest = file.strip_prefix(['V', 'v'])?;
+            let version = rest.split("__").next()?;
+            Some(version.replace('_', "."))
+        }
+        Layout::DrizzleFolders | Layout::Atlas => folder.as_deref().and_then(leading_digits),
+        _ => leading_digits(&file),
+    }
+}
+
+/// drizzle-kit records a migration by its journal entry's `when` (milliseconds).
+fn drizzle_when(path: &Path) -> Option<String> {
+    let tag = path.file_stem()?.to_string_lossy().to_string();
+    let journal = path.parent()?.join("meta").join("_journal.json");
+    let text = std::fs::read_to_string(journal).ok()?;
+    let v: serde_json::Value = serde_json::from_str(&text).ok()?;
+    v.get("entries")?
+        .as_array()?
+        .iter()
+        .find(|e| e.get("tag").and_then(|t| t.as_str()) == Some(tag.as_str()))
+        .and_then(|e| e.get("when"))
+        .map(|w| w.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::migrations::Section;
+    use std::path::PathBuf;
+
+    fn mf(path: &str, layout: Layout) -> MigrationFile {
+        MigrationFile {
+            path: PathBuf::from(path),
+            layout,
+            section: Section::Whole,
+        }
+    }
+
+    #[test]
+    fn ids_per_tool() {
+        assert_eq!(
+            migration_id(&mf("m/20240101_init/migration.sql", Layout::Prisma)).as_deref(),
+            Some("20240101_init")
+        );
+        assert_eq!(
+            migration_id(&mf("m/2023-01-02-030405_users/up.sql", Layout::Diesel)).as_deref(),
+            Some("20230102030405")
+        );
+        assert_eq!(
+            migration_id(&mf("m/V1_2__init.sql", Layout::Flyway)).as_deref(),
+            Some("1.2")
+        );
+        assert_eq!(
+            migration_id(&mf("m/000003_x.up.sql", Layout::GolangMigrate)).as_deref(),
+            Some("000003")
+        );
+        let golang = AppliedMigrations {
+            table: "public.schema_migrations".into(),
+            tool: "golang-migrate",
+            ids: vec!["2".into()],
+        };
+        assert!(is_applied(&mf("m/000002_x.up.sql", Layout::GolangMigrate), &golang));
+        assert!(!is_applied(&mf("m/000003_x.up.sql", Layout::GolangMigrate), &golang));
+        let sqlx = AppliedMigrations {
+            table: "public._sqlx_migrations".into(),
+            tool: "sqlx",
+            ids: vec!["20240101000000".into()],
+        };
+        assert!(is_applied(&mf("m/20240101000000_init.sql", Layout::Sqlx), &sqlx));
+    }
+
+    #[test]
+    fn drizzle_matches_the_journal() {
+        let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("testdata/drizzle-legacy/drizzle");
+        let first = std::fs::read_dir(&root)
+            .unwrap()
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|e| e == "sql"))
+            .min()
+            .unwrap();
+        let when = drizzle_when(&first).expect("journal entry");
+        assert!(when.chars().all(|c| c.is_ascii_digit()), "{when}");
+    }
+}

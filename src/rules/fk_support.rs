@@ -1,0 +1,68 @@
+//! Which indexes serve a foreign key's referential-integrity lookups, for the rules that must
+//! never call such an index useless (`unused-index`). The semantics are those of
+//! `unindexed-foreign-key`: the first n key columns equal the FK's n columns as a set, btree
+//! (hash only for one column), and a partial index only when `col IS NOT NULL` implies its
+//! predicate.
+
+use pg_query::NodeEnum;
+use pg_query::protobuf::{BoolExprType, Node, NullTestType};
+
+use crate::schema::{Index, KeyTarget, Table};
+
+/// Whether `index` serves the RI lookups of some foreign key declared on `table`.
+pub(super) fn supports_a_foreign_key(table: &Table, index: &Index) -> bool {
+    table
+        .foreign_keys()
+        .any(|(c, _)| !c.columns.is_empty() && supports(index, &c.columns))
+}
+
+/// Whether `index` serves lookups by equality on all of `columns`.
+pub(super) fn supports(index: &Index, columns: &[String]) -> bool {
+    let n = columns.len();
+    let method_fits = match index.method.as_str() {
+        "btree" => true,
+        "hash" => n == 1,
+        _ => false,
+    };
+    if !method_fits || index.keys.len() < n {
+        return false;
+    }
+    let prefix = &index.keys[..n];
+    let leads = prefix
+        .iter()
+        .all(|k| matches!(&k.target, KeyTarget::Column(c) if columns.contains(c)))
+        && columns.iter().all(|c| {
+            prefix
+                .iter()
+                .any(|k| matches!(&k.target, KeyTarget::Column(kc) if kc == c))
+        });
+    leads
+        && index
+            .predicate
+            .as_ref()
+            .is_none_or(|p| implied_by_not_null(p.node(), columns))
+}
+
+/// Whether `col IS NOT NULL` on every FK column implies the predicate: an IS NOT NULL test on
+/// an FK column, or an AND of them.
+fn implied_by_not_null(node: &Node, columns: &[String]) -> bool {
+    match node.node.as_ref() {
+        Some(NodeEnum::NullTest(t)) => {
+            t.nulltesttype == NullTestType::IsNotNull as i32
+                && matches!(
+                    t.arg.as_deref().and_then(|a| a.node.as_ref()),
+                    Some(NodeEnum::ColumnRef(c))
+                        if matches!(
+                            c.fields.last().and_then(|f| f.node.as_ref()),
+                            Some(NodeEnum::String(s)) if columns.contains(&s.sval)
+                        )
+                )
+        }
+        Some(NodeEnum::BoolExpr(b)) => {
+            b.boolop == BoolExprType::AndExpr as i32
+                && !b.args.is_empty()
+                && b.args.iter().all(|a| implied_by_not_null(a, columns))
+        }
+        _ => false,
+    }
+}

@@ -1,0 +1,306 @@
+//! `hnsw-parameters` and `vector-index-lists`: the build parameters of pgvector indexes.
+//!
+//! HNSW's `m` and `ef_construction` have hard bounds pgvector enforces at CREATE INDEX (and
+//! `ef_construction` must be at least `2 * m`, counting the defaults 16 and 64 when omitted).
+//! IVFFlat's `lists` must be 1..32768, which is checked offline at error severity; against a live
+//! database's row estimate it is also judged by pgvector's guidance (rows / 1000 up to a million
+//! rows, √rows above).
+
+use super::{HNSW_PARAMETERS, RuleInput, VECTOR_INDEX_LISTS};
+use crate::finding::{Finding, Severity};
+use crate::schema::{Index, Schema};
+
+/// pgvector's defaults and bounds.
+const M_DEFAULT: i64 = 16;
+const M_RANGE: (i64, i64) = (2, 100);
+const EF_DEFAULT: i64 = 64;
+const EF_RANGE: (i64, i64) = (4, 1000);
+const LISTS_DEFAULT: i64 = 100;
+const LISTS_RANGE: (i64, i64) = (1, 32768);
+
+pub(super) fn check(input: &RuleInput<'_>, out: &mut Vec<Finding>) {
+    for index in input.schema.indexes.values() {
+        if index.parent_index.is_some() {
+            continue;
+        }
+        match index.method.as_str() {
+            "hnsw" => hnsw(index, out),
+            "ivfflat" => ivfflat(input.schema, index, out),
+            _ => {}
+        }
+    }
+}
+
+/// An integer storage parameter as written (`16`, `'16'`); `None` when absent or not a number.
+fn option(index: &Index, name: &str) -> Option<i64> {
+    index
+        .options
+        .iter()
+        .find(|(k, _)| k == name)
+        .and_then(|(_, v)| v.trim_matches('\'').trim().parse().ok())
+}
+
+fn hnsw(index: &Index, out: &mut Vec<Finding>) {
+    let m = option(index, "m");
+    let ef = option(index, "ef_construction");
+    let m_value = m.unwrap_or(M_DEFAULT);
+    let ef_value = ef.unwrap_or(EF_DEFAULT);
+    let mut problems = Vec::new();
+    if !(M_RANGE.0..=M_RANGE.1).contains(&m_value) {
+        problems.push(format!(
+            "m = {m_value} is out of range ({}..{})",
+            M_RANGE.0, M_RANGE.1
+        ));
+    }
+    if !(EF_RANGE.0..=EF_RANGE.1).contains(&ef_value) {
+        problems.push(format!(
+            "ef_construction = {ef_value} is out of range ({}..{})",
+            EF_RANGE.0, EF_RANGE.1
+        ));
+    }
+    if problems.is_empty() && ef_value < 2 * m_value {
+        let ef_text = match ef {
+            Some(v) => format!("ef_construction = {v}"),
+            None => format!("ef_construction (default {EF_DEFAULT})"),
+        };
+        let m_text = match m {
+            Some(v) => format!("m = {v}"),
+            None => format!("m (default {M_DEFAULT})"),
+        };
+        problems.push(format!(
+            "{ef_text} must be at least 2 × {m_text} = {}",
+            2 * m_value
+        ));
+    }
+    if problems.is_empty() {
+        return;
+    }
+    let fixed_m = m_value.clamp(M_RANGE.0, M_RANGE.1);
+    let fixed_ef = ef_value.clamp(EF_RANGE.0, EF_RANGE.1).max(2 * fixed_m);
+    let message = format!(
+        "HNSW index `{}`: {}; pgvector rejects the CREATE INDEX",
+        index.name.name,
+        problems.join("; ")
+    );
+    out.push(
+        Finding::new(&HNSW_PARAMETERS, message, index.origin)
+            .table(&index.table)
+            .object(index.name.name.clone())
+            .help(format!(
+                "WITH (m = {fixed_m}, ef_construction = {fixed_ef}) — or leave both out for the defaults (16, 64)"
+            )),
+    );
+}
+
+fn ivfflat(schema: &Schema, index: &Index, out: &mut Vec<Finding>) {
+    let lists = option(index, "lists");
+    let value = lists.unwrap_or(LISTS_DEFAULT);
+    let rows = schema
+        .tables
+        .get(&index.table)
+        .and_then(|t| t.reltuples)
+        .filter(|r| *r >= 0.0);
+    if !(LISTS_RANGE.0..=LISTS_RANGE.1).contains(&value) {
+        let suggested = rows.map_or(LISTS_DEFAULT, suggested_lists);
+        out.push(
+            Finding::new(
+                &VECTOR_INDEX_LISTS,
+                format!(
+                    "IVFFlat index `{}`: lists = {value} is out of range ({}..{}); pgvector rejects the CREATE INDEX",
+                    index.name.name, LISTS_RANGE.0, LISTS_RANGE.1
+                ),
+                index.origin,
+            )
+            .severity(Severity::Error)
+            .table(&index.table)
+            .object(index.name.name.clone())
+            .help(format!(
+                "WITH (lists = {suggested}) — rows / 1000 up to a million rows, √rows above"
+            )),
+        );
+        return;
+    }
+    let Some(rows) = rows else { return };
+    let suggested = suggested_lists(rows);
+    if value < 4 * suggested && suggested < 4 * value {
+        return;
+    }
+    let effect = if value > suggested {
+        "too many lists for the rows: each list holds few vectors and the centroids are poor"
+    } else {
+        "too few lists for the rows: each probe scans a long list"
+    };
+    let written = match lists {
+        Some(v) => format!("lists = {v}"),
+        None => format!("lists (default {LISTS_DEFAULT})"),
+    };
+    out.push(
+        Finding::new(
+            &VECTOR_INDEX_LISTS,
+            format!(
+                "IVFFlat index `{}`: {written} for about {} rows in `{}`, where pgvector's guidance gives {suggested}: {effect}",
+                index.name.name,
+                rows.round() as i64,
+                index.table.name
+            ),
+            index.origin,
+        )
+        .table(&index.table)
+        .object(index.name.name.clone())
+        .help(format!(
+            "rebuild with WITH (lists = {suggested}): CREATE INDEX CONCURRENTLY a new one, then DROP INDEX CONCURRENTLY {}",
+            index.name
+        )),
+    );
+}
+
+/// pgvector's guidance: rows / 1000 up to a million rows, √rows above; within 1..32768.
+pub fn suggested_lists(rows: f64) -> i64 {
+    let raw = if rows <= 1_000_000.0 {
+        rows / 1000.0
+    } else {
+        rows.sqrt()
+    };
+    (raw.round() as i64).clamp(LISTS_RANGE.0, LISTS_RANGE.1)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::check::check_sql;
+    use crate::finding::{Finding, Severity};
+
+    const T: &str = "CREATE EXTENSION vector;\n\
+                     CREATE TABLE items (id int PRIMARY KEY, v vector(3));\n\
+                     INSERT INTO items VALUES (1, '[1,2,3]');\n";
+
+    fn findings(index: &str) -> Vec<Finding> {
+        check_sql("t.sql", &format!("{T}CREATE INDEX i ON items {index};"))
+            .findings
+            .into_iter()
+            .filter(|f| f.rule == "hnsw-parameters" || f.rule == "vector-index-lists")
+            .collect()
+    }
+
+    fn message(index: &str) -> String {
+        let f = findings(index);
+        assert_eq!(f.len(), 1, "{index}: {f:?}");
+        f[0].message.clone()
+    }
+
+    #[test]
+    fn valid_parameters_pass() {
+        for ok in [
+            "USING hnsw (v vector_l2_ops)",
+            "USING hnsw (v vector_l2_ops) WITH (m = 16, ef_construction = 64)",
+            "USING hnsw (v vector_l2_ops) WITH (m = 2, ef_construction = 4)",
+            "USING hnsw (v vector_l2_ops) WITH (m = 32)",
+            "USING hnsw (v vector_l2_ops) WITH (m = 100, ef_construction = 1000)",
+            "USING ivfflat (v vector_l2_ops) WITH (lists = 1)",
+            "USING ivfflat (v vector_l2_ops) WITH (lists = 32768)",
+            "USING ivfflat (v vector_l2_ops)",
+        ] {
+            assert!(findings(ok).is_empty(), "{ok}: {:?}", findings(ok));
+        }
+    }
+
+    #[test]
+    fn hnsw_bounds() {
+        assert_eq!(
+            message("USING hnsw (v vector_l2_ops) WITH (m = 1)"),
+            "HNSW index `i`: m = 1 is out of range (2..100); pgvector rejects the CREATE INDEX"
+        );
+        assert_eq!(
+            message("USING hnsw (v vector_l2_ops) WITH (m = 16, ef_construction = 2000)"),
+            "HNSW index `i`: ef_construction = 2000 is out of range (4..1000); pgvector rejects the CREATE INDEX"
+        );
+        let f = findings("USING hnsw (v vector_l2_ops) WITH (m = 48)");
+        assert_eq!(
+            f[0].message,
+            "HNSW index `i`: ef_construction (default 64) must be at least 2 × m = 48 = 96; pgvector rejects the CREATE INDEX"
+        );
+        assert_eq!(
+            f[0].help.as_deref(),
+            Some(
+                "WITH (m = 48, ef_construction = 96) — or leave both out for the defaults (16, 64)"
+            )
+        );
+        assert_eq!(f[0].severity, Severity::Error);
+        assert_eq!(
+            message("USING hnsw (v vector_l2_ops) WITH (m = 24, ef_construction = 40)"),
+            "HNSW index `i`: ef_construction = 40 must be at least 2 × m = 24 = 48; pgvector rejects the CREATE INDEX"
+        );
+    }
+
+    #[test]
+    fn ivfflat_lists_out_of_range_is_an_error_offline() {
+        let f = findings("USING ivfflat (v vector_l2_ops) WITH (lists = 0)");
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].rule, "vector-index-lists");
+        assert_eq!(f[0].severity, Severity::Error);
+        assert_eq!(
+            f[0].message,
+            "IVFFlat index `i`: lists = 0 is out of range (1..32768); pgvector rejects the CREATE INDEX"
+        );
+        assert_eq!(
+            message("USING ivfflat (v vector_l2_ops) WITH (lists = 40000)"),
+            "IVFFlat index `i`: lists = 40000 is out of range (1..32768); pgvector rejects the CREATE INDEX"
+        );
+    }
+
+    #[test]
+    fn suggested_lists_follow_pgvector() {
+        use super::suggested_lists;
+        assert_eq!(suggested_lists(0.0), 1);
+        assert_eq!(suggested_lists(50_000.0), 50);
+        assert_eq!(suggested_lists(1_000_000.0), 1000);
+        assert_eq!(suggested_lists(4_000_000.0), 2000);
+        assert_eq!(suggested_lists(1e12), 32768);
+    }
+
+    /// The live judgement, on a schema whose row estimates came from a catalog.
+    #[test]
+    fn lists_against_row_estimates() {
+        let run = check_sql(
+            "t.sql",
+            &format!(
+                "{T}CREATE INDEX few ON items USING ivfflat (v vector_l2_ops) WITH (lists = 10);\n\
+                 CREATE INDEX fine ON items USING ivfflat (v vector_l2_ops) WITH (lists = 400);\n\
+                 CREATE INDEX many ON items USING ivfflat (v vector_l2_ops);"
+            ),
+        );
+        let judge = |rows: Option<f64>| {
+            let mut schema = run.schema.clone();
+            for t in schema.tables.values_mut() {
+                t.reltuples = rows;
+            }
+            let input = crate::rules::RuleInput {
+                schema: &schema,
+                events: &[],
+                unparsed: &[],
+                has_reference: false,
+            };
+            let mut out = Vec::new();
+            super::check(&input, &mut out);
+            out.into_iter()
+                .map(|f| (f.object.unwrap_or_default(), f.severity, f.message))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(judge(None), []);
+        assert_eq!(judge(Some(-1.0)), [], "never analysed: no estimate");
+        let f = judge(Some(500_000.0));
+        assert_eq!(f.len(), 2, "{f:?}");
+        assert_eq!(f[0].0, "few");
+        assert_eq!(f[0].1, Severity::Warning);
+        assert_eq!(
+            f[0].2,
+            "IVFFlat index `few`: lists = 10 for about 500000 rows in `items`, where pgvector's guidance gives 500: too few lists for the rows: each probe scans a long list"
+        );
+        assert_eq!(f[1].0, "many");
+        let f = judge(Some(10_000.0));
+        assert_eq!(
+            f.iter().map(|x| x.0.as_str()).collect::<Vec<_>>(),
+            ["fine", "many"]
+        );
+        assert!(f[1].2.contains("lists (default 100)"), "{}", f[1].2);
+    }
+}

@@ -1,0 +1,597 @@
+//! Drift: two schemas compared object by object (tables, columns, indexes, constraints and
+//! foreign keys, policies). Each difference is a finding that says which side has what; the
+//! differing objects are also rendered as normalised DDL for a unified diff.
+
+use std::fmt::Write;
+
+use super::model::*;
+use crate::finding::Finding;
+use crate::report::schema::index_definition;
+use crate::rules;
+
+/// One side of a comparison: a schema and what to call it in messages (`migrations`,
+/// `drizzle snapshot`, `database`).
+#[derive(Clone, Copy, Debug)]
+pub struct Side<'a> {
+    /// The schema.
+    pub schema: &'a Schema,
+    /// How messages name this side.
+    pub label: &'a str,
+}
+
+/// What a comparison found.
+#[derive(Debug, Default)]
+pub struct Drift {
+    /// One finding per differing object.
+    pub findings: Vec<Finding>,
+    /// Normalised DDL of the differing objects as side A has them (absent objects omitted).
+    pub a_ddl: String,
+    /// The same objects as side B has them.
+    pub b_ddl: String,
+}
+
+impl Drift {
+    /// A unified diff of the differing objects' DDL (`--- a` / `+++ b`), empty when none.
+    pub fn unified_diff(&self, a_label: &str, b_label: &str) -> String {
+        if self.a_ddl == self.b_ddl {
+            return String::new();
+        }
+        similar::TextDiff::from_lines(&self.a_ddl, &self.b_ddl)
+            .unified_diff()
+            .context_radius(3)
+            .header(a_label, b_label)
+            .to_string()
+    }
+}
+
+/// Compares `a` with `b`.
+pub fn diff(a: Side<'_>, b: Side<'_>) -> Drift {
+    let mut d = Differ {
+        a,
+        b,
+        out: Drift::default(),
+    };
+    d.tables();
+    d.out
+}
+
+struct Differ<'a> {
+    a: Side<'a>,
+    b: Side<'a>,
+    out: Drift,
+}
+
+/// Where a finding points: side A's object when it has one, else side B's.
+fn pick(a: Option<Origin>, b: Option<Origin>) -> Origin {
+    a.or(b).unwrap_or_default()
+}
+
+impl Differ<'_> {
+    fn push(&mut self, finding: Finding, a_ddl: Option<String>, b_ddl: Option<String>) {
+        self.out.findings.push(finding);
+        for (ddl, text) in [(a_ddl, &mut self.out.a_ddl), (b_ddl, &mut self.out.b_ddl)] {
+            if let Some(ddl) = ddl {
+                text.push_str(&ddl);
+                text.push('\n');
+            }
+        }
+    }
+
+    fn only_in(&self, in_a: bool) -> String {
+        let (has, lacks) = if in_a {
+            (self.a.label, self.b.label)
+        } else {
+            (self.b.label, self.a.label)
+        };
+        format!("in {has}, not in {lacks}")
+    }
+
+    fn tables(&mut self) {
+        let names: Vec<QualName> = union(self.a.schema.tables.keys(), self.b.schema.tables.keys());
+        for name in names {
+            let ta = self.a.schema.tables.get(&name);
+            let tb = self.b.schema.tables.get(&name);
+            match (ta, tb) {
+                (Some(t), None) | (None, Some(t)) => {
+                    let in_a = ta.is_some();
+                    let f = Finding::new(
+                        &rules::DRIFT_TABLE,
+                        format!("table `{name}` is {}", self.only_in(in_a)),
+                        t.origin,
+                    )
+                    .table(&name)
+                    .object(name.to_string());
+                    let schema = if in_a { self.a.schema } else { self.b.schema };
+                    let mut ddl = table_ddl(t, &column_order(t, None));
+                    for i in schema.indexes.values().filter(|i| i.table == name) {
+                        if i.constraint.is_none() {
+                            ddl.push('\n');
+                            ddl.push_str(&index_ddl(i));
+                        }
+                    }
+                    if in_a {
+                        self.push(f, Some(ddl), None);
+                    } else {
+                        self.push(f, None, Some(ddl));
+                    }
+                }
+                (Some(ta), Some(tb)) => {
+                    self.columns(ta, tb);
+                    self.constraints(ta, tb);
+                    self.indexes(&name);
+                    self.policies(ta, tb);
+                }
+                (None, None) => {}
+            }
+        }
+    }
+
+    fn columns(&mut self, ta: &Table, tb: &Table) {
+        let mut differences = Vec::new();
+        for name in union(ta.columns.keys(), tb.columns.keys()) {
+            let ca = ta.columns.get(&name);
+            let cb = tb.columns.get(&name);
+            let qualified = format!("{}.{}", ta.name, quote_ident(&name));
+            let (message, origin) = match (ca, cb) {
+                (Some(c), None) => (
+                    format!("column `{qualified}` is {}", self.only_in(true)),
+                    c.origin,
+                ),
+                (None, Some(c)) => (
+                    format!("column `{qualified}` is {}", self.only_in(false)),
+                    c.origin,
+                ),
+                (Some(a), Some(b)) => {
+                    let mut what = Vec::new();
+                    if a.type_name != b.type_name {
+                        what.push(format!("type differs: {} vs {}", a.type_name, b.type_name));
+                    }
+                    if a.not_null != b.not_null {
+                        let n = |x: bool| if x { "NOT NULL" } else { "nullable" };
+                        what.push(format!(
+                            "nullability differs: {} vs {}",
+                            n(a.not_null),
+                            n(b.not_null)
+                        ));
+                    }
+                    if a.default != b.default {
+                        let d =
+                            |x: &Option<String>| x.clone().unwrap_or_else(|| "no default".into());
+                        what.push(format!(
+                            "default differs: {} vs {}",
+                            d(&a.default),
+                            d(&b.default)
+                        ));
+                    }
+                    if what.is_empty() {
+                        continue;
+                    }
+                    (
+                        format!(
+                            "column `{qualified}` {} ({} vs {})",
+                            what.join("; "),
+                            self.a.label,
+                            self.b.label
+                        ),
+                        a.origin,
+                    )
+                }
+                (None, None) => continue,
+            };
+            differences.push((name, message, origin));
+        }
+        if differences.is_empty() {
+            return;
+        }
+        // One table block in the DDL diff for all its column differences.
+        let order = column_order(ta, Some(tb));
+        let (a_ddl, b_ddl) = (table_ddl(ta, &order), table_ddl(tb, &order));
+        let last = differences.len() - 1;
+        for (i, (name, message, origin)) in differences.into_iter().enumerate() {
+            let f = Finding::new(&rules::DRIFT_COLUMN, message, origin)
+                .table(&ta.name)
+                .object(name);
+            if i == last {
+                self.push(f, Some(a_ddl.clone()), Some(b_ddl.clone()));
+            } else {
+                self.push(f, None, None);
+            }
+        }
+    }
+
+    fn constraints(&mut self, ta: &Table, tb: &Table) {
+        for name in union(ta.constraints.keys(), tb.constraints.keys()) {
+            let ca = ta.constraints.get(&name);
+            let cb = tb.constraints.get(&name);
+            let message = match (ca, cb) {
+                (Some(c), None) | (None, Some(c)) => format!(
+                    "{} constraint `{name}` on `{}` is {}",
+                    c.kind.sql(),
+                    ta.name,
+                    self.only_in(ca.is_some())
+                ),
+                (Some(a), Some(b)) => {
+                    let da = constraint_ddl(&ta.name, a, self.a.schema);
+                    let db = constraint_ddl(&tb.name, b, self.b.schema);
+                    if da == db {
+                        continue;
+                    }
+                    format!(
+                        "constraint `{name}` on `{}` differs: {} in {}, {} in {}",
+                        ta.name,
+                        constraint_body(a, self.a.schema),
+                        self.a.label,
+                        constraint_body(b, self.b.schema),
+                        self.b.label
+                    )
+                }
+                (None, None) => continue,
+            };
+            let f = Finding::new(
+                &rules::DRIFT_CONSTRAINT,
+                message,
+                pick(ca.map(|c| c.origin), cb.map(|c| c.origin)),
+            )
+            .table(&ta.name)
+            .object(name.clone());
+            let a_ddl = ca.map(|c| constraint_ddl(&ta.name, c, self.a.schema));
+            let b_ddl = cb.map(|c| constraint_ddl(&tb.name, c, self.b.schema));
+            self.push(f, a_ddl, b_ddl);
+        }
+    }
+
+    fn indexes(&mut self, table: &QualName) {
+        let of = |s: &Schema| -> Vec<QualName> {
+            s.indexes
+                .values()
+                .filter(|i| &i.table == table)
+                .map(|i| i.name.clone())
+                .collect()
+        };
+        let (ia, ib) = (of(self.a.schema), of(self.b.schema));
+        for name in union(ia.iter(), ib.iter()) {
+            let xa = self
+                .a
+                .schema
+                .indexes
+                .get(&name)
+                .filter(|i| &i.table == table);
+            let xb = self
+                .b
+                .schema
+                .indexes
+                .get(&name)
+                .filter(|i| &i.table == table);
+            // A constraint's index is compared with its constraint.
+            let backs = |i: Option<&Index>| i.is_some_and(|i| i.constraint.is_some());
+            if (backs(xa) || xa.is_none()) && (backs(xb) || xb.is_none()) {
+                continue;
+            }
+            let message = match (xa, xb) {
+                (Some(_), None) | (None, Some(_)) => format!(
+                    "index `{}` on `{table}` is {}",
+                    name.name,
+                    self.only_in(xa.is_some())
+                ),
+                (Some(a), Some(b)) => {
+                    let (da, db) = (index_ddl(a), index_ddl(b));
+                    if da == db {
+                        continue;
+                    }
+                    format!(
+                        "index `{}` on `{table}` differs: {} in {}, {} in {}",
+                        name.name,
+                        index_definition_with_options(a),
+                        self.a.label,
+                        index_definition_with_options(b),
+                        self.b.label
+                    )
+                }
+                (None, None) => continue,
+            };
+            let f = Finding::new(
+                &rules::DRIFT_INDEX,
+                message,
+                pick(xa.map(|i| i.origin), xb.map(|i| i.origin)),
+            )
+            .table(table)
+            .object(name.name.clone());
+            self.push(f, xa.map(index_ddl), xb.map(index_ddl));
+        }
+    }
+
+    fn policies(&mut self, ta: &Table, tb: &Table) {
+        if ta.rls_enabled != tb.rls_enabled {
+            let state = |x: bool| if x { "enabled" } else { "disabled" };
+            let f = Finding::new(
+                &rules::DRIFT_POLICY,
+                format!(
+                    "row level security on `{}` is {} in {}, {} in {}",
+                    ta.name,
+                    state(ta.rls_enabled),
+                    self.a.label,
+                    state(tb.rls_enabled),
+                    self.b.label
+                ),
+                ta.origin,
+            )
+            .table(&ta.name);
+            let rls = |t: &Table| {
+                format!(
+                    "ALTER TABLE {} {} ROW LEVEL SECURITY;",
+                    t.name,
+                    if t.rls_enabled { "ENABLE" } else { "DISABLE" }
+                )
+            };
+            self.push(f, Some(rls(ta)), Some(rls(tb)));
+        }
+        let names = union(
+            ta.policies.iter().map(|p| &p.name),
+            tb.policies.iter().map(|p| &p.name),
+        );
+        for name in names {
+            let pa = ta.policies.iter().find(|p| p.name == name);
+            let pb = tb.policies.iter().find(|p| p.name == name);
+            let (da, db) = (
+                pa.map(|p| policy_ddl(&ta.name, p)),
+                pb.map(|p| policy_ddl(&tb.name, p)),
+            );
+            if da == db {
+                continue;
+            }
+            let message = if pa.is_some() && pb.is_some() {
+                format!(
+                    "policy `{name}` on `{}` differs between {} and {}",
+                    ta.name, self.a.label, self.b.label
+                )
+            } else {
+                format!(
+                    "policy `{name}` on `{}` is {}",
+                    ta.name,
+                    self.only_in(pa.is_some())
+                )
+            };
+            let f = Finding::new(
+                &rules::DRIFT_POLICY,
+                message,
+                pick(pa.map(|p| p.origin), pb.map(|p| p.origin)),
+            )
+            .table(&ta.name)
+            .object(name.clone());
+            self.push(f, da, db);
+        }
+    }
+}
+
+/// Names of both sides: A's in order, then B's that A lacks.
+fn union<'k, K: Clone + PartialEq + 'k>(
+    a: impl Iterator<Item = &'k K>,
+    b: impl Iterator<Item = &'k K>,
+) -> Vec<K> {
+    let mut out: Vec<K> = a.cloned().collect();
+    for k in b {
+        if !out.contains(k) {
+            out.push(k.clone());
+        }
+    }
+    out
+}
+
+/// Column order for rendering: `t`'s, then `other`'s extra columns, so both sides align.
+fn column_order(t: &Table, other: Option<&Table>) -> Vec<String> {
+    union(
+        t.columns.keys(),
+        other.into_iter().flat_map(|o| o.columns.keys()),
+    )
+}
+
+fn table_ddl(t: &Table, order: &[String]) -> String {
+    let mut out = format!("CREATE TABLE {} (\n", t.name);
+    let cols: Vec<String> = order
+        .iter()
+        .filter_map(|n| t.columns.get(n))
+        .map(|c| {
+            let mut s = format!("    {} {}", quote_ident(&c.name), c.type_name);
+            if let Some(d) = &c.default {
+                let _ = write!(s, " DEFAULT {d}");
+            }
+            if c.not_null {
+                s.push_str(" NOT NULL");
+            }
+            s
+        })
+        .collect();
+    out.push_str(&cols.join(",\n"));
+    out.push_str("\n);");
+    out
+}
+
+fn index_definition_with_options(i: &Index) -> String {
+    let mut def = index_definition(i);
+    if !i.options.is_empty() {
+        // Storage parameters are a set: compare them in one order.
+        let mut opts: Vec<String> = i.options.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        opts.sort();
+        let _ = write!(def, " WITH ({})", opts.join(", "));
+    }
+    def
+}
+
+fn index_ddl(i: &Index) -> String {
+    let def = index_definition_with_options(i);
+    let (unique, rest) = match def.strip_prefix("UNIQUE ") {
+        Some(r) => ("UNIQUE ", r.to_string()),
+        None => ("", def),
+    };
+    format!(
+        "CREATE {unique}INDEX {} ON {} {rest};",
+        quote_ident(&i.name.name),
+        i.table
+    )
+}
+
+fn fk_action(c: char) -> &'static str {
+    match c {
+        'c' => "CASCADE",
+        'r' => "RESTRICT",
+        'n' => "SET NULL",
+        'd' => "SET DEFAULT",
+        _ => "NO ACTION",
+    }
+}
+
+fn idents(cols: &[String]) -> String {
+    cols.iter()
+        .map(|c| quote_ident(c).into_owned())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// A constraint's definition after its name (`PRIMARY KEY (a, b)`).
+fn constraint_body(c: &Constraint, schema: &Schema) -> String {
+    match &c.foreign_key {
+        Some(fk) => format!(
+            "FOREIGN KEY ({}) REFERENCES {} ({}) ON DELETE {} ON UPDATE {}",
+            idents(&c.columns),
+            fk.ref_table,
+            idents(&fk.ref_columns),
+            fk_action(fk.on_delete),
+            fk_action(fk.on_update)
+        ),
+        None => {
+            let index = c.index.as_ref().and_then(|n| {
+                schema
+                    .indexes
+                    .values()
+                    .find(|i| &i.name.name == n && i.constraint.as_ref() == Some(n))
+            });
+            let nnd = if index.is_some_and(|i| i.nulls_not_distinct) {
+                " NULLS NOT DISTINCT"
+            } else {
+                ""
+            };
+            format!("{}{nnd} ({})", c.kind.sql(), idents(&c.columns))
+        }
+    }
+}
+
+fn constraint_ddl(table: &QualName, c: &Constraint, schema: &Schema) -> String {
+    format!(
+        "ALTER TABLE {table} ADD CONSTRAINT {} {};",
+        quote_ident(&c.name),
+        constraint_body(c, schema)
+    )
+}
+
+fn policy_ddl(table: &QualName, p: &Policy) -> String {
+    let mut s = format!(
+        "CREATE POLICY {} ON {table} AS {} FOR {} TO {}",
+        quote_ident(&p.name),
+        if p.permissive {
+            "PERMISSIVE"
+        } else {
+            "RESTRICTIVE"
+        },
+        p.command.to_uppercase(),
+        p.roles.join(", ")
+    );
+    if let Some(u) = &p.using {
+        let _ = write!(s, " USING ({})", u.text);
+    }
+    if let Some(w) = &p.with_check {
+        let _ = write!(s, " WITH CHECK ({})", w.text);
+    }
+    s.push(';');
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::check_sql;
+
+    fn drift(a: &str, b: &str) -> Drift {
+        let (ra, rb) = (check_sql("a.sql", a), check_sql("b.sql", b));
+        diff(
+            Side {
+                schema: &ra.schema,
+                label: "migrations",
+            },
+            Side {
+                schema: &rb.schema,
+                label: "database",
+            },
+        )
+    }
+
+    #[test]
+    fn identical_schemas_have_no_drift() {
+        let sql =
+            "CREATE TABLE t (id int PRIMARY KEY, a text UNIQUE); CREATE INDEX ON t (lower(a));";
+        assert!(drift(sql, sql).findings.is_empty());
+    }
+
+    #[test]
+    fn each_kind_of_difference_is_named() {
+        let d = drift(
+            "CREATE TABLE t (id int PRIMARY KEY, a int NOT NULL); CREATE INDEX t_a ON t (a);
+             CREATE TABLE gone (id int);",
+            "CREATE TABLE t (id bigint PRIMARY KEY, a int, b text); CREATE INDEX t_a ON t (a DESC);
+             ALTER TABLE t ENABLE ROW LEVEL SECURITY;",
+        );
+        let msgs: Vec<(&str, &str)> = d
+            .findings
+            .iter()
+            .map(|f| (f.rule, f.message.as_str()))
+            .collect();
+        assert_eq!(
+            msgs,
+            [
+                (
+                    "drift-column",
+                    "column `public.t.id` type differs: integer vs bigint (migrations vs database)"
+                ),
+                (
+                    "drift-column",
+                    "column `public.t.a` nullability differs: NOT NULL vs nullable (migrations vs database)"
+                ),
+                (
+                    "drift-column",
+                    "column `public.t.b` is in database, not in migrations"
+                ),
+                (
+                    "drift-index",
+                    "index `t_a` on `public.t` differs: USING btree (a) in migrations, USING btree (a DESC) in database"
+                ),
+                (
+                    "drift-policy",
+                    "row level security on `public.t` is disabled in migrations, enabled in database"
+                ),
+                (
+                    "drift-table",
+                    "table `public.gone` is in migrations, not in database"
+                ),
+            ]
+        );
+        let u = d.unified_diff("migrations", "database");
+        assert!(u.contains("-    id integer NOT NULL"), "{u}");
+        assert!(u.contains("+    id bigint NOT NULL"), "{u}");
+        assert!(u.contains("-CREATE TABLE public.gone"), "{u}");
+    }
+
+    #[test]
+    fn foreign_key_actions_and_policies_differ() {
+        let base = "CREATE TABLE p (id int PRIMARY KEY); CREATE TABLE c (pid int);";
+        let d = drift(
+            &format!(
+                "{base} ALTER TABLE c ADD CONSTRAINT c_fk FOREIGN KEY (pid) REFERENCES p (id) ON DELETE CASCADE; CREATE POLICY pol ON c USING (pid > 0);"
+            ),
+            &format!(
+                "{base} ALTER TABLE c ADD CONSTRAINT c_fk FOREIGN KEY (pid) REFERENCES p (id); CREATE POLICY pol ON c USING (pid > 1);"
+            ),
+        );
+        let rules: Vec<&str> = d.findings.iter().map(|f| f.rule).collect();
+        assert_eq!(rules, ["drift-constraint", "drift-policy"]);
+        assert!(d.findings[0].message.contains("ON DELETE CASCADE"));
+    }
+}

@@ -1,0 +1,312 @@
+//! Drizzle as a schema source, and drift between sources.
+//!
+//! Differential: each fixture's schema is read three ways — its TypeScript schema, the snapshot
+//! drizzle-kit generated from it, and the replay of the migrations drizzle-kit generated — and
+//! the three must agree except for what hand-written migrations added. Then `check --drizzle`
+//! on the hand-written migration alone, and the human `diff` output, pinned.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use driftlint::config::Exclude;
+use driftlint::drift::{SideSpec, run_diff};
+use serde_json::Value;
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn fixture(rel: &str) -> PathBuf {
+    root().join("testdata").join(rel)
+}
+
+/// (rule, object) of every finding of `diff a b`.
+fn drift(a: SideSpec, b: SideSpec) -> Vec<(String, String)> {
+    let run = run_diff(&a, &b, None, &Exclude::default()).unwrap();
+    run.findings
+        .iter()
+        .map(|f| {
+            (
+                f.rule.to_string(),
+                format!("{} {}", f.object.clone().unwrap_or_default(), f.message),
+            )
+        })
+        .collect()
+}
+
+fn objects(findings: &[(String, String)]) -> Vec<String> {
+    let mut v: Vec<String> = findings
+        .iter()
+        .map(|(r, o)| format!("{r} {}", o.split(' ').next().unwrap_or("")))
+        .collect();
+    v.sort();
+    v
+}
+
+const FIXTURES: &[(&str, &str)] = &[
+    ("saas-drizzle", "src/db/schema.ts"),
+    ("drizzle-legacy", "src/schema.ts"),
+    ("drizzle-authjs", "src/schema.ts"),
+];
+
+#[test]
+fn schema_ts_equals_the_snapshot_drizzle_kit_generated_from_it() {
+    for (name, ts) in FIXTURES {
+        let found = drift(
+            SideSpec::Drizzle(fixture(&format!("{name}/{ts}"))),
+            SideSpec::Drizzle(fixture(&format!("{name}/drizzle"))),
+        );
+        assert!(
+            found.is_empty(),
+            "{name}: schema.ts vs snapshot: {found:#?}"
+        );
+    }
+}
+
+#[test]
+fn replayed_migrations_equal_the_snapshot_but_for_hand_written_objects() {
+    let expected: &[(&str, &[&str])] = &[
+        (
+            "saas-drizzle",
+            &[
+                "drift-index idx_auth_accounts_user_id",
+                "drift-index idx_conversations_tenant_updated",
+                "drift-index idx_cost_events_tenant",
+                "drift-index idx_knowledge_chunks_embedding",
+                "drift-index idx_knowledge_chunks_tenant",
+                "drift-index idx_messages_conversation",
+                "drift-index idx_tenant_members_user_id",
+                "drift-index idx_users_email",
+                "drift-index idx_users_email_lower",
+                "drift-index idx_users_id",
+                "drift-table public.tenant_usage_daily",
+            ],
+        ),
+        (
+            "drizzle-legacy",
+            // `orders_shipped_on_idx` names a column that does not exist: never created.
+            &[
+                "drift-index orders_status_placed_at_idx",
+                "drift-index shipments_order_id_idx",
+            ],
+        ),
+        ("drizzle-authjs", &[]),
+    ];
+    for (name, want) in expected {
+        let found = drift(
+            SideSpec::Migrations(fixture(&format!("{name}/drizzle"))),
+            SideSpec::Drizzle(fixture(&format!("{name}/drizzle"))),
+        );
+        assert_eq!(objects(&found), *want, "{name}: {found:#?}");
+        for (_, message) in &found {
+            assert!(
+                message.contains("is in migrations, not in drizzle snapshot"),
+                "{message}"
+            );
+        }
+        // The TypeScript schema agrees with the migrations exactly as the snapshot does.
+        let ts = FIXTURES.iter().find(|(n, _)| n == name).unwrap().1;
+        let from_ts = drift(
+            SideSpec::Migrations(fixture(&format!("{name}/drizzle"))),
+            SideSpec::Drizzle(fixture(&format!("{name}/{ts}"))),
+        );
+        assert_eq!(objects(&from_ts), *want, "{name} (schema.ts): {from_ts:#?}");
+    }
+}
+
+#[test]
+fn the_authjs_fixture_keeps_camel_case_columns_and_its_own_schema() {
+    let d = driftlint::source::drizzle::load(&fixture("drizzle-authjs/src/schema.ts"), 0).unwrap();
+    assert!(d.unsupported.is_empty(), "{:#?}", d.unsupported);
+    let s = &d.schema;
+    let session = &s.tables[&driftlint::schema::QualName::new("auth", "session")];
+    assert!(session.columns.contains_key("sessionToken"));
+    assert!(session.columns.contains_key("userId"));
+    let chunks = &s.indexes[&driftlint::schema::QualName::new("public", "chunks_embedding_idx")];
+    assert_eq!(chunks.method, "hnsw");
+    assert_eq!(chunks.keys[0].opclass.as_deref(), Some("vector_cosine_ops"));
+}
+
+fn driftlint() -> Command {
+    let mut cmd = Command::cargo_bin("driftlint").unwrap();
+    cmd.env("NO_COLOR", "1")
+        .env("COLUMNS", "100")
+        .current_dir(root());
+    cmd
+}
+
+#[test]
+fn a_hand_written_migration_alone_is_checked_against_drizzle() {
+    let migration = "testdata/saas-drizzle/drizzle/0002_add_performance_indexes.sql";
+    for reference in [
+        "testdata/saas-drizzle/drizzle",
+        "testdata/saas-drizzle/drizzle/meta/0002_snapshot.json",
+        "testdata/saas-drizzle/src/db/schema.ts",
+    ] {
+        let out = driftlint()
+            .args([
+                "check",
+                "--format",
+                "json",
+                "--drizzle",
+                reference,
+                migration,
+            ])
+            .output()
+            .unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "{reference}: errors fail the run"
+        );
+        let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+        let mut got: Vec<(String, String)> = doc["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["rule"] == "index-missing-column")
+            .map(|f| {
+                let message = f["message"].as_str().unwrap();
+                let column = message.split('`').nth(3).unwrap_or("").to_string();
+                let help = f["help"].as_str().unwrap_or("");
+                let suggestion = help.split('`').nth(1).unwrap_or("").to_string();
+                (column, suggestion)
+            })
+            .collect();
+        got.sort();
+        assert_eq!(
+            got,
+            [
+                ("cost_usd".to_string(), "cost".to_string()),
+                ("created_at".to_string(), "timestamp".to_string()),
+                ("event_type".to_string(), "service".to_string()),
+                ("expires_at".to_string(), "expires".to_string()),
+                ("is_acknowledged".to_string(), "resolved".to_string()),
+            ],
+            "{reference}"
+        );
+        // No table is unknown: the reference answers for all of them.
+        assert!(
+            doc["findings"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|f| f["rule"] != "index-missing-table"),
+            "{reference}"
+        );
+    }
+}
+
+#[test]
+fn without_the_reference_the_lone_migration_cannot_be_verified() {
+    let out = driftlint()
+        .args([
+            "check",
+            "--format",
+            "json",
+            "testdata/saas-drizzle/drizzle/0002_add_performance_indexes.sql",
+        ])
+        .output()
+        .unwrap();
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(
+        doc["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|f| f["rule"] != "index-missing-column")
+    );
+}
+
+#[test]
+fn migrations_vs_snapshot_human_output_is_pinned() {
+    let out = driftlint()
+        .args([
+            "diff",
+            "testdata/saas-drizzle/drizzle",
+            "drizzle:testdata/saas-drizzle/drizzle",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "drift is a warning: fails by default"
+    );
+    insta::assert_snapshot!(
+        "saas_migrations_vs_snapshot",
+        String::from_utf8(out.stdout).unwrap()
+    );
+}
+
+#[test]
+fn same_sources_have_no_drift_and_exit_zero() {
+    let out = driftlint()
+        .args([
+            "diff",
+            "drizzle:testdata/drizzle-legacy/src/schema.ts",
+            "drizzle:testdata/drizzle-legacy/drizzle",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(!text.contains("---"), "{text}");
+}
+
+#[test]
+fn database_urls_are_refused_with_a_clear_message() {
+    let out = driftlint()
+        .args([
+            "diff",
+            "testdata/saas-drizzle/drizzle",
+            "postgres://localhost/x",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not supported yet"));
+}
+
+#[test]
+fn journal_problems_are_info_findings() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("drizzle");
+    std::fs::create_dir_all(out.join("meta")).unwrap();
+    std::fs::write(
+        out.join("meta/_journal.json"),
+        r#"{"version":"7","dialect":"postgresql","entries":[
+            {"idx":0,"version":"7","when":1,"tag":"0000_init","breakpoints":true},
+            {"idx":1,"version":"7","when":2,"tag":"0001_more","breakpoints":true}]}"#,
+    )
+    .unwrap();
+    std::fs::write(
+        out.join("0000_init.sql"),
+        "CREATE TABLE t (id int PRIMARY KEY);",
+    )
+    .unwrap();
+    std::fs::write(out.join("0001_more.sql"), "ALTER TABLE t ADD COLUMN a int;").unwrap();
+    let snap = r#"{"version":"7","dialect":"postgresql","tables":{},"enums":{}}"#;
+    std::fs::write(out.join("meta/0000_snapshot.json"), snap).unwrap();
+    std::fs::write(out.join("meta/0005_snapshot.json"), snap).unwrap();
+    let output = driftlint()
+        .current_dir(dir.path())
+        .args(["check", "--format", "json", "drizzle"])
+        .output()
+        .unwrap();
+    let doc: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let journal: Vec<String> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "drizzle-journal")
+        .map(|f| f["message"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(journal.len(), 2, "{journal:#?}");
+    assert!(
+        journal
+            .iter()
+            .any(|m| m.contains("`0001_more` has no snapshot"))
+    );
+    assert!(journal.iter().any(|m| m.contains("0005_snapshot.json")));
+}
