@@ -309,6 +309,7 @@ macro_rules! differential_tests {
 differential_tests! {
     saas_drizzle: start_pgvector, "testdata/saas-drizzle/drizzle", 5;
     drizzle_authjs: start_pgvector, "testdata/drizzle-authjs/drizzle", 0;
+    saas_rls: start_pgvector, "testdata/saas-rls/migrations", 0;
     drizzle_legacy: start, "testdata/drizzle-legacy/drizzle", 1;
     prisma_basic: start, "testdata/prisma-basic/prisma/migrations", 1;
     plain_folder: start, "testdata/plain-folder/migrations", 1;
@@ -330,6 +331,7 @@ fn every_fixture_is_covered() {
         "drizzle-legacy",
         "prisma-basic",
         "plain-folder",
+        "saas-rls",
         "layouts",
     ];
     let layouts = [

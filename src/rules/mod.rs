@@ -10,8 +10,8 @@ use crate::schema::replay::Event;
 
 mod duplicate_index;
 mod fk_support;
-mod index_name_conflict;
 mod index_missing_column;
+mod index_name_conflict;
 mod invalid_index;
 mod missing_table;
 mod no_primary_key;

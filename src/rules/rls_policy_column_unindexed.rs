@@ -139,8 +139,8 @@ fn request_comparison(node: &Node, table: &Table) -> Option<String> {
                     return Some(c);
                 }
                 None
-            } else if (e.kind == AExprKind::AexprOpAny as i32 && is_eq)
-                || (e.kind == AExprKind::AexprIn as i32 && is_eq)
+            } else if is_eq
+                && (e.kind == AExprKind::AexprOpAny as i32 || e.kind == AExprKind::AexprIn as i32)
             {
                 let c = table_column(l, table)?;
                 let any_request = match r.node.as_ref()? {
