@@ -16,8 +16,16 @@ pub(super) fn supports_a_foreign_key(table: &Table, index: &Index) -> bool {
         .any(|(c, _)| !c.columns.is_empty() && supports(index, &c.columns))
 }
 
-/// Whether `index` serves lookups by equality on all of `columns`.
+/// Whether `index` serves lookups by equality on all of `columns`: it leads with them and
+/// its predicate, if any, holds for every row whose FK columns are set.
 pub(super) fn supports(index: &Index, columns: &[String]) -> bool {
+    leads_with(index, columns) && predicate_implied(index, columns)
+}
+
+/// Whether the index can serve the RI lookup ignoring its predicate: its first `n` key items
+/// are plain columns equal to the FK's columns as a set, and its access method answers
+/// equality on them (btree; hash only on a single column).
+pub(super) fn leads_with(index: &Index, columns: &[String]) -> bool {
     let n = columns.len();
     let method_fits = match index.method.as_str() {
         "btree" => true,
@@ -28,19 +36,22 @@ pub(super) fn supports(index: &Index, columns: &[String]) -> bool {
         return false;
     }
     let prefix = &index.keys[..n];
-    let leads = prefix
+    prefix
         .iter()
         .all(|k| matches!(&k.target, KeyTarget::Column(c) if columns.contains(c)))
         && columns.iter().all(|c| {
             prefix
                 .iter()
                 .any(|k| matches!(&k.target, KeyTarget::Column(kc) if kc == c))
-        });
-    leads
-        && index
-            .predicate
-            .as_ref()
-            .is_none_or(|p| implied_by_not_null(p.node(), columns))
+        })
+}
+
+/// Whether the index has no predicate, or one that `col IS NOT NULL` on the FK columns implies.
+pub(super) fn predicate_implied(index: &Index, columns: &[String]) -> bool {
+    index
+        .predicate
+        .as_ref()
+        .is_none_or(|p| implied_by_not_null(p.node(), columns))
 }
 
 /// Whether `col IS NOT NULL` on every FK column implies the predicate: an IS NOT NULL test on

@@ -3,15 +3,11 @@
 //! Every DELETE or key UPDATE on the referenced table looks up referencing rows by the FK's
 //! columns (an equality test on each); without an index that lookup scans the whole table.
 
-use pg_query::NodeEnum;
-use pg_query::protobuf::{BoolExprType, Node, NullTestType};
-
 use super::duplicate_index::comparable;
-use super::{RuleInput, UNINDEXED_FOREIGN_KEY};
+use super::{RuleInput, UNINDEXED_FOREIGN_KEY, fk_support};
 use crate::finding::Finding;
-use crate::schema::expr::SqlExpr;
 use crate::schema::names::{choose_name, name_addition};
-use crate::schema::{Index, KeyTarget, QualName, quote_ident};
+use crate::schema::{Index, QualName, quote_ident};
 
 pub(super) fn check(input: &RuleInput<'_>, out: &mut Vec<Finding>) {
     let schema = input.schema;
@@ -30,15 +26,13 @@ pub(super) fn check(input: &RuleInput<'_>, out: &mut Vec<Finding>) {
             let mut partial: Option<&Index> = None;
             let mut supported = false;
             for index in indexes.iter().filter(|i| comparable(schema, i)) {
-                if !leads_with(index, columns) {
+                if !fk_support::leads_with(index, columns) {
                     continue;
                 }
-                match &index.predicate {
-                    None => supported = true,
-                    Some(p) if implied_by_not_null(p, columns) => supported = true,
-                    Some(_) => {
-                        partial.get_or_insert(index);
-                    }
+                if fk_support::predicate_implied(index, columns) {
+                    supported = true;
+                } else {
+                    partial.get_or_insert(index);
                 }
                 if supported {
                     break;
@@ -100,56 +94,6 @@ pub(super) fn check(input: &RuleInput<'_>, out: &mut Vec<Finding>) {
             out.push(finding);
         }
     }
-}
-
-/// Whether the index can serve the RI lookup: its first `n` key items are plain columns equal
-/// to the FK's columns as a set, and its access method answers equality on them (btree; hash
-/// only on a single column).
-fn leads_with(index: &Index, columns: &[String]) -> bool {
-    let n = columns.len();
-    let method_fits = match index.method.as_str() {
-        "btree" => true,
-        "hash" => n == 1,
-        _ => false,
-    };
-    if !method_fits || index.keys.len() < n {
-        return false;
-    }
-    index.keys[..n].iter().all(|k| match &k.target {
-        KeyTarget::Column(c) => columns.contains(c),
-        KeyTarget::Expr(_) => false,
-    }) && columns.iter().all(|c| {
-        index.keys[..n]
-            .iter()
-            .any(|k| matches!(&k.target, KeyTarget::Column(kc) if kc == c))
-    })
-}
-
-/// Whether `col IS NOT NULL` for every FK column implies the predicate: the predicate is such a
-/// test on an FK column, or an AND of them. Conservative: anything else is "not implied".
-fn implied_by_not_null(predicate: &SqlExpr, columns: &[String]) -> bool {
-    fn implied(node: &Node, columns: &[String]) -> bool {
-        match node.node.as_ref() {
-            Some(NodeEnum::NullTest(t)) => {
-                t.nulltesttype == NullTestType::IsNotNull as i32
-                    && matches!(
-                        t.arg.as_deref().and_then(|a| a.node.as_ref()),
-                        Some(NodeEnum::ColumnRef(c))
-                            if matches!(
-                                c.fields.last().and_then(|f| f.node.as_ref()),
-                                Some(NodeEnum::String(s)) if columns.contains(&s.sval)
-                            )
-                    )
-            }
-            Some(NodeEnum::BoolExpr(b)) => {
-                b.boolop == BoolExprType::AndExpr as i32
-                    && !b.args.is_empty()
-                    && b.args.iter().all(|a| implied(a, columns))
-            }
-            _ => false,
-        }
-    }
-    implied(predicate.node(), columns)
 }
 
 #[cfg(test)]
