@@ -1,6 +1,9 @@
 //! `driftlint check`: discover migration files, split, parse, replay, run the rules.
 
+use std::any::Any;
+use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use rayon::prelude::*;
 
@@ -93,6 +96,145 @@ pub enum CheckError {
     /// The current directory is unusable.
     #[error("cannot determine the current directory: {0}")]
     CurrentDir(std::io::Error),
+    /// A bug: driftlint panicked while checking (exit code 2).
+    #[error(transparent)]
+    Internal(#[from] InternalError),
+}
+
+/// Where bugs are reported.
+pub const ISSUE_TRACKER: &str = concat!(env!("CARGO_PKG_REPOSITORY"), "/issues");
+
+/// A bug: a panic inside driftlint while splitting, parsing or replaying a statement, or while
+/// running the rules.
+///
+/// The run stops rather than carrying on: a panic mid-statement may leave the replayed model
+/// half-updated, and findings computed from it could be silently wrong.
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "internal error while {stage}{}: {message}\nThis is a bug in driftlint {}, not a problem with your migrations; please report it at {ISSUE_TRACKER} with the statement (or a smaller one that triggers it)",
+    location.as_deref().map(|l| format!(" {l}")).unwrap_or_default(),
+    env!("CARGO_PKG_VERSION")
+)]
+pub struct InternalError {
+    /// What driftlint was doing: `splitting`, `parsing`, `replaying`, `running the rules`.
+    pub stage: &'static str,
+    /// The statement: `the statement at <file>:<line>:<column> (byte <offset>)`, or the file.
+    pub location: Option<String>,
+    /// The panic's message.
+    pub message: String,
+}
+
+/// The payload a per-statement panic is re-raised with, so that the caller that knows the
+/// file's path can name it.
+struct StatementPanic {
+    file: u32,
+    /// Byte offset of the statement in the file (`None` while splitting).
+    offset: Option<usize>,
+    stage: &'static str,
+    message: String,
+}
+
+/// The message of a panic payload (`panic!` gives `&str` or `String`).
+fn panic_message(payload: &(dyn Any + Send)) -> String {
+    if let Some(s) = payload.downcast_ref::<&str>() {
+        (*s).to_string()
+    } else if let Some(s) = payload.downcast_ref::<String>() {
+        s.clone()
+    } else {
+        "a panic without a message".to_string()
+    }
+}
+
+impl InternalError {
+    /// The internal error for a panic raised while checking `file`.
+    fn from_panic(payload: Box<dyn Any + Send>, file: Option<&SourceFile>) -> Self {
+        match payload.downcast::<StatementPanic>() {
+            Ok(p) => {
+                let location = match (file, p.offset) {
+                    (Some(f), Some(offset)) => {
+                        let (line, column) = f.line_col(offset);
+                        Some(format!(
+                            "the statement at {}:{line}:{column} (byte {offset})",
+                            f.display
+                        ))
+                    }
+                    (Some(f), None) => Some(f.display.clone()),
+                    (None, Some(offset)) => Some(format!(
+                        "the statement at byte {offset} of file #{}",
+                        p.file
+                    )),
+                    (None, None) => None,
+                };
+                InternalError {
+                    stage: p.stage,
+                    location,
+                    message: p.message,
+                }
+            }
+            Err(other) => InternalError {
+                stage: "checking",
+                location: file.map(|f| f.display.clone()),
+                message: panic_message(&*other),
+            },
+        }
+    }
+}
+
+/// Runs `f`; a panic in it is re-raised as a [`StatementPanic`] naming the statement.
+fn guard<T>(stage: &'static str, file: u32, offset: Option<usize>, f: impl FnOnce() -> T) -> T {
+    match catch_unwind(AssertUnwindSafe(f)) {
+        Ok(v) => v,
+        Err(payload) if payload.is::<StatementPanic>() => resume_unwind(payload),
+        Err(payload) => resume_unwind(Box::new(StatementPanic {
+            file,
+            offset,
+            stage,
+            message: panic_message(&*payload),
+        })),
+    }
+}
+
+/// Test hook for the internal-error path: in debug builds, `DRIFTLINT_INJECT_PANIC=STAGE:TEXT`
+/// (STAGE `parse` or `replay`) panics in that stage on a statement containing TEXT. Release
+/// builds compile it out.
+#[cfg(debug_assertions)]
+fn inject_panic(stage: &str, statement: &str) {
+    static HOOK: OnceLock<Option<(String, String)>> = OnceLock::new();
+    let hook = HOOK.get_or_init(|| {
+        let value = std::env::var("DRIFTLINT_INJECT_PANIC").ok()?;
+        let (stage, text) = value.split_once(':')?;
+        Some((stage.to_string(), text.to_string()))
+    });
+    if let Some((s, text)) = hook
+        && s == stage
+        && statement.contains(text.as_str())
+    {
+        panic!("panic injected by DRIFTLINT_INJECT_PANIC in stage `{stage}`");
+    }
+}
+
+#[cfg(not(debug_assertions))]
+#[inline(always)]
+fn inject_panic(_stage: &str, _statement: &str) {}
+
+/// Stack size of the parser threads. libpg_query is recursive C that sizes its own
+/// "stack depth limit exceeded" check to the stack it finds (at most 2 MiB plus 512 KiB of
+/// slack), and its protobuf output recurses as deep as the tree it accepted: 64 MiB of address
+/// space (committed only as used) leaves ample room on any caller's thread.
+const PARSE_STACK: usize = 64 * 1024 * 1024;
+
+/// The thread pool statements are parsed on: rayon's global pool has the platform's small
+/// default stacks. `None` if the threads cannot be created (then the global pool is used).
+fn parse_pool() -> Option<&'static rayon::ThreadPool> {
+    static POOL: OnceLock<Option<rayon::ThreadPool>> = OnceLock::new();
+    POOL.get_or_init(|| {
+        rayon::ThreadPoolBuilder::new()
+            .stack_size(PARSE_STACK)
+            .thread_name(|i| format!("driftlint-parse-{i}"))
+            .build()
+            .ok()
+    })
+    .as_ref()
 }
 
 /// Statements are parsed in parallel in batches of this many, then replayed in order: enough
@@ -209,14 +351,20 @@ pub fn check_starting_from(
         let range = section_range(&file.text, mf.section);
         replay.reset_session();
         // Only the section's text: a dbmate file's `-- migrate:down` part is never replayed.
-        statements += replay_text_collecting(
-            &file.text[..range.end],
-            range.start,
-            id,
-            &mut replay,
-            &mut unparsed,
-            &mut ignores,
-        );
+        let replayed = catch_unwind(AssertUnwindSafe(|| {
+            replay_text_collecting(
+                &file.text[..range.end],
+                range.start,
+                id,
+                &mut replay,
+                &mut unparsed,
+                &mut ignores,
+            )
+        }));
+        match replayed {
+            Ok(n) => statements += n,
+            Err(payload) => return Err(InternalError::from_panic(payload, Some(&file)).into()),
+        }
         files.push(file);
     }
 
@@ -226,7 +374,18 @@ pub fn check_starting_from(
         unparsed: &unparsed,
         has_reference: reference.is_some() || started,
     };
-    findings.extend(rules::run(&input));
+    let ruled = catch_unwind(AssertUnwindSafe(|| rules::run(&input)));
+    match ruled {
+        Ok(found) => findings.extend(found),
+        Err(payload) => {
+            return Err(InternalError {
+                stage: "running the rules",
+                location: None,
+                message: panic_message(&*payload),
+            }
+            .into());
+        }
+    }
     ignores.apply(&mut findings);
     sort_findings(&mut findings);
     Ok(Run {
@@ -250,6 +409,9 @@ pub fn replay_text(
 }
 
 /// [`replay_text`], also collecting the text's `driftlint-ignore` comments into `ignores`.
+///
+/// A panic (a bug) while splitting, parsing or replaying a statement propagates with a payload
+/// naming the statement; [`check`] turns it into an [`InternalError`].
 pub fn replay_text_collecting(
     text: &str,
     base: usize,
@@ -259,59 +421,95 @@ pub fn replay_text_collecting(
     ignores: &mut Ignores,
 ) -> usize {
     let body = &text[base..];
-    let raws = split::split(body);
+    let raws = guard("splitting", file, None, || split::split(body));
     let count = raws.len();
     ignores.collect(body, base, file, &raws);
     for batch in raws.chunks(PARSE_BATCH) {
-        let parsed: Vec<(StatementClass, Option<ParsedStatement>)> = batch
-            .par_iter()
-            .map(|raw| {
-                let stmt_text = &body[raw.span.clone()];
-                let class = if raw.kind == RawKind::CopyFromStdin {
-                    StatementClass::Data
-                } else {
-                    parse::classify(stmt_text)
-                };
-                let tree = (class == StatementClass::Schema).then(|| parse::parse(stmt_text));
-                (class, tree)
-            })
-            .collect();
-        for (raw, (class, tree)) in batch.iter().zip(parsed) {
+        let parse_batch = || -> Vec<_> {
+            batch
+                .par_iter()
+                .map(|raw| {
+                    let stmt_text = &body[raw.span.clone()];
+                    // Caught here, on the parser thread, so the statement can be named.
+                    catch_unwind(|| {
+                        inject_panic("parse", stmt_text);
+                        let class = if raw.kind == RawKind::CopyFromStdin {
+                            StatementClass::Data
+                        } else {
+                            parse::classify(stmt_text)
+                        };
+                        let tree =
+                            (class == StatementClass::Schema).then(|| parse::parse(stmt_text));
+                        (class, tree)
+                    })
+                    .map_err(|payload| panic_message(&*payload))
+                })
+                .collect()
+        };
+        let parsed: Vec<Result<(StatementClass, Option<ParsedStatement>), String>> =
+            match parse_pool() {
+                Some(pool) => pool.install(parse_batch),
+                None => parse_batch(),
+            };
+        for (raw, parsed) in batch.iter().zip(parsed) {
             let stmt = Stmt {
                 file,
                 offset: base + raw.span.start,
                 text: &body[raw.span.clone()],
             };
-            match (class, tree) {
-                (StatementClass::Data, _) => replay.data_load(stmt),
-                (_, Some(Ok(nodes))) => {
-                    for node in &nodes {
-                        replay.apply(node, stmt);
-                    }
-                }
-                (_, Some(Err(e))) => {
-                    let at = e.offset.map(|o| o.min(stmt.text.len()));
-                    let origin = match at {
-                        Some(o) => {
-                            let end = stmt.text[o..]
-                                .find(|c: char| {
-                                    c.is_whitespace() || c == ',' || c == ')' || c == '('
-                                })
-                                .map_or(stmt.text.len(), |e| o + e.max(1));
-                            Origin::sql(file, stmt.offset + o..stmt.offset + end.max(o))
-                        }
-                        None => Origin::sql(file, stmt.offset..stmt.offset + stmt.text.len()),
-                    };
-                    unparsed.push(Unparsed {
-                        message: e.message,
-                        origin,
-                    });
-                }
-                _ => {}
-            }
+            let (class, tree) = match parsed {
+                Ok(parsed) => parsed,
+                Err(message) => resume_unwind(Box::new(StatementPanic {
+                    file,
+                    offset: Some(stmt.offset),
+                    stage: "parsing",
+                    message,
+                })),
+            };
+            guard("replaying", file, Some(stmt.offset), || {
+                inject_panic("replay", stmt.text);
+                replay_statement(stmt, class, tree, replay, unparsed);
+            });
         }
     }
     count
+}
+
+/// Replays one classified (and, for schema statements, parsed) statement; a syntax error
+/// becomes an [`Unparsed`].
+fn replay_statement(
+    stmt: Stmt<'_>,
+    class: StatementClass,
+    tree: Option<ParsedStatement>,
+    replay: &mut Replay<'_>,
+    unparsed: &mut Vec<Unparsed>,
+) {
+    let file = stmt.file;
+    match (class, tree) {
+        (StatementClass::Data, _) => replay.data_load(stmt),
+        (_, Some(Ok(nodes))) => {
+            for node in &nodes {
+                replay.apply(node, stmt);
+            }
+        }
+        (_, Some(Err(e))) => {
+            let at = e.offset.map(|o| o.min(stmt.text.len()));
+            let origin = match at {
+                Some(o) => {
+                    let end = stmt.text[o..]
+                        .find(|c: char| c.is_whitespace() || c == ',' || c == ')' || c == '(')
+                        .map_or(stmt.text.len(), |e| o + e.max(1));
+                    Origin::sql(file, stmt.offset + o..stmt.offset + end.max(o))
+                }
+                None => Origin::sql(file, stmt.offset..stmt.offset + stmt.text.len()),
+            };
+            unparsed.push(Unparsed {
+                message: e.message,
+                origin,
+            });
+        }
+        _ => {}
+    }
 }
 
 /// A statement's parse trees, or the syntax error that stopped the parser.
@@ -333,11 +531,21 @@ pub fn sort_findings(findings: &mut [Finding]) {
 }
 
 /// Checks SQL text directly (rule pages, tests): one in-memory file named `name`.
+///
+/// Panics with the [`InternalError`] message when driftlint has a bug.
 pub fn check_sql(name: &str, sql: &str) -> Run {
     let mut replay = Replay::new(None);
     let mut unparsed = Vec::new();
     let mut ignores = Ignores::default();
-    let statements = replay_text_collecting(sql, 0, 0, &mut replay, &mut unparsed, &mut ignores);
+    let statements = match catch_unwind(AssertUnwindSafe(|| {
+        replay_text_collecting(sql, 0, 0, &mut replay, &mut unparsed, &mut ignores)
+    })) {
+        Ok(n) => n,
+        Err(payload) => {
+            let file = SourceFile::new(PathBuf::from(name), sql.to_string(), None);
+            panic!("{}", InternalError::from_panic(payload, Some(&file)));
+        }
+    };
     let input = RuleInput {
         schema: &replay.schema,
         events: &replay.events,

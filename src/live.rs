@@ -45,7 +45,9 @@ pub enum LiveError {
 }
 
 /// Connects, introspects and closes: the schema of a database.
-pub fn introspect(options: &ConnectOptions) -> Result<(Introspection, String, usize), DatabaseError> {
+pub fn introspect(
+    options: &ConnectOptions,
+) -> Result<(Introspection, String, usize), DatabaseError> {
     let mut db = Database::connect(options)?;
     let found = db.introspect()?;
     let target = db.target().to_string();
@@ -125,12 +127,10 @@ pub fn check_with_database(
     db.close();
     match &applied {
         Some(a) => pending.bookkeeping = Some(format!("{} ({})", a.table, a.tool)),
-        None if pending.note.is_none() => {
-            pending.note = Some(
-                "no migration bookkeeping table in the database: every migration is treated as pending"
-                    .into(),
-            )
-        }
+        None if pending.note.is_none() => pending.note = Some(
+            "no migration bookkeeping table in the database: every migration is treated as pending"
+                .into(),
+        ),
         None => {}
     }
     let cwd = std::env::current_dir().ok();
@@ -173,7 +173,11 @@ fn is_applied(mf: &MigrationFile, applied: &AppliedMigrations) -> bool {
 fn same_id(a: &str, b: &str) -> bool {
     let trim = |s: &str| {
         let t = s.trim().trim_start_matches('0');
-        if t.is_empty() { "0".to_string() } else { t.to_string() }
+        if t.is_empty() {
+            "0".to_string()
+        } else {
+            t.to_string()
+        }
     };
     a == b || trim(a) == trim(b)
 }
@@ -260,19 +264,29 @@ mod tests {
             tool: "golang-migrate",
             ids: vec!["2".into()],
         };
-        assert!(is_applied(&mf("m/000002_x.up.sql", Layout::GolangMigrate), &golang));
-        assert!(!is_applied(&mf("m/000003_x.up.sql", Layout::GolangMigrate), &golang));
+        assert!(is_applied(
+            &mf("m/000002_x.up.sql", Layout::GolangMigrate),
+            &golang
+        ));
+        assert!(!is_applied(
+            &mf("m/000003_x.up.sql", Layout::GolangMigrate),
+            &golang
+        ));
         let sqlx = AppliedMigrations {
             table: "public._sqlx_migrations".into(),
             tool: "sqlx",
             ids: vec!["20240101000000".into()],
         };
-        assert!(is_applied(&mf("m/20240101000000_init.sql", Layout::Sqlx), &sqlx));
+        assert!(is_applied(
+            &mf("m/20240101000000_init.sql", Layout::Sqlx),
+            &sqlx
+        ));
     }
 
     #[test]
     fn drizzle_matches_the_journal() {
-        let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("testdata/drizzle-legacy/drizzle");
+        let root =
+            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("testdata/drizzle-legacy/drizzle");
         let first = std::fs::read_dir(&root)
             .unwrap()
             .flatten()

@@ -91,7 +91,9 @@ fn main() -> ExitCode {
             });
             let result = match &database {
                 Some(_) if args.drizzle.is_some() => {
-                    eprintln!("driftlint: --database and --drizzle cannot be combined: the database is already the reference");
+                    eprintln!(
+                        "driftlint: --database and --drizzle cannot be combined: the database is already the reference"
+                    );
                     return ExitCode::from(2);
                 }
                 Some(target) => driftlint::live::check_with_database(
@@ -313,7 +315,9 @@ fn audit(args: driftlint::cli::AuditArgs) -> ExitCode {
             counts.foreign_keys,
             run.queries,
             run.elapsed.as_millis(),
-            run.stats_reset.as_deref().unwrap_or("the server started (never reset)")
+            run.stats_reset
+                .as_deref()
+                .unwrap_or("the server started (never reset)")
         );
     }
     config.apply(&mut run.findings);

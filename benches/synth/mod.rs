@@ -275,7 +275,7 @@ struct Gen {
 /// Generates a history of the given size; the same size always gives the same bytes.
 pub fn generate(size: Size) -> History {
     let mut g = Gen {
-        rng: Rng(0x0D21_F7_11A7),
+        rng: Rng(0x000D_21F7_11A7),
         tables: Vec::with_capacity(size.tables),
         relations: HashSet::new(),
         enums: Vec::new(),
@@ -390,7 +390,16 @@ impl Gen {
         let idx = self.tables.len();
         let domain = DOMAINS[idx % DOMAINS.len()];
         let noun = *self.rng.pick(NOUNS);
-        let kind = *self.rng.pick(&["", "", "", "_records", "_entries", "_history", "_settings", "_snapshots"]);
+        let kind = *self.rng.pick(&[
+            "",
+            "",
+            "",
+            "_records",
+            "_entries",
+            "_history",
+            "_settings",
+            "_snapshots",
+        ]);
         let name = self.new_relation(format!("{domain}_{noun}{kind}_{idx}"));
         let lookup = idx % 10 == 3;
         let uuid_pk = self.rng.chance(0.6);
@@ -433,17 +442,16 @@ impl Gen {
             indexed: true,
             renames: 0,
         });
-        let protected =
-            |t: &mut Table, lines: &mut Vec<String>, name: &str, ty: Ty, def: &str| {
-                lines.push(format!("\"{name}\" {}{def}", ty.sql()));
-                t.cols.push(Col {
-                    name: name.into(),
-                    ty,
-                    protected: true,
-                    indexed: false,
-                    renames: 0,
-                });
-            };
+        let protected = |t: &mut Table, lines: &mut Vec<String>, name: &str, ty: Ty, def: &str| {
+            lines.push(format!("\"{name}\" {}{def}", ty.sql()));
+            t.cols.push(Col {
+                name: name.into(),
+                ty,
+                protected: true,
+                indexed: false,
+                renames: 0,
+            });
+        };
         protected(
             &mut t,
             &mut lines,

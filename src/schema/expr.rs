@@ -126,22 +126,28 @@ fn strip_implicit_casts(root: &mut Node) {
     while let Some(node) = stack.pop() {
         let replace = match node.node.as_mut() {
             Some(NodeEnum::TypeCast(cast)) => {
-                let target = cast
-                    .type_name
-                    .as_ref()
-                    .and_then(|t| match t.names.last()?.node.as_ref()? {
-                        NodeEnum::String(s) => Some((s.sval.as_str(), t.array_bounds.is_empty())),
-                        _ => None,
-                    });
+                let target =
+                    cast.type_name
+                        .as_ref()
+                        .and_then(|t| match t.names.last()?.node.as_ref()? {
+                            NodeEnum::String(s) => {
+                                Some((s.sval.as_str(), t.array_bounds.is_empty()))
+                            }
+                            _ => None,
+                        });
                 match (cast.arg.as_deref(), target) {
-                    (Some(Node { node: Some(NodeEnum::AConst(_)) }), Some((name, _)))
-                        if name != "regclass" =>
-                    {
-                        cast.arg.take()
-                    }
-                    (Some(Node { node: Some(NodeEnum::ColumnRef(_)) }), Some(("text", true))) => {
-                        cast.arg.take()
-                    }
+                    (
+                        Some(Node {
+                            node: Some(NodeEnum::AConst(_)),
+                        }),
+                        Some((name, _)),
+                    ) if name != "regclass" => cast.arg.take(),
+                    (
+                        Some(Node {
+                            node: Some(NodeEnum::ColumnRef(_)),
+                        }),
+                        Some(("text", true)),
+                    ) => cast.arg.take(),
                     _ => None,
                 }
             }
@@ -152,15 +158,32 @@ fn strip_implicit_casts(root: &mut Node) {
             stack.push(node);
             continue;
         }
+        match node.node.as_mut() {
+            // The relation is the expression's own table: `documents.visibility` is
+            // `visibility`, as the catalog prints it.
+            Some(NodeEnum::ColumnRef(c)) if c.fields.len() > 1 => {
+                let last = c.fields.pop();
+                c.fields.clear();
+                c.fields.extend(last);
+                continue;
+            }
+            Some(NodeEnum::TypeCast(cast)) => {
+                if let Some(name) = regclass_literal(cast) {
+                    *name = relation_name(name);
+                }
+            }
+            _ => {}
+        }
         // `a IN (x, y)` is stored as `a = ANY (ARRAY[x, y])`, `NOT IN` as `<> ALL (…)`.
         if let Some(NodeEnum::AExpr(e)) = node.node.as_mut()
             && e.kind == protobuf::AExprKind::AexprIn as i32
             && let Some(NodeEnum::List(list)) = e.rexpr.as_mut().and_then(|r| r.node.as_mut())
         {
             let elements = std::mem::take(&mut list.items);
-            let negated = e.name.iter().any(
-                |n| matches!(n.node.as_ref(), Some(NodeEnum::String(s)) if s.sval == "<>"),
-            );
+            let negated = e
+                .name
+                .iter()
+                .any(|n| matches!(n.node.as_ref(), Some(NodeEnum::String(s)) if s.sval == "<>"));
             e.kind = if negated {
                 protobuf::AExprKind::AexprOpAll
             } else {
@@ -178,6 +201,62 @@ fn strip_implicit_casts(root: &mut Node) {
             collect_children(inner, &mut stack);
         }
     }
+}
+
+/// The string of a `'…'::regclass` cast.
+fn regclass_literal(cast: &mut protobuf::TypeCast) -> Option<&mut String> {
+    let is_regclass = cast
+        .type_name
+        .as_ref()
+        .and_then(|t| t.names.last())
+        .is_some_and(
+            |n| matches!(n.node.as_ref(), Some(NodeEnum::String(s)) if s.sval == "regclass"),
+        );
+    if !is_regclass {
+        return None;
+    }
+    match cast.arg.as_deref_mut()?.node.as_mut()? {
+        NodeEnum::AConst(c) => match c.val.as_mut()? {
+            protobuf::a_const::Val::Sval(s) => Some(&mut s.sval),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// A relation name inside a regclass literal as the replay writes it: the last name,
+/// unquoted (`'"User_id_seq"'` and `'public.User_id_seq'` are `'User_id_seq'`), as types keep
+/// their last name.
+fn relation_name(text: &str) -> String {
+    let mut parts = vec![String::new()];
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' => {
+                while let Some(q) = chars.next() {
+                    if q == '"' {
+                        if chars.peek() == Some(&'"') {
+                            chars.next();
+                            if let Some(p) = parts.last_mut() {
+                                p.push('"');
+                            }
+                        } else {
+                            break;
+                        }
+                    } else if let Some(p) = parts.last_mut() {
+                        p.push(q);
+                    }
+                }
+            }
+            '.' => parts.push(String::new()),
+            c => {
+                if let Some(p) = parts.last_mut() {
+                    p.push(c);
+                }
+            }
+        }
+    }
+    parts.pop().unwrap_or_default()
 }
 
 /// The column a `ColumnRef` names: its last field, unless that is `*`.
@@ -301,7 +380,10 @@ mod tests {
             ("'pending'::text", "'pending'"),
             ("'active'::user_status", "'active'"),
             ("lower((email)::text)", "lower(email)"),
-            ("(status = ANY (ARRAY['a'::text, 'b'::text]))", "status IN ('a', 'b')"),
+            (
+                "(status = ANY (ARRAY['a'::text, 'b'::text]))",
+                "status IN ('a', 'b')",
+            ),
             ("(status <> ALL (ARRAY['a'::text]))", "status NOT IN ('a')"),
         ] {
             assert_eq!(
@@ -311,8 +393,23 @@ mod tests {
             );
         }
         assert_eq!(
-            SqlExpr::parse("nextval('t_id_seq'::regclass)").unwrap().text,
+            SqlExpr::parse("nextval('t_id_seq'::regclass)")
+                .unwrap()
+                .text,
             "nextval('t_id_seq'::regclass)"
+        );
+        for catalog in [
+            "nextval('\"User_id_seq\"'::regclass)",
+            "nextval('public.\"User_id_seq\"'::regclass)",
+        ] {
+            assert_eq!(
+                SqlExpr::parse(catalog).unwrap().text,
+                "nextval('User_id_seq'::regclass)"
+            );
+        }
+        assert_eq!(
+            SqlExpr::parse("documents.visibility = 'public'").unwrap(),
+            SqlExpr::parse("(visibility = 'public'::text)").unwrap()
         );
         assert_ne!(
             SqlExpr::parse("(created_at)::date").unwrap(),

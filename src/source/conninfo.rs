@@ -45,10 +45,17 @@ impl SslMode {
     }
 }
 
-/// Connection parameters by libpq keyword, after the environment filled the gaps.
-#[derive(Clone, Debug, Default)]
+/// Connection parameters by libpq keyword, after the environment filled the gaps. Its `Debug`
+/// shows [`ConnInfo::describe`], never the password.
+#[derive(Clone, Default)]
 pub struct ConnInfo {
     params: Vec<(String, String)>,
+}
+
+impl std::fmt::Debug for ConnInfo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("ConnInfo").field(&self.describe()).finish()
+    }
 }
 
 /// The libpq environment variables read for parameters the connection string leaves out.
@@ -228,9 +235,7 @@ impl ConnInfo {
                 .build()
                 .map_err(|e| format!("TLS setup: {e}"))?;
                 if check_host {
-                    builder
-                        .with_webpki_verifier(webpki)
-                        .with_no_client_auth()
+                    builder.with_webpki_verifier(webpki).with_no_client_auth()
                 } else {
                     builder
                         .dangerous()
@@ -384,9 +389,9 @@ pub fn is_conninfo(text: &str) -> bool {
         || t.starts_with("postgresql://")
         || (t.contains('=')
             && t.split_whitespace().next().is_some_and(|first| {
-                first
-                    .split_once('=')
-                    .is_some_and(|(k, _)| !k.is_empty() && k.chars().all(|c| c.is_ascii_lowercase() || c == '_'))
+                first.split_once('=').is_some_and(|(k, _)| {
+                    !k.is_empty() && k.chars().all(|c| c.is_ascii_lowercase() || c == '_')
+                })
             }))
 }
 
@@ -569,9 +574,8 @@ fn parse_url(text: &str) -> Result<Vec<(String, String)>, String> {
         }
         let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
         let key = percent_decode(k)?;
-        let value = percent_decode(v).map_err(|_| {
-            format!("the URL's parameter `{key}` has an invalid %-escape")
-        })?;
+        let value = percent_decode(v)
+            .map_err(|_| format!("the URL's parameter `{key}` has an invalid %-escape"))?;
         params.push((key, value));
     }
     Ok(params)
@@ -695,7 +699,9 @@ mod tests {
             "PGUSER" => Some("envuser".to_string()),
             _ => None,
         };
-        let c = ConnInfo::parse("postgres://given@h/db").unwrap().with_env(env);
+        let c = ConnInfo::parse("postgres://given@h/db")
+            .unwrap()
+            .with_env(env);
         assert_eq!(c.get("host"), Some("h"));
         assert_eq!(c.get("user"), Some("given"));
         assert_eq!(c.password(), Some("envpw"));
@@ -709,10 +715,16 @@ mod tests {
         for (text, secret) in [
             ("postgresql://app:hunter2@db:5432/prod", "hunter2"),
             ("postgres://app:hunter2@db/prod?sslmode=require", "hunter2"),
-            ("postgres://app@db/prod?password=hunter2&sslmode=require", "hunter2"),
+            (
+                "postgres://app@db/prod?password=hunter2&sslmode=require",
+                "hunter2",
+            ),
             ("host=db password=hunter2 dbname=prod", "hunter2"),
             ("host=db password = 'hun ter2' dbname=prod", "hun ter2"),
-            ("error connecting to postgres://a:hunter2@h/d: refused", "hunter2"),
+            (
+                "error connecting to postgres://a:hunter2@h/d: refused",
+                "hunter2",
+            ),
         ] {
             let r = redact(text);
             assert!(!r.contains(secret), "{text} -> {r}");
@@ -723,6 +735,10 @@ mod tests {
             "postgresql://app:***@db:5432/prod"
         );
         assert_eq!(redact("host=db dbname=prod"), "host=db dbname=prod");
+        let c = ConnInfo::parse("host=db password=hunter2").unwrap();
+        assert!(!format!("{c:?}").contains("hunter2"));
+        let o = crate::source::database::ConnectOptions::new("postgres://a:hunter2@h/d");
+        assert!(!format!("{o:?}").contains("hunter2"));
         assert_eq!(redact("mypassword_column"), "mypassword_column");
     }
 
@@ -749,7 +765,12 @@ mod tests {
             assert_eq!(c.ssl_mode().unwrap(), want);
             assert!(c.tls().is_ok() || m.starts_with("verify"));
         }
-        assert!(ConnInfo::parse("sslmode=bogus").unwrap().ssl_mode().is_err());
+        assert!(
+            ConnInfo::parse("sslmode=bogus")
+                .unwrap()
+                .ssl_mode()
+                .is_err()
+        );
         let missing = ConnInfo::parse("sslmode=verify-full sslrootcert=/nonexistent/root.pem")
             .unwrap()
             .tls()

@@ -132,7 +132,8 @@ fn help_for(e: &postgres::Error) -> String {
     }
     let text = e.to_string();
     if text.contains("timed out") || text.contains("timeout") {
-        "the server did not answer in time: check host, port and firewall, or raise connect_timeout".into()
+        "the server did not answer in time: check host, port and firewall, or raise connect_timeout"
+            .into()
     } else if text.contains("TLS") || text.contains("certificate") || text.contains("tls") {
         "check sslmode and sslrootcert: verify-full needs the CA that signed the server's certificate and a matching host name".into()
     } else {
@@ -186,9 +187,7 @@ impl Database {
             reason: scrub(&reason, password.as_deref()),
             help: "check sslmode, sslrootcert, port and connect_timeout".into(),
         };
-        let config = info
-            .config(options.connect_timeout)
-            .map_err(&setup_error)?;
+        let config = info.config(options.connect_timeout).map_err(&setup_error)?;
         let tls = info.tls().map_err(&setup_error)?;
         let client = config.connect(tls).map_err(|e| DatabaseError {
             what: "cannot connect".into(),
@@ -213,7 +212,8 @@ impl Database {
                  SET LOCAL idle_in_transaction_session_timeout = {};",
                 ms(options.statement_timeout),
                 ms(options.lock_timeout),
-                ms(options.statement_timeout) * 4,
+                // Only a safety net for a stuck client: never shorter than a minute.
+                (ms(options.statement_timeout) * 4).max(60_000),
             ),
         )?;
         let row = db.query(
@@ -283,17 +283,27 @@ impl Database {
             .first()
             .and_then(|r| r.get::<_, Option<String>>(0));
 
-        for r in self.query("cannot read pg_namespace", &format!(
-            "SELECT n.nspname::text FROM pg_namespace n WHERE {} AND n.nspname <> 'public' \
+        for r in self.query(
+            "cannot read pg_namespace",
+            &format!(
+                "SELECT n.nspname::text FROM pg_namespace n WHERE {} AND n.nspname <> 'public' \
              AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_namespace'::regclass \
              AND d.objid = n.oid AND d.deptype = 'e') ORDER BY n.oid",
-            USER_NAMESPACE
-        ))? {
-            schema.schemas.insert(r.get(0), crate::schema::Origin::Database);
+                USER_NAMESPACE
+            ),
+        )? {
+            schema
+                .schemas
+                .insert(r.get(0), crate::schema::Origin::Database);
         }
 
-        for r in self.query("cannot read pg_extension", "SELECT extname::text FROM pg_extension WHERE extname <> 'plpgsql' ORDER BY oid")? {
-            schema.extensions.insert(r.get(0), crate::schema::Origin::Database);
+        for r in self.query(
+            "cannot read pg_extension",
+            "SELECT extname::text FROM pg_extension WHERE extname <> 'plpgsql' ORDER BY oid",
+        )? {
+            schema
+                .extensions
+                .insert(r.get(0), crate::schema::Origin::Database);
         }
 
         for r in self.query(
@@ -307,9 +317,10 @@ impl Database {
                 not_extension_owned("pg_type", "t.oid")
             ),
         )? {
-            schema
-                .enums
-                .insert(QualName::new(r.get::<_, String>(0), r.get::<_, String>(1)), r.get(2));
+            schema.enums.insert(
+                QualName::new(r.get::<_, String>(0), r.get::<_, String>(1)),
+                r.get(2),
+            );
         }
 
         for r in self.query(
@@ -348,7 +359,9 @@ impl Database {
             }
             let mut t = Table::new(name.clone(), crate::schema::Origin::Database);
             t.partitioned = kind == "p";
-            if let (Some(s), Some(n)) = (r.get::<_, Option<String>>(3), r.get::<_, Option<String>>(4)) {
+            if let (Some(s), Some(n)) =
+                (r.get::<_, Option<String>>(3), r.get::<_, Option<String>>(4))
+            {
                 t.partition_of = Some(QualName::new(s, n));
             }
             t.rls_enabled = r.get(5);
@@ -357,7 +370,11 @@ impl Database {
             schema.tables.insert(name, t);
         }
 
-        let generated = if v >= 120000 { "a.attgenerated::text" } else { "''" };
+        let generated = if v >= 120000 {
+            "a.attgenerated::text"
+        } else {
+            "''"
+        };
         for r in self.query(
             "cannot read pg_attribute",
             &format!(
@@ -373,7 +390,9 @@ impl Database {
             ),
         )? {
             let table = QualName::new(r.get::<_, String>(0), r.get::<_, String>(1));
-            let Some(t) = schema.tables.get_mut(&table) else { continue };
+            let Some(t) = schema.tables.get_mut(&table) else {
+                continue;
+            };
             let name: String = r.get(2);
             let generated: String = r.get(6);
             let default = r
@@ -392,6 +411,13 @@ impl Database {
             );
         }
 
+        // A partition's copies of its parent's foreign keys (PostgreSQL 11+) are the parent's
+        // constraint, not the partition's own: the replayed model has only the parent's.
+        let fk_clones = if v >= 110000 {
+            "AND NOT (con.contype = 'f' AND con.conparentid <> 0)"
+        } else {
+            ""
+        };
         for r in self.query(
             "cannot read pg_constraint",
             &format!(
@@ -408,7 +434,7 @@ impl Database {
                  LEFT JOIN pg_class rc ON rc.oid = con.confrelid \
                  LEFT JOIN pg_namespace rn ON rn.oid = rc.relnamespace \
                  LEFT JOIN pg_class ic ON ic.oid = con.conindid AND con.contype IN ('p', 'u', 'x') \
-                 WHERE con.contype IN ('p', 'u', 'x', 'f', 'c') AND c.relkind IN ('r', 'p') \
+                 WHERE con.contype IN ('p', 'u', 'x', 'f', 'c') AND c.relkind IN ('r', 'p') {fk_clones} \
                  AND {USER_NAMESPACE} AND {} AND {NOT_BOOKKEEPING} ORDER BY c.oid, con.oid",
                 not_extension_owned("pg_class", "c.oid")
             ),
@@ -454,7 +480,11 @@ impl Database {
             );
         }
 
-        let nnd = if v >= 150000 { "i.indnullsnotdistinct" } else { "false" };
+        let nnd = if v >= 150000 {
+            "i.indnullsnotdistinct"
+        } else {
+            "false"
+        };
         for r in self.query(
             "cannot read pg_index",
             &format!(
@@ -621,7 +651,10 @@ impl Database {
         let qualified = QualName::new(schema, table).to_string();
         let sql = query.replace("{table}", &qualified);
         let ids = self
-            .query(&format!("cannot read the {tool} bookkeeping table {qualified}"), &sql)?
+            .query(
+                &format!("cannot read the {tool} bookkeeping table {qualified}"),
+                &sql,
+            )?
             .iter()
             .map(|r| r.get::<_, String>(0))
             .collect();
@@ -751,7 +784,10 @@ mod tests {
     #[test]
     fn format_type_spellings_become_the_replays() {
         assert_eq!(normalise_type("integer"), "integer");
-        assert_eq!(normalise_type("character varying(255)"), "character varying(255)");
+        assert_eq!(
+            normalise_type("character varying(255)"),
+            "character varying(255)"
+        );
         assert_eq!(normalise_type("\"Role\""), "Role");
         assert_eq!(normalise_type("auth.\"Level\"[]"), "Level[]");
         assert_eq!(normalise_type("other.status"), "status");
@@ -770,7 +806,9 @@ mod tests {
             connect_timeout: Duration::from_secs(2),
             ..ConnectOptions::new("postgresql://app:hunter2@127.0.0.1:1/prod?sslmode=disable")
         };
-        let err = Database::connect(&options).err().expect("nothing listens on port 1");
+        let err = Database::connect(&options)
+            .err()
+            .expect("nothing listens on port 1");
         let text = err.to_string();
         assert!(!text.contains("hunter2"), "{text}");
         assert!(text.contains("127.0.0.1:1/prod"), "{text}");

@@ -219,17 +219,29 @@ pub fn schema_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
 
 /// Reads TypeScript schema files; origins name them `first_file`, `first_file + 1`, ….
 pub fn load(paths: &[PathBuf], first_file: u32) -> Result<DrizzleSchema, DrizzleError> {
-    let mut files = Vec::new();
+    let mut sources = Vec::new();
     for p in paths {
         let text = std::fs::read_to_string(p).map_err(|e| DrizzleError::Io {
             path: p.clone(),
             source: e,
         })?;
-        files.push(FileText {
-            path: p.clone(),
-            text,
-        });
+        sources.push((p.clone(), text));
     }
+    load_sources(sources, first_file)
+}
+
+/// [`load`] on texts already read (`(path, text)` pairs; the paths name the files in errors
+/// and decide the casing lookup), e.g. for the fuzz targets.
+pub fn load_sources(
+    sources: Vec<(PathBuf, String)>,
+    first_file: u32,
+) -> Result<DrizzleSchema, DrizzleError> {
+    let paths: Vec<PathBuf> = sources.iter().map(|(p, _)| p.clone()).collect();
+    let paths = &paths[..];
+    let files: Vec<FileText> = sources
+        .into_iter()
+        .map(|(path, text)| FileText { path, text })
+        .collect();
     let casing = find_casing(paths, &files);
     let mut decls = Vec::new();
     let mut unsupported = Vec::new();

@@ -59,6 +59,30 @@ impl TestPg {
         )
     }
 
+    /// A fresh database on a dedicated server with TLS (`ssl = on`, a certificate for
+    /// `localhost` signed by a test CA) and password authentication (scram-sha-256) for TCP
+    /// connections; Unix-socket connections stay trusted for the harness. Needs a local
+    /// server (not `DRIFTLINT_TEST_DATABASE_URL`).
+    pub fn start_secure() -> Option<(TestPg, &'static SecureServer)> {
+        static SECURE: OnceLock<Result<(&'static Server, &'static SecureServer), String>> =
+            OnceLock::new();
+        let started = SECURE.get_or_init(|| {
+            let bin = find_server_bin()?;
+            let certs = SecureServer::generate()?;
+            let setup = |data: &Path| certs.install(data);
+            let local = LocalServer::start_with(&bin, Some(&setup))?;
+            let port = local.port;
+            let server: &'static Server = Box::leak(Box::new(Server {
+                kind: ServerKind::Local(local),
+            }));
+            let info: &'static SecureServer = Box::leak(Box::new(SecureServer { port, ..certs }));
+            Ok((server, info))
+        });
+        let server = started.as_ref().map(|(s, _)| *s).map_err(Clone::clone);
+        let info = started.as_ref().ok().map(|(_, i)| *i);
+        Self::on(&server, "PostgreSQL (TLS)").zip(info)
+    }
+
     fn on(server: &Result<&'static Server, String>, what: &str) -> Option<TestPg> {
         let server: &'static Server = match server {
             Ok(s) => s,
@@ -274,6 +298,9 @@ enum ServerKind {
     /// Started here.
     Local(LocalServer),
 }
+
+/// Prepares a data directory before the server starts; returns extra postgresql.conf lines.
+type DataDirSetup<'a> = dyn Fn(&Path) -> Result<String, String> + 'a;
 
 struct LocalServer {
     bin: PathBuf,
@@ -663,6 +690,13 @@ fn pg_ctl_stop(bin: &Path, data: &Path, os_user: Option<&str>) {
 
 impl LocalServer {
     fn start(bin: &Path) -> Result<LocalServer, String> {
+        Self::start_with(bin, None)
+    }
+
+    /// [`LocalServer::start`] with `setup` run on the data directory after initdb: it writes
+    /// its files there (owned by the server's user afterwards) and returns extra
+    /// postgresql.conf lines.
+    fn start_with(bin: &Path, setup: Option<&DataDirSetup<'_>>) -> Result<LocalServer, String> {
         let os_user = if is_root() {
             ensure_os_user()?;
             Some(PG_OS_USER.to_string())
@@ -694,6 +728,24 @@ impl LocalServer {
             return Err(e);
         }
 
+        let mut extra_conf = String::new();
+        if let Some(setup) = setup {
+            let prepared = setup(&data).and_then(|conf| {
+                if let Some(user) = os_user.as_deref() {
+                    let mut c = Command::new("chown");
+                    c.arg("-R").arg(format!("{user}:")).arg(&data);
+                    run(c, "chown")?;
+                }
+                Ok(conf)
+            });
+            match prepared {
+                Ok(conf) => extra_conf = conf,
+                Err(e) => {
+                    let _ = std::fs::remove_dir_all(&dir);
+                    return Err(e);
+                }
+            }
+        }
         let mut last_err = String::new();
         for _attempt in 0..5 {
             let port = free_port()?;
@@ -710,7 +762,7 @@ impl LocalServer {
                  shared_buffers = 16MB\n\
                  max_connections = 100\n\
                  timezone = 'UTC'\n\
-                 log_min_messages = warning\n",
+                 log_min_messages = warning\n{extra_conf}",
                 dir.display()
             );
             if let Err(e) = std::fs::OpenOptions::new()
@@ -935,5 +987,83 @@ fn usable_bin(bin: &Path, user: Option<&str>) -> Result<PathBuf, String> {
             bin.join("postgres").display(),
             dest.display()
         ))
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// A server with TLS and password authentication
+
+/// The dedicated TLS server's certificates (PEM files) and TCP port.
+pub struct SecureServer {
+    /// The CA that signed the server's certificate.
+    pub ca_pem: PathBuf,
+    /// Another CA, which did not.
+    pub wrong_ca_pem: PathBuf,
+    /// The server's TCP port (127.0.0.1; the certificate names `localhost` only).
+    pub port: u16,
+    server_cert: String,
+    server_key: String,
+}
+
+impl SecureServer {
+    fn generate() -> Result<SecureServer, String> {
+        let e = |e: rcgen::Error| format!("rcgen: {e}");
+        let ca =
+            |name: &str| -> Result<(rcgen::CertificateParams, rcgen::KeyPair, String), String> {
+                let mut params = rcgen::CertificateParams::new(Vec::<String>::new()).map_err(e)?;
+                params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+                params
+                    .distinguished_name
+                    .push(rcgen::DnType::CommonName, name);
+                params.key_usages = vec![
+                    rcgen::KeyUsagePurpose::KeyCertSign,
+                    rcgen::KeyUsagePurpose::CrlSign,
+                ];
+                let key = rcgen::KeyPair::generate().map_err(e)?;
+                let cert = params.self_signed(&key).map_err(e)?;
+                Ok((params, key, cert.pem()))
+            };
+        let (ca_params, ca_key, ca_pem) = ca("driftlint test CA")?;
+        let (_, _, wrong_pem) = ca("some other CA")?;
+        let mut params = rcgen::CertificateParams::new(vec!["localhost".to_string()]).map_err(e)?;
+        params
+            .distinguished_name
+            .push(rcgen::DnType::CommonName, "localhost");
+        let key = rcgen::KeyPair::generate().map_err(e)?;
+        let issuer = rcgen::Issuer::new(ca_params, ca_key);
+        let cert = params.signed_by(&key, &issuer).map_err(e)?;
+        let dir = make_dir(None)?;
+        use std::os::unix::fs::PermissionsExt;
+        let _ = std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755));
+        let ca_path = dir.join("ca.pem");
+        let wrong_path = dir.join("wrong-ca.pem");
+        std::fs::write(&ca_path, ca_pem).map_err(|e| e.to_string())?;
+        std::fs::write(&wrong_path, wrong_pem).map_err(|e| e.to_string())?;
+        Ok(SecureServer {
+            ca_pem: ca_path,
+            wrong_ca_pem: wrong_path,
+            port: 0,
+            server_cert: cert.pem(),
+            server_key: key.serialize_pem(),
+        })
+    }
+
+    /// Writes the certificate, key and pg_hba.conf into the data directory.
+    fn install(&self, data: &Path) -> Result<String, String> {
+        use std::os::unix::fs::PermissionsExt;
+        let w = |name: &str, text: &str| {
+            std::fs::write(data.join(name), text).map_err(|e| format!("write {name}: {e}"))
+        };
+        w("server.crt", &self.server_cert)?;
+        w("server.key", &self.server_key)?;
+        let _ = std::fs::set_permissions(
+            data.join("server.key"),
+            std::fs::Permissions::from_mode(0o600),
+        );
+        w(
+            "pg_hba.conf",
+            "local all all trust\nhost all all 127.0.0.1/32 scram-sha-256\nhost all all ::1/128 scram-sha-256\n",
+        )?;
+        Ok("ssl = on\nssl_cert_file = 'server.crt'\nssl_key_file = 'server.key'\npassword_encryption = 'scram-sha-256'\n".to_string())
     }
 }
