@@ -2286,8 +2286,11 @@ impl<'r> Replay<'r> {
         self.incomplete.remove(name);
         self.schema.indexes.retain(|_, i| &i.table != name);
         for t in self.schema.tables.values_mut() {
-            t.constraints
-                .retain(|_, c| c.foreign_key.as_ref().is_none_or(|fk| &fk.ref_table != name));
+            t.constraints.retain(|_, c| {
+                c.foreign_key
+                    .as_ref()
+                    .is_none_or(|fk| &fk.ref_table != name)
+            });
         }
         // Owned sequences (serial) go too.
         let prefix = format!("{}_", name.name);
