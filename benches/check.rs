@@ -13,7 +13,6 @@
 //! - `split`: the splitter alone over every file;
 //! - `parse`: classification and libpg_query parsing, in parallel batches as `check` does;
 //! - `replay`: replay alone, of statements parsed once beforehand;
-//! - `split_parse_replay`: `replay_text` on every file (split + parse + replay);
 //! - `rules`: `rules::run` on the replayed schema and its events.
 //!
 //! Under `cargo test` (debug build) every benchmark runs once, on a tiny history.
@@ -138,8 +137,8 @@ fn configure<'a>(
     let mut g = c.benchmark_group(name);
     g.sample_size(10)
         .sampling_mode(SamplingMode::Flat)
-        .warm_up_time(Duration::from_millis(500))
-        .measurement_time(Duration::from_secs(3));
+        .warm_up_time(Duration::from_millis(300))
+        .measurement_time(Duration::from_secs(2));
     g
 }
 
@@ -201,23 +200,6 @@ fn benches(c: &mut Criterion, fixtures: &[Fixture]) {
                     replay_file(&mut replay, i as u32, t, r, p);
                 }
                 replay
-            })
-        });
-    }
-    g.finish();
-
-    let mut g = configure(c, "split_parse_replay");
-    for f in fixtures {
-        g.throughput(f.throughput());
-        g.bench_function(BenchmarkId::from_parameter(&f.label), |b| {
-            b.iter(|| {
-                let mut replay = Replay::new(None);
-                let mut unparsed = Vec::new();
-                for (i, t) in f.texts().enumerate() {
-                    replay.reset_session();
-                    replay_text(black_box(t), 0, i as u32, &mut replay, &mut unparsed);
-                }
-                (replay, unparsed)
             })
         });
     }

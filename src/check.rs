@@ -368,6 +368,8 @@ pub fn check_starting_from(
         files.push(file);
     }
 
+    unparsed.append(&mut replay.unparsed);
+    replay.settle();
     let input = RuleInput {
         schema: &replay.schema,
         events: &replay.events,
@@ -506,6 +508,7 @@ fn replay_statement(
             unparsed.push(Unparsed {
                 message: e.message,
                 origin,
+                beyond_limits: e.beyond_limits,
             });
         }
         _ => {}
@@ -546,6 +549,8 @@ pub fn check_sql(name: &str, sql: &str) -> Run {
             panic!("{}", InternalError::from_panic(payload, Some(&file)));
         }
     };
+    unparsed.append(&mut replay.unparsed);
+    replay.settle();
     let input = RuleInput {
         schema: &replay.schema,
         events: &replay.events,

@@ -311,13 +311,19 @@ fn journal_findings(run: &mut Run, cwd: Option<&Path>) {
     }
     for out in outs {
         for (path, message) in drizzle::journal_problems(&out) {
-            let id = run.files.len() as u32;
-            run.files.push(SourceFile {
-                display: display_path(&path, cwd),
-                path,
-                text: String::new(),
-                lines: LineIndex::new(""),
-            });
+            // Point at the file already read when it is one of the run's; list it otherwise.
+            let id = match run.files.iter().position(|f| f.path == path) {
+                Some(i) => i as u32,
+                None => {
+                    run.files.push(SourceFile {
+                        display: display_path(&path, cwd),
+                        path,
+                        text: String::new(),
+                        lines: LineIndex::new(""),
+                    });
+                    (run.files.len() - 1) as u32
+                }
+            };
             run.findings.push(Finding::new(
                 &rules::DRIZZLE_JOURNAL,
                 message,

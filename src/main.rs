@@ -1,7 +1,8 @@
 //! The `driftlint` binary: parse arguments, run, map the outcome to an exit code.
 //!
 //! Exit codes: 0 — nothing at or above `--fail-on`; 1 — findings at or above it;
-//! 2 — a usage, I/O or configuration error.
+//! 2 — a usage, I/O or configuration error, or an internal error (a bug, see
+//! [`driftlint::check::InternalError`]).
 
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;

@@ -387,3 +387,24 @@ fn layouts_skip_down_migrations() {
         );
     }
 }
+
+#[test]
+fn prisma_folders_are_not_mistaken_for_drizzle_kit_1x() {
+    let (doc, _) = json_findings(
+        Path::new(env!("CARGO_MANIFEST_DIR")),
+        &["testdata/prisma-basic/prisma/migrations"],
+    );
+    assert!(
+        !rules_of(&doc).iter().any(|r| r == "drizzle-journal"),
+        "{doc:#}"
+    );
+    let migrations = std::fs::read_dir("testdata/prisma-basic/prisma/migrations")
+        .unwrap()
+        .filter(|e| e.as_ref().unwrap().path().is_dir())
+        .count();
+    assert_eq!(
+        doc["summary"]["files"].as_u64(),
+        Some(migrations as u64),
+        "each file counted once"
+    );
+}

@@ -487,8 +487,7 @@ impl Gen {
             }
             if self.rng.chance(0.3) {
                 // An inline UNIQUE: PostgreSQL names its index `<table>_email_key`.
-                let key = self.new_relation(format!("{name}_email_key"));
-                let _ = key;
+                self.new_relation(format!("{name}_email_key"));
                 protected(&mut t, &mut lines, "email", Ty::Varchar, " NOT NULL UNIQUE");
                 t.cols.last_mut().unwrap().indexed = true;
             }

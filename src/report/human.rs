@@ -3,7 +3,10 @@
 
 use std::fmt::Write;
 
-use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, NamedSource};
+use miette::{
+    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, MietteError,
+    MietteSpanContents, SourceCode, SourceSpan, SpanContents,
+};
 
 use super::{Summary, position, rule_url};
 use crate::check::SourceFile;
@@ -64,6 +67,67 @@ pub fn render(
 
 fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
+}
+
+/// The lines around a finding's span, as miette's source: handing miette the whole file for
+/// every finding made human output cost findings × file size (seconds on a 3 MB dump).
+struct Window {
+    name: String,
+    text: String,
+    /// Byte offset of `text` in the file.
+    offset: usize,
+    /// Lines of the file before `text`.
+    lines_before: usize,
+}
+
+/// Lines of context kept on each side: miette shows one, related labels may be up to four
+/// lines away (see `near`).
+const WINDOW_CONTEXT: usize = 6;
+
+impl Window {
+    fn around(file: &SourceFile, start: usize, end: usize) -> Window {
+        let (first, _) = file.line_col(start);
+        let (last, _) = file.line_col(end);
+        let from_line = first.saturating_sub(WINDOW_CONTEXT).max(1);
+        let from = file.lines.line_start(from_line).unwrap_or(0);
+        let to = file
+            .lines
+            .line_start(last + WINDOW_CONTEXT + 1)
+            .unwrap_or(file.text.len());
+        Window {
+            name: file.display.clone(),
+            text: file.text[from..to].to_string(),
+            offset: from,
+            lines_before: from_line - 1,
+        }
+    }
+}
+
+impl SourceCode for Window {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        context_lines_before: usize,
+        context_lines_after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        let start = span
+            .offset()
+            .checked_sub(self.offset)
+            .ok_or(MietteError::OutOfBounds)?;
+        let local = SourceSpan::new(start.into(), span.len());
+        let inner = self
+            .text
+            .read_span(&local, context_lines_before, context_lines_after)?;
+        let shown = inner.span();
+        Ok(Box::new(MietteSpanContents::new_named(
+            self.name.clone(),
+            inner.data(),
+            SourceSpan::new((shown.offset() + self.offset).into(), shown.len()),
+            inner.line() + self.lines_before,
+            inner.column(),
+            inner.line_count(),
+        )))
+    }
 }
 
 /// Whether `offset` is within a few lines of the finding's primary span.
@@ -136,8 +200,15 @@ fn render_one(
     }
     diag = diag.with_labels(labels);
     let report = match primary_file.and_then(|id| files.get(id as usize)) {
-        Some(file) => miette::Report::new(diag)
-            .with_source_code(NamedSource::new(&file.display, file.text.clone())),
+        Some(file) => {
+            let window = match f.origin {
+                Origin::Sql { start, end, .. } => {
+                    Window::around(file, start as usize, end as usize)
+                }
+                _ => Window::around(file, 0, 0),
+            };
+            miette::Report::new(diag).with_source_code(window)
+        }
         None => {
             let where_ = f
                 .table

@@ -289,6 +289,9 @@ pub struct Unparsed {
     pub message: String,
     /// The error position (or the statement when there is none).
     pub origin: crate::schema::Origin,
+    /// PostgreSQL may accept the statement, but it is beyond what driftlint reads (the message
+    /// says why: nesting too deep, a DO block statement that cannot be located).
+    pub beyond_limits: bool,
 }
 
 /// What the rules look at.

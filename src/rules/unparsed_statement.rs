@@ -6,13 +6,24 @@ use crate::finding::Finding;
 
 pub(super) fn check(input: &RuleInput<'_>, out: &mut Vec<Finding>) {
     for u in input.unparsed {
-        out.push(
+        let finding = if u.beyond_limits {
+            Finding::new(
+                &UNPARSED_STATEMENT,
+                format!(
+                    "driftlint cannot read this statement: {}",
+                    u.message
+                ),
+                u.origin,
+            )
+            .help("simplify the statement as the message says; until then driftlint cannot tell what it changes")
+        } else {
             Finding::new(
                 &UNPARSED_STATEMENT,
                 format!("PostgreSQL cannot parse this statement: {}", u.message),
                 u.origin,
             )
-            .help("fix the syntax; until then driftlint cannot tell what the statement changes"),
-        );
+            .help("fix the syntax; until then driftlint cannot tell what the statement changes")
+        };
+        out.push(finding);
     }
 }

@@ -430,6 +430,52 @@ fn index_ddl(i: &Index) -> String {
     )
 }
 
+/// The schema as normalised DDL that replays to the same model: schemas, enum types, tables
+/// with their columns, PRIMARY KEY / UNIQUE / FOREIGN KEY constraints (foreign keys last, so
+/// that what they reference exists) and the other indexes. CHECK and EXCLUDE constraints,
+/// policies and other relations are left out: the model does not keep their full definitions.
+pub fn schema_ddl(schema: &Schema) -> String {
+    let mut out = String::new();
+    for name in schema.schemas.keys() {
+        let _ = writeln!(out, "CREATE SCHEMA {};", quote_ident(name));
+    }
+    for (name, labels) in &schema.enums {
+        let labels: Vec<String> = labels
+            .iter()
+            .map(|l| format!("'{}'", l.replace('\'', "''")))
+            .collect();
+        let _ = writeln!(out, "CREATE TYPE {name} AS ENUM ({});", labels.join(", "));
+    }
+    for t in schema.tables.values() {
+        let order: Vec<String> = t.columns.keys().cloned().collect();
+        out.push_str(&table_ddl(t, &order));
+        out.push('\n');
+    }
+    let keys = |fk: bool| {
+        schema.tables.values().flat_map(move |t| {
+            t.constraints
+                .values()
+                .filter(move |c| match c.kind {
+                    ConstraintKind::PrimaryKey | ConstraintKind::Unique => !fk,
+                    ConstraintKind::ForeignKey => fk,
+                    ConstraintKind::Check | ConstraintKind::Exclude => false,
+                })
+                .map(move |c| (t, c))
+        })
+    };
+    for (t, c) in keys(false).chain(keys(true)) {
+        out.push_str(&constraint_ddl(&t.name, c, schema));
+        out.push('\n');
+    }
+    for i in schema.indexes.values() {
+        if i.constraint.is_none() && i.parent_index.is_none() {
+            out.push_str(&index_ddl(i));
+            out.push('\n');
+        }
+    }
+    out
+}
+
 fn fk_action(c: char) -> &'static str {
     match c {
         'c' => "CASCADE",

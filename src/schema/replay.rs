@@ -6,7 +6,9 @@
 //! created) is recorded as an [`Event`] at the exact position of the offending name; the rules
 //! turn events into findings.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
+
+use indexmap::IndexMap;
 use std::ops::Range;
 
 use pg_query::NodeEnum;
@@ -148,11 +150,42 @@ pub struct Replay<'r> {
     pub schema: Schema,
     /// What happened that rules may report, in order.
     pub events: Vec<Event>,
+    /// Statements inside `DO` blocks that could not be parsed (the block's own statement
+    /// parsed): the rules report them like any other unparsed statement, so that nothing a DO
+    /// block does is skipped silently.
+    pub unparsed: Vec<crate::rules::Unparsed>,
     search_path: Vec<String>,
     reference: Option<&'r Schema>,
     /// Tables whose column list may be incomplete (`LIKE` or `INHERITS` of an unknown table,
     /// `CREATE TABLE … OF type`): missing columns there are not reported.
     incomplete: HashSet<QualName>,
+    lookups: Lookups,
+    /// Creation sequence of each index: removal from `schema.indexes` is a constant-time swap
+    /// that disturbs the map's order, and [`Replay::settle`] restores creation order (which
+    /// rules use to keep the earlier of two duplicates) once, at the end.
+    index_seq: HashMap<QualName, u64>,
+    next_seq: u64,
+}
+
+/// Reverse lookups, so that a statement touches only the objects it concerns and never scans
+/// the whole schema (which made replay quadratic in the number of indexes and foreign keys).
+/// Each list is a superset: an entry may be stale (its object renamed or dropped since), so
+/// every use re-checks it against the schema; an object must never be missing from it.
+#[derive(Debug, Default)]
+struct Lookups {
+    /// Table → the indexes created on it.
+    indexes: HashMap<QualName, Vec<QualName>>,
+    /// Referenced table → the tables whose foreign keys may point at it.
+    referencing: HashMap<QualName, Vec<QualName>>,
+    /// Partitioned index → its partitions' indexes.
+    children: HashMap<QualName, Vec<QualName>>,
+}
+
+fn note(map: &mut HashMap<QualName, Vec<QualName>>, key: &QualName, value: &QualName) {
+    let list = map.entry(key.clone()).or_default();
+    if !list.contains(value) {
+        list.push(value.clone());
+    }
 }
 
 impl Default for Replay<'_> {
@@ -266,18 +299,148 @@ impl<'r> Replay<'r> {
         Replay {
             schema: Schema::default(),
             events: Vec::new(),
+            unparsed: Vec::new(),
             search_path: vec!["public".to_string()],
             reference,
             incomplete: HashSet::new(),
+            lookups: Lookups::default(),
+            index_seq: HashMap::new(),
+            next_seq: 0,
         }
     }
 
     /// A replay that starts from an existing schema (a live database, a snapshot).
     pub fn starting_from(schema: Schema, reference: Option<&'r Schema>) -> Self {
-        Replay {
-            schema,
-            ..Replay::new(reference)
+        let mut replay = Replay::new(reference);
+        let indexes: Vec<Index> = schema.indexes.values().cloned().collect();
+        let tables: Vec<QualName> = schema.tables.keys().cloned().collect();
+        replay.schema = schema;
+        for index in &indexes {
+            replay.note_index(index);
         }
+        for table in &tables {
+            replay.note_foreign_keys(table);
+        }
+        replay
+    }
+
+    // ----- lookups -------------------------------------------------------------------------
+
+    /// Inserts an index into the schema and the lookups.
+    fn put_index(&mut self, index: Index) {
+        self.note_index(&index);
+        self.schema.indexes.insert(index.name.clone(), index);
+    }
+
+    fn note_index(&mut self, index: &Index) {
+        if !self.index_seq.contains_key(&index.name) {
+            self.next_seq += 1;
+            self.index_seq.insert(index.name.clone(), self.next_seq);
+        }
+        note(&mut self.lookups.indexes, &index.table, &index.name);
+        if let Some(parent) = &index.parent_index {
+            note(&mut self.lookups.children, parent, &index.name);
+        }
+    }
+
+    /// Records the targets of a table's foreign keys.
+    fn note_foreign_keys(&mut self, table: &QualName) {
+        let Some(t) = self.schema.tables.get(table) else {
+            return;
+        };
+        let targets: Vec<QualName> = t
+            .foreign_keys()
+            .map(|(_, fk)| fk.ref_table.clone())
+            .collect();
+        for target in targets {
+            note(&mut self.lookups.referencing, &target, table);
+        }
+    }
+
+    /// The names of the indexes on a table, in creation order.
+    fn indexes_on(&self, table: &QualName) -> Vec<QualName> {
+        let Some(names) = self.lookups.indexes.get(table) else {
+            return Vec::new();
+        };
+        let mut found: Vec<(u64, QualName)> = names
+            .iter()
+            .filter(|n| {
+                self.schema
+                    .indexes
+                    .get(*n)
+                    .is_some_and(|i| &i.table == table)
+            })
+            .map(|n| {
+                (
+                    self.index_seq.get(n).copied().unwrap_or(u64::MAX),
+                    n.clone(),
+                )
+            })
+            .collect();
+        found.sort();
+        found.into_iter().map(|(_, n)| n).collect()
+    }
+
+    /// Puts the schema's indexes back in creation order. Call once replay is done, before the
+    /// schema is read.
+    pub fn settle(&mut self) {
+        let seq = &self.index_seq;
+        self.schema
+            .indexes
+            .sort_by_cached_key(|name, _| seq.get(name).copied().unwrap_or(u64::MAX));
+    }
+
+    /// The indexes whose parent is `parent` (partitions' copies).
+    fn children_of(&self, parent: &QualName) -> Vec<QualName> {
+        self.lookups
+            .children
+            .get(parent)
+            .map(|names| {
+                names
+                    .iter()
+                    .filter(|n| {
+                        self.schema
+                            .indexes
+                            .get(*n)
+                            .is_some_and(|i| i.parent_index.as_ref() == Some(parent))
+                    })
+                    .cloned()
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// The tables that have a foreign key referencing `table`.
+    fn referencing(&self, table: &QualName) -> Vec<QualName> {
+        self.lookups
+            .referencing
+            .get(table)
+            .map(|names| {
+                names
+                    .iter()
+                    .filter(|n| {
+                        self.schema
+                            .tables
+                            .get(*n)
+                            .is_some_and(|t| t.foreign_keys().any(|(_, fk)| &fk.ref_table == table))
+                    })
+                    .cloned()
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// The partitions of a partitioned table (none for any other table, without a scan).
+    fn partitions_of(&self, table: &QualName) -> Vec<QualName> {
+        if !self.schema.tables.get(table).is_some_and(|t| t.partitioned) {
+            return Vec::new();
+        }
+        self.schema
+            .tables
+            .values()
+            .filter(|t| t.partition_of.as_ref() == Some(table))
+            .map(|t| t.name.clone())
+            .collect()
     }
 
     /// Resets per-file session state (`search_path`): each migration file runs in its own
@@ -457,11 +620,11 @@ impl<'r> Replay<'r> {
             return false;
         };
         self.schema.tables.insert(name.clone(), table.clone());
+        self.note_foreign_keys(name);
         for index in reference.indexes.values().filter(|i| &i.table == name) {
-            self.schema
-                .indexes
-                .entry(index.name.clone())
-                .or_insert_with(|| index.clone());
+            if !self.schema.indexes.contains_key(&index.name) {
+                self.put_index(index.clone());
+            }
         }
         true
     }
@@ -861,24 +1024,26 @@ impl<'r> Replay<'r> {
         // ADD CONSTRAINT … USING INDEX: the index becomes the constraint's, renamed to it.
         if !c.indexname.is_empty() {
             let idx_name = QualName::new(table.schema.clone(), truncate_identifier(&c.indexname));
-            let Some(mut index) = self.schema.indexes.shift_remove(&idx_name) else {
+            if !self.schema.indexes.contains_key(&idx_name) {
                 self.missing_table(
                     idx_name,
                     Owner::Constraint(c.conname.clone()),
                     ctx.stmt.whole(),
                 );
                 return;
-            };
+            }
             let conname = if c.conname.is_empty() {
                 idx_name.name.clone()
             } else {
                 truncate_identifier(&c.conname).to_string()
             };
-            index.name = QualName::new(table.schema.clone(), conname.clone());
+            let new_name = QualName::new(table.schema.clone(), conname.clone());
+            self.rename_index(&idx_name, new_name.clone());
+            let mut index = self.schema.indexes[&new_name].clone();
             index.primary = kind == ConstraintKind::PrimaryKey;
             index.constraint = Some(conname.clone());
             let columns: Vec<String> = index.leading_columns().map(str::to_string).collect();
-            self.schema.indexes.insert(index.name.clone(), index);
+            self.put_index(index);
             if let Some(t) = self.schema.tables.get_mut(table) {
                 if kind == ConstraintKind::PrimaryKey {
                     for col in &columns {
@@ -1031,7 +1196,7 @@ impl<'r> Replay<'r> {
             index: index_name.clone(),
             location: ctx.stmt.whole(),
         });
-        self.schema.indexes.insert(index_name.clone(), index);
+        self.put_index(index);
         if partitioned {
             self.propagate_index(&index_name);
         }
@@ -1226,6 +1391,7 @@ impl<'r> Replay<'r> {
             }
             _ => ctx.stmt.whole(),
         };
+        note(&mut self.lookups.referencing, &fk.ref_table, table);
         if let Some(t) = self.schema.tables.get_mut(table) {
             t.constraints.insert(
                 name.clone(),
@@ -1245,15 +1411,17 @@ impl<'r> Replay<'r> {
     /// these columns (in any order), as a foreign key's target needs.
     fn has_unique_on(&self, table: &QualName, columns: &[String]) -> bool {
         let wanted: HashSet<&str> = columns.iter().map(String::as_str).collect();
-        self.schema.indexes.values().any(|i| {
-            &i.table == table
-                && i.unique
+        self.indexes_on(table)
+            .iter()
+            .filter_map(|n| self.schema.indexes.get(n))
+            .any(|i| {
+                i.unique
                 && i.predicate.is_none()
                 && i.keys.len() == wanted.len()
                 && i.keys.iter().all(
                     |k| matches!(&k.target, KeyTarget::Column(c) if wanted.contains(c.as_str())),
                 )
-        })
+            })
     }
 
     // ----- CREATE INDEX ------------------------------------------------------------------
@@ -1448,7 +1616,7 @@ impl<'r> Replay<'r> {
             index: index_name.clone(),
             location: ctx.stmt.whole(),
         });
-        self.schema.indexes.insert(index_name.clone(), index);
+        self.put_index(index);
         if partitioned {
             self.propagate_index(&index_name);
         }
@@ -1460,25 +1628,16 @@ impl<'r> Replay<'r> {
         let Some(parent) = self.schema.indexes.get(parent_index).cloned() else {
             return;
         };
-        let partitions: Vec<QualName> = self
-            .schema
-            .tables
-            .values()
-            .filter(|t| t.partition_of.as_ref() == Some(&parent.table))
-            .map(|t| t.name.clone())
-            .collect();
-        for part in partitions {
+        for part in self.partitions_of(&parent.table) {
             self.clone_index_to(&parent, &part);
         }
     }
 
     fn clone_parent_indexes(&mut self, parent: &QualName, partition: &QualName) {
         let parents: Vec<Index> = self
-            .schema
-            .indexes
-            .values()
-            .filter(|i| &i.table == parent)
-            .cloned()
+            .indexes_on(parent)
+            .iter()
+            .filter_map(|n| self.schema.indexes.get(n).cloned())
             .collect();
         for index in parents {
             self.clone_index_to(&index, partition);
@@ -1538,7 +1697,7 @@ impl<'r> Replay<'r> {
             }
         }
         let child_name = child.name.clone();
-        self.schema.indexes.insert(child_name.clone(), child);
+        self.put_index(child);
         if self
             .schema
             .tables
@@ -1593,6 +1752,7 @@ impl<'r> Replay<'r> {
                 let child = self.lookup_name(child_rv);
                 if let Some(i) = self.schema.indexes.get_mut(&child) {
                     i.parent_index = Some(name.clone());
+                    note(&mut self.lookups.children, name, &child);
                 }
             } else if cmd.subtype == protobuf::AlterTableType::AtSetRelOptions as i32
                 && let Some(NodeEnum::List(l)) = cmd.def.as_ref().and_then(|d| d.node.as_ref())
@@ -1781,26 +1941,22 @@ impl<'r> Replay<'r> {
             }
             // Attaching creates (or adopts) the partition's copies of the parent's indexes.
             let parent_indexes: Vec<Index> = self
-                .schema
-                .indexes
-                .values()
-                .filter(|i| &i.table == table)
-                .cloned()
+                .indexes_on(table)
+                .iter()
+                .map(|n| self.schema.indexes[n].clone())
                 .collect();
+            let child_indexes = self.indexes_on(&child);
             for pi in parent_indexes {
-                let adopt = self
-                    .schema
-                    .indexes
-                    .values()
-                    .find(|ci| {
-                        ci.table == child && ci.parent_index.is_none() && same_definition(ci, &pi)
-                    })
-                    .map(|ci| ci.name.clone());
-                match adopt {
+                let adopt = child_indexes.iter().find(|n| {
+                    let ci = &self.schema.indexes[*n];
+                    ci.parent_index.is_none() && same_definition(ci, &pi)
+                });
+                match adopt.cloned() {
                     Some(n) => {
                         if let Some(ci) = self.schema.indexes.get_mut(&n) {
                             ci.parent_index = Some(pi.name.clone());
                         }
+                        note(&mut self.lookups.children, &pi.name, &n);
                     }
                     None => self.clone_index_to(&pi, &child),
                 }
@@ -1850,11 +2006,9 @@ impl<'r> Replay<'r> {
         }
         // Indexes and constraints that use the column go with it (with or without CASCADE).
         let doomed: Vec<QualName> = self
-            .schema
-            .indexes
-            .values()
-            .filter(|i| &i.table == table && i.columns().any(|c| c == column))
-            .map(|i| i.name.clone())
+            .indexes_on(table)
+            .into_iter()
+            .filter(|n| self.schema.indexes[n].columns().any(|c| c == column))
             .collect();
         for name in doomed {
             self.drop_index(&name);
@@ -1875,13 +2029,7 @@ impl<'r> Replay<'r> {
             self.drop_constraint(table, &c);
         }
         // Foreign keys elsewhere that reference the column.
-        for t in self.schema.tables.values_mut() {
-            t.constraints.retain(|_, c| {
-                !c.foreign_key.as_ref().is_some_and(|fk| {
-                    &fk.ref_table == table && fk.ref_columns.iter().any(|c| c == column)
-                })
-            });
-        }
+        self.drop_foreign_keys_to(table, |fk| fk.ref_columns.iter().any(|c| c == column));
         if let Some(t) = self.schema.tables.get_mut(table) {
             t.policies.retain(|p| {
                 !p.using
@@ -1906,19 +2054,19 @@ impl<'r> Replay<'r> {
             // Dropping a key a foreign key depends on drops the foreign key (CASCADE).
             if c.kind != ConstraintKind::Exclude {
                 let cols: HashSet<&str> = c.columns.iter().map(String::as_str).collect();
-                let still_unique = |s: &Schema| {
-                    s.indexes.values().any(|i| i.name != iname && &i.table == table && i.unique && i.predicate.is_none() && i.keys.len() == cols.len() && i.keys.iter().all(|k| matches!(&k.target, KeyTarget::Column(c) if cols.contains(c.as_str()))))
-                };
-                if !still_unique(&self.schema) {
-                    for t in self.schema.tables.values_mut() {
-                        t.constraints.retain(|_, fc| {
-                            !fc.foreign_key.as_ref().is_some_and(|fk| {
-                                &fk.ref_table == table
-                                    && fk.ref_columns.len() == cols.len()
-                                    && fk.ref_columns.iter().all(|r| cols.contains(r.as_str()))
-                            })
-                        });
-                    }
+                let still_unique = self.indexes_on(table).iter().any(|n| {
+                    let i = &self.schema.indexes[n];
+                    *n != iname
+                        && i.unique
+                        && i.predicate.is_none()
+                        && i.keys.len() == cols.len()
+                        && i.keys.iter().all(|k| matches!(&k.target, KeyTarget::Column(c) if cols.contains(c.as_str())))
+                });
+                if !still_unique {
+                    self.drop_foreign_keys_to(table, |fk| {
+                        fk.ref_columns.len() == cols.len()
+                            && fk.ref_columns.iter().all(|r| cols.contains(r.as_str()))
+                    });
                 }
             }
             self.drop_index(&iname);
@@ -1926,16 +2074,23 @@ impl<'r> Replay<'r> {
     }
 
     fn drop_index(&mut self, name: &QualName) {
-        if self.schema.indexes.shift_remove(name).is_some() {
-            let children: Vec<QualName> = self
-                .schema
-                .indexes
-                .values()
-                .filter(|i| i.parent_index.as_ref() == Some(name))
-                .map(|i| i.name.clone())
-                .collect();
-            for c in children {
+        if self.schema.indexes.swap_remove(name).is_some() {
+            self.index_seq.remove(name);
+            for c in self.children_of(name) {
                 self.drop_index(&c);
+            }
+        }
+    }
+
+    /// Drops the foreign keys that reference `table` and satisfy `doomed`.
+    fn drop_foreign_keys_to(&mut self, table: &QualName, doomed: impl Fn(&ForeignKey) -> bool) {
+        for referencing in self.referencing(table) {
+            if let Some(t) = self.schema.tables.get_mut(&referencing) {
+                t.constraints.retain(|_, c| {
+                    !c.foreign_key
+                        .as_ref()
+                        .is_some_and(|fk| &fk.ref_table == table && doomed(fk))
+                });
             }
         }
     }
@@ -2028,25 +2183,36 @@ impl<'r> Replay<'r> {
 
     /// Renames an index; an index that backs a constraint renames the constraint too.
     fn rename_index(&mut self, from: &QualName, to: QualName) {
-        let Some(mut index) = self.schema.indexes.shift_remove(from) else {
+        // PostgreSQL refuses a name another relation has; replacing it would lose that index.
+        if *from != to && self.schema.relation_exists(&to) {
+            return;
+        }
+        let Some(moved) = self.schema.indexes.swap_remove(from) else {
             return;
         };
+        self.schema.indexes.insert(to.clone(), moved);
+        if let Some(seq) = self.index_seq.remove(from) {
+            self.index_seq.insert(to.clone(), seq);
+        }
+        let index = &mut self.schema.indexes[&to];
+        index.name = to.clone();
         if let Some(con) = index.constraint.clone()
             && let Some(t) = self.schema.tables.get_mut(&index.table)
-            && let Some(mut c) = t.constraints.shift_remove(&con)
+            && rekey(&mut t.constraints, &con, to.name.clone())
         {
+            let c = &mut t.constraints[&to.name];
             c.name = to.name.clone();
             c.index = Some(to.name.clone());
-            t.constraints.insert(to.name.clone(), c);
             index.constraint = Some(to.name.clone());
         }
-        index.name = to.clone();
-        for i in self.schema.indexes.values_mut() {
-            if i.parent_index.as_ref() == Some(from) {
+        let index = index.clone();
+        self.note_index(&index);
+        for child in self.children_of(from) {
+            if let Some(i) = self.schema.indexes.get_mut(&child) {
                 i.parent_index = Some(to.clone());
             }
+            note(&mut self.lookups.children, &to, &child);
         }
-        self.schema.indexes.insert(to, index);
     }
 
     fn rename_column(&mut self, table: &QualName, old: &str, new: &str) {
@@ -2069,12 +2235,8 @@ impl<'r> Replay<'r> {
                 }
             }
         }
-        for i in self
-            .schema
-            .indexes
-            .values_mut()
-            .filter(|i| &i.table == table)
-        {
+        for name in self.indexes_on(table) {
+            let i = &mut self.schema.indexes[&name];
             for k in &mut i.keys {
                 match &mut k.target {
                     KeyTarget::Column(c) if c == old => *c = new.to_string(),
@@ -2093,7 +2255,10 @@ impl<'r> Replay<'r> {
                 p.rename_column(old, new);
             }
         }
-        for t in self.schema.tables.values_mut() {
+        for referencing in self.referencing(table) {
+            let Some(t) = self.schema.tables.get_mut(&referencing) else {
+                continue;
+            };
             for c in t.constraints.values_mut() {
                 if let Some(fk) = &mut c.foreign_key
                     && &fk.ref_table == table
@@ -2107,14 +2272,7 @@ impl<'r> Replay<'r> {
             }
         }
         // Partitions share their parent's columns.
-        let children: Vec<QualName> = self
-            .schema
-            .tables
-            .values()
-            .filter(|t| t.partition_of.as_ref() == Some(table))
-            .map(|t| t.name.clone())
-            .collect();
-        for c in children {
+        for c in self.partitions_of(table) {
             if self.schema.tables[&c].columns.contains_key(old) {
                 self.rename_column(&c, old, new);
             }
@@ -2124,38 +2282,37 @@ impl<'r> Replay<'r> {
     /// Renames or moves a table; its indexes follow into the new schema and foreign keys that
     /// reference it are updated.
     fn move_table(&mut self, from: &QualName, to: QualName) {
-        let Some(mut table) = self.schema.tables.shift_remove(from) else {
+        let partitions = self.partitions_of(from);
+        let referencing = self.referencing(from);
+        let indexes = self.indexes_on(from);
+        if !rekey(&mut self.schema.tables, from, to.clone()) {
             return;
-        };
-        table.name = to.clone();
-        self.schema.tables.insert(to.clone(), table);
+        }
+        self.schema.tables[&to].name = to.clone();
         if self.incomplete.remove(from) {
             self.incomplete.insert(to.clone());
         }
-        let names: Vec<QualName> = self
-            .schema
-            .indexes
-            .values()
-            .filter(|i| &i.table == from)
-            .map(|i| i.name.clone())
-            .collect();
-        for n in names {
-            if let Some(mut i) = self.schema.indexes.shift_remove(&n) {
-                i.table = to.clone();
-                i.name.schema = to.schema.clone();
-                let new_name = i.name.clone();
-                for other in self.schema.indexes.values_mut() {
-                    if other.parent_index.as_ref() == Some(&n) {
-                        other.parent_index = Some(new_name.clone());
-                    }
-                }
-                self.schema.indexes.insert(new_name, i);
+        for n in indexes {
+            let new_name = QualName::new(to.schema.clone(), n.name.clone());
+            if new_name != n {
+                self.rename_index(&n, new_name.clone());
             }
+            let i = &mut self.schema.indexes[&new_name];
+            i.table = to.clone();
+            let i = i.clone();
+            self.note_index(&i);
         }
-        for t in self.schema.tables.values_mut() {
-            if t.partition_of.as_ref() == Some(from) {
+        for p in partitions {
+            if let Some(t) = self.schema.tables.get_mut(&p) {
                 t.partition_of = Some(to.clone());
             }
+        }
+        for r in referencing {
+            // A self-reference moved with the table itself.
+            let r = if &r == from { to.clone() } else { r };
+            let Some(t) = self.schema.tables.get_mut(&r) else {
+                continue;
+            };
             for c in t.constraints.values_mut() {
                 if let Some(fk) = &mut c.foreign_key
                     && &fk.ref_table == from
@@ -2163,7 +2320,9 @@ impl<'r> Replay<'r> {
                     fk.ref_table = to.clone();
                 }
             }
+            note(&mut self.lookups.referencing, &to, &r);
         }
+        self.note_foreign_keys(&to);
     }
 
     fn rename_schema(&mut self, old: &str, new: &str) {
@@ -2272,25 +2431,14 @@ impl<'r> Replay<'r> {
 
     fn drop_table(&mut self, name: &QualName) {
         // Partitions go with their parent.
-        let parts: Vec<QualName> = self
-            .schema
-            .tables
-            .values()
-            .filter(|t| t.partition_of.as_ref() == Some(name))
-            .map(|t| t.name.clone())
-            .collect();
-        for p in parts {
+        for p in self.partitions_of(name) {
             self.drop_table(&p);
         }
+        self.drop_foreign_keys_to(name, |_| true);
         self.schema.tables.shift_remove(name);
         self.incomplete.remove(name);
-        self.schema.indexes.retain(|_, i| &i.table != name);
-        for t in self.schema.tables.values_mut() {
-            t.constraints.retain(|_, c| {
-                c.foreign_key
-                    .as_ref()
-                    .is_none_or(|fk| &fk.ref_table != name)
-            });
+        for index in self.indexes_on(name) {
+            self.drop_index(&index);
         }
         // Owned sequences (serial) go too.
         let prefix = format!("{}_", name.name);
@@ -2315,6 +2463,7 @@ impl<'r> Replay<'r> {
             self.drop_table(&t);
         }
         self.schema.indexes.retain(|q, _| q.schema != schema);
+        self.index_seq.retain(|q, _| q.schema != schema);
         self.schema
             .other_relations
             .retain(|q, _| q.schema != schema);
@@ -2477,12 +2626,26 @@ impl<'r> Replay<'r> {
         if language != "plpgsql" {
             return;
         }
-        let body_offset = ctx.stmt.text.find(body).unwrap_or(0);
         let wrapper = format!(
             "CREATE FUNCTION driftlint_do() RETURNS void LANGUAGE plpgsql AS $driftlint${body}$driftlint$"
         );
-        let Ok(tree) = pg_query::parse_plpgsql(&wrapper) else {
-            return;
+        let tree = match pg_query::parse_plpgsql(&wrapper) {
+            Ok(tree) => tree,
+            Err(e) => {
+                // Its JSON may also nest deeper than serde_json's limit of 128 levels.
+                let message = match e {
+                    pg_query::Error::Parse(m) => m,
+                    other => other.to_string(),
+                };
+                self.unparsed.push(crate::rules::Unparsed {
+                    beyond_limits: message.contains("recursion limit")
+                        || message == "stack depth limit exceeded"
+                        || message.starts_with("memory exhausted"),
+                    message: format!("the DO block's PL/pgSQL body: {message}"),
+                    origin: ctx.stmt.whole(),
+                });
+                return;
+            }
         };
         let mut queries = Vec::new();
         collect_plpgsql_sql(&tree, &mut queries);
@@ -2492,20 +2655,40 @@ impl<'r> Replay<'r> {
                 location: ctx.stmt.whole(),
             });
         }
+        // Each statement is located verbatim in the DO statement's text, so that positions in
+        // its parse tree are positions in the file. A body written as a '…' string has its
+        // quotes doubled there: a statement with a quote in it is then not found, and is
+        // reported rather than replayed at a wrong (possibly mid-character) position.
         let mut search_from = 0;
         for q in queries {
-            let Some(rel) = body[search_from..].find(q.as_str()) else {
+            let Some(rel) = ctx.stmt.text[search_from..].find(q.as_str()) else {
+                self.unparsed.push(crate::rules::Unparsed {
+                    message: format!(
+                        "a statement in this DO block cannot be located in its text (`{}`); write the body in dollar quotes ($$ … $$)",
+                        q.chars().take(60).collect::<String>()
+                    ),
+                    origin: ctx.stmt.whole(),
+                    beyond_limits: true,
+                });
                 continue;
             };
-            let start = body_offset + search_from + rel;
-            search_from += rel + q.len();
-            let Ok(nodes) = crate::sql::parse::parse(&q) else {
-                continue;
-            };
+            let start = search_from + rel;
+            search_from = start + q.len();
             let inner = Stmt {
                 file: ctx.stmt.file,
                 offset: ctx.stmt.offset + start,
                 text: &ctx.stmt.text[start..start + q.len()],
+            };
+            let nodes = match crate::sql::parse::parse(&q) {
+                Ok(nodes) => nodes,
+                Err(e) => {
+                    self.unparsed.push(crate::rules::Unparsed {
+                        message: e.message,
+                        origin: inner.whole(),
+                        beyond_limits: e.beyond_limits,
+                    });
+                    continue;
+                }
             };
             if crate::sql::parse::classify(&q) == crate::sql::parse::StatementClass::Data {
                 self.data_load(inner);
@@ -2613,6 +2796,23 @@ fn figure_colname(node: &Node) -> Option<String> {
         }
         _ => "?column?".into(),
     })
+}
+
+/// Renames a map entry in place, keeping its position (creation order matters: rules keep the
+/// earlier of two duplicates). Returns whether it was renamed: not when `from` is not there,
+/// nor when another entry is already called `to` (PostgreSQL refuses such a rename, so
+/// the model stays as it was).
+fn rekey<K: std::hash::Hash + Eq, V>(map: &mut IndexMap<K, V>, from: &K, to: K) -> bool {
+    if to != *from && map.contains_key(&to) {
+        return false;
+    }
+    match map.shift_remove_full(from) {
+        Some((pos, _, value)) => {
+            map.shift_insert(pos, to, value);
+            true
+        }
+        None => false,
+    }
 }
 
 /// `a, "B", public` → `["a", "B", "public"]`.

@@ -977,6 +977,11 @@ pub fn journal_problems(out: &Path) -> Vec<(PathBuf, String)> {
             .filter(|p| p.is_dir())
             .collect();
         folders.sort();
+        // Prisma and diesel use `<name>/migration.sql` (or up.sql) folders too: only a folder
+        // with at least one drizzle-kit snapshot is a drizzle-kit 1.x out folder.
+        if !folders.iter().any(|f| f.join("snapshot.json").is_file()) {
+            return problems;
+        }
         for f in folders {
             let sql = f.join("migration.sql").is_file();
             let snap = f.join("snapshot.json").is_file();

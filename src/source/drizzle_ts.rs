@@ -232,7 +232,68 @@ pub fn load(paths: &[PathBuf], first_file: u32) -> Result<DrizzleSchema, Drizzle
 
 /// [`load`] on texts already read (`(path, text)` pairs; the paths name the files in errors
 /// and decide the casing lookup), e.g. for the fuzz targets.
+///
+/// A file that nests brackets more than [`MAX_NESTING`] deep is an error; the rest is parsed
+/// and evaluated on a thread with a [`STACK_SIZE`] stack.
 pub fn load_sources(
+    sources: Vec<(PathBuf, String)>,
+    first_file: u32,
+) -> Result<DrizzleSchema, DrizzleError> {
+    for (path, text) in &sources {
+        if nesting_exceeds(text, MAX_NESTING) {
+            return Err(DrizzleError::Invalid {
+                path: path.clone(),
+                message: format!(
+                    "brackets nest more than {MAX_NESTING} levels deep, beyond what driftlint reads; point --drizzle at the snapshot instead"
+                ),
+            });
+        }
+    }
+    std::thread::scope(|scope| {
+        let worker = std::thread::Builder::new()
+            .name("driftlint-schema-ts".to_string())
+            .stack_size(STACK_SIZE)
+            .spawn_scoped(scope, move || load_checked(sources, first_file));
+        match worker {
+            Ok(handle) => handle
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            Err(e) => Err(DrizzleError::Io {
+                path: PathBuf::from("schema.ts"),
+                source: e,
+            }),
+        }
+    })
+}
+
+/// Deepest nesting of brackets (`(`, `[`, `{`, counted everywhere, strings and comments
+/// included) a schema file may have. oxc's parser and the evaluator here recurse once or more
+/// per level; real schemas nest a dozen levels.
+pub const MAX_NESTING: usize = 1_000;
+
+/// Stack of the thread that parses and evaluates schema files: enough for [`MAX_NESTING`]
+/// levels even in a debug build (reserved address space, committed only as used).
+pub const STACK_SIZE: usize = 256 << 20;
+
+/// Whether brackets in `text` nest deeper than `limit` (a cheap, conservative byte scan).
+fn nesting_exceeds(text: &str, limit: usize) -> bool {
+    let mut depth = 0usize;
+    for b in text.bytes() {
+        match b {
+            b'(' | b'[' | b'{' => {
+                depth += 1;
+                if depth > limit {
+                    return true;
+                }
+            }
+            b')' | b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    false
+}
+
+fn load_checked(
     sources: Vec<(PathBuf, String)>,
     first_file: u32,
 ) -> Result<DrizzleSchema, DrizzleError> {
@@ -324,7 +385,9 @@ fn find_casing(paths: &[PathBuf], files: &[FileText]) -> Option<String> {
                 "drizzle.config.js",
                 "drizzle.config.mjs",
             ] {
-                if let Ok(t) = std::fs::read_to_string(d.join(name)) {
+                if let Ok(t) = std::fs::read_to_string(d.join(name))
+                    && !nesting_exceeds(&t, MAX_NESTING)
+                {
                     texts.push(t);
                 }
             }

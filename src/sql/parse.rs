@@ -94,7 +94,17 @@ pub struct SyntaxError {
     pub message: String,
     /// Byte offset into the statement text, when PostgreSQL gave a position.
     pub offset: Option<usize>,
+    /// The statement may be valid, but is beyond what driftlint reads: it nests deeper than
+    /// the parser's limits (see [`MAX_TREE_DEPTH`]).
+    pub beyond_limits: bool,
 }
+
+/// How deeply a parse tree may nest, counted in protobuf messages (one level of an expression
+/// such as `a + b` is two: the `Node` and its `A_Expr`): the recursion limit of the decoder
+/// (prost). Deeper statements, like PostgreSQL's own "stack depth limit exceeded" (about a
+/// thousand operators deep) and "memory exhausted" (about ten thousand nested parentheses),
+/// are reported as unparsed: no Rust code ever recurses over an unbounded tree.
+pub const MAX_TREE_DEPTH: usize = 100;
 
 /// Parses one statement into its parse trees (usually one).
 pub fn parse(text: &str) -> Result<Vec<Node>, SyntaxError> {
@@ -105,13 +115,32 @@ pub fn parse(text: &str) -> Result<Vec<Node>, SyntaxError> {
             .into_iter()
             .filter_map(|raw| raw.stmt.map(|b| *b))
             .collect()),
-        Err(pg_query::Error::Parse(message)) => Err(SyntaxError {
-            offset: error_position(text),
-            message,
-        }),
+        Err(pg_query::Error::Parse(message)) => {
+            let beyond_limits =
+                message == "stack depth limit exceeded" || message.starts_with("memory exhausted");
+            Err(SyntaxError {
+                offset: error_position(text),
+                message: if beyond_limits {
+                    format!("it nests too deeply for PostgreSQL's parser ({message})")
+                } else {
+                    message
+                },
+                beyond_limits,
+            })
+        }
+        Err(pg_query::Error::Decode(e)) if e.to_string().contains("recursion limit") => {
+            Err(SyntaxError {
+                message: format!(
+                    "it nests too deeply: its parse tree is more than {MAX_TREE_DEPTH} levels deep (parentheses, chained operators, nested CASE or subqueries)"
+                ),
+                offset: None,
+                beyond_limits: true,
+            })
+        }
         Err(other) => Err(SyntaxError {
             message: other.to_string(),
             offset: None,
+            beyond_limits: false,
         }),
     }
 }
@@ -193,6 +222,29 @@ mod tests {
         let text = "CREATE TABLE \"é\" (a int,, b int)";
         let err = parse(text).unwrap_err();
         assert_eq!(&text[err.offset.unwrap()..], ", b int)");
+    }
+
+    #[test]
+    fn deep_nesting_is_an_error_never_a_stack_overflow() {
+        // Chained operators: a tree deeper than the decoder's limit (valid for PostgreSQL).
+        let sql = format!("CREATE TABLE t (a int DEFAULT 1{})", " || 1".repeat(60));
+        let err = parse(&sql).unwrap_err();
+        assert!(err.beyond_limits, "{err:?}");
+        assert!(err.message.contains("more than 100 levels deep"), "{err:?}");
+        // PostgreSQL's own limits: its stack depth check and the grammar's stack.
+        let sql = format!("CREATE TABLE t (a int DEFAULT 1{})", " + 1".repeat(5000));
+        let err = parse(&sql).unwrap_err();
+        assert!(err.beyond_limits, "{err:?}");
+        let sql = format!(
+            "CREATE VIEW v AS SELECT {}1{}",
+            "(".repeat(10_000),
+            ")".repeat(10_000)
+        );
+        let err = parse(&sql).unwrap_err();
+        assert!(err.beyond_limits, "{err:?}");
+        // Shallow enough: parsed.
+        let sql = format!("CREATE TABLE t (a int DEFAULT 1{})", " || 1".repeat(20));
+        assert!(parse(&sql).is_ok());
     }
 
     #[test]

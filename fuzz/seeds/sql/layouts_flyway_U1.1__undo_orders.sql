@@ -1,0 +1,3 @@
+-- Undo migration (Flyway Teams): never part of a forward replay.
+DROP TABLE orders;
+DROP TABLE users;
