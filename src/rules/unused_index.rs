@@ -30,8 +30,12 @@ pub(super) fn check(input: &RuleInput<'_>, out: &mut Vec<Finding>) {
         if table.partition_of.is_some() || supports_a_foreign_key(table, index) {
             continue;
         }
+        let since = match &schema.stats_reset {
+            Some(at) => format!("since the statistics were last reset ({at})"),
+            None => "since statistics collection began (they were never reset)".to_string(),
+        };
         let message = format!(
-            "index `{}` on `{}` has not been scanned since the statistics were last reset: every write maintains it and no query reads it",
+            "index `{}` on `{}` has not been scanned {since}: every write maintains it and no query reads it",
             index.name.name, index.table.name
         );
         out.push(

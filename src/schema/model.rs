@@ -187,6 +187,9 @@ pub struct Schema {
     pub enums: IndexMap<QualName, Vec<String>>,
     /// Installed extensions.
     pub extensions: IndexMap<String, Origin>,
+    /// When index usage statistics were last reset (live databases only; `None` there means
+    /// never since the cluster was created).
+    pub stats_reset: Option<String>,
 }
 
 /// A relation that is neither a table nor an index.

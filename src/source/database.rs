@@ -480,6 +480,13 @@ impl Database {
             );
         }
 
+        // An index still being built (CREATE INDEX CONCURRENTLY in progress) is not yet
+        // valid, and not broken either: it counts as valid so that `invalid-index` waits.
+        let building = if v >= 120000 {
+            "EXISTS (SELECT 1 FROM pg_stat_progress_create_index p WHERE p.index_relid = i.indexrelid)"
+        } else {
+            "false"
+        };
         let nnd = if v >= 150000 {
             "i.indnullsnotdistinct"
         } else {
@@ -489,7 +496,8 @@ impl Database {
             "cannot read pg_index",
             &format!(
                 "SELECT n.nspname::text, ic.relname::text, c.relname::text, am.amname::text, \
-                 i.indisunique, i.indisprimary, i.indisexclusion, i.indisvalid AND i.indisready, \
+                 i.indisunique, i.indisprimary, i.indisexclusion, \
+                 (i.indisvalid AND i.indisready) OR {building}, \
                  i.indnkeyatts::int4, \
                  ARRAY(SELECT coalesce(a.attname::text, '') FROM generate_series(1, i.indnatts) k \
                    LEFT JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[k - 1] \
@@ -613,6 +621,7 @@ impl Database {
             });
         }
 
+        schema.stats_reset = stats_reset.clone();
         Ok(Introspection {
             schema,
             stats_reset,
