@@ -2297,10 +2297,18 @@ impl<'r> Replay<'r> {
             if new_name != n {
                 self.rename_index(&n, new_name.clone());
             }
-            let i = &mut self.schema.indexes[&new_name];
-            i.table = to.clone();
-            let i = i.clone();
-            self.note_index(&i);
+            // A name taken in the target schema keeps the index where it was (PostgreSQL
+            // would refuse the statement); it still belongs to the moved table.
+            let current = if self.schema.indexes.contains_key(&n) {
+                n
+            } else {
+                new_name
+            };
+            if let Some(i) = self.schema.indexes.get_mut(&current) {
+                i.table = to.clone();
+                let i = i.clone();
+                self.note_index(&i);
+            }
         }
         for p in partitions {
             if let Some(t) = self.schema.tables.get_mut(&p) {

@@ -490,3 +490,18 @@ fn renaming_onto_a_name_that_is_taken_changes_nothing() {
     );
     assert_eq!(index_names(&s), ["ia", "ib"]);
 }
+
+#[test]
+fn moving_a_table_onto_a_taken_index_name_does_not_panic() {
+    let (s, _) = replay(
+        "CREATE SCHEMA b;
+         CREATE TABLE b.other (x int);
+         CREATE INDEX t_x ON b.other (x);
+         CREATE TABLE t (x int);
+         CREATE INDEX t_x ON t (x);
+         ALTER TABLE t SET SCHEMA b;",
+    );
+    assert!(s.tables.contains_key(&q("b.t")));
+    assert_eq!(s.indexes[&q("b.t_x")].table, q("b.other"));
+    assert_eq!(s.indexes[&q("public.t_x")].table, q("b.t"));
+}
