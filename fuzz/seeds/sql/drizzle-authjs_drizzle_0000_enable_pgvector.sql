@@ -1,2 +1,0 @@
--- Custom SQL migration file, put your code below! --
-CREATE EXTENSION IF NOT EXISTS vector;

@@ -1,2 +1,0 @@
-ALTER TABLE posts DROP COLUMN body;
-ALTER TABLE posts DROP COLUMN title;
