@@ -1039,31 +1039,19 @@ impl<'r> Replay<'r> {
             };
             let new_name = QualName::new(table.schema.clone(), conname.clone());
             self.rename_index(&idx_name, new_name.clone());
-            let mut index = self.schema.indexes[&new_name].clone();
+            // The rename is refused when another relation has the name: so is the statement.
+            let Some(index) = self
+                .schema
+                .indexes
+                .get_mut(&new_name)
+                .filter(|i| i.table == *table)
+            else {
+                return;
+            };
             index.primary = kind == ConstraintKind::PrimaryKey;
             index.constraint = Some(conname.clone());
             let columns: Vec<String> = index.leading_columns().map(str::to_string).collect();
-            self.put_index(index);
-            if let Some(t) = self.schema.tables.get_mut(table) {
-                if kind == ConstraintKind::PrimaryKey {
-                    for col in &columns {
-                        if let Some(column) = t.columns.get_mut(col) {
-                            column.not_null = true;
-                        }
-                    }
-                }
-                t.constraints.insert(
-                    conname.clone(),
-                    Constraint {
-                        name: conname.clone(),
-                        kind,
-                        columns,
-                        index: Some(conname),
-                        foreign_key: None,
-                        origin: ctx.stmt.whole(),
-                    },
-                );
-            }
+            self.record_index_constraint(table, kind, &conname, columns, ctx.stmt.whole());
             return;
         }
 
@@ -1169,6 +1157,30 @@ impl<'r> Replay<'r> {
             .flat_map(|k| k.columns())
             .map(str::to_string)
             .collect();
+        let Some(partitioned) = self.schema.tables.get(table).map(|t| t.partitioned) else {
+            return;
+        };
+        self.record_index_constraint(table, kind, &conname, columns, ctx.stmt.whole());
+        let index_name = index.name.clone();
+        self.events.push(Event::IndexCreated {
+            index: index_name.clone(),
+            location: ctx.stmt.whole(),
+        });
+        self.put_index(index);
+        if partitioned {
+            self.propagate_index(&index_name);
+        }
+    }
+
+    /// Records an index-backed constraint on its table; a primary key makes its columns NOT NULL.
+    fn record_index_constraint(
+        &mut self,
+        table: &QualName,
+        kind: ConstraintKind,
+        name: &str,
+        columns: Vec<String>,
+        origin: Origin,
+    ) {
         let Some(t) = self.schema.tables.get_mut(table) else {
             return;
         };
@@ -1179,27 +1191,15 @@ impl<'r> Replay<'r> {
                 }
             }
         }
-        t.constraints.insert(
-            conname.clone(),
-            Constraint {
-                name: conname.clone(),
-                kind,
-                columns,
-                index: Some(conname),
-                foreign_key: None,
-                origin: ctx.stmt.whole(),
-            },
-        );
-        let partitioned = t.partitioned;
-        let index_name = index.name.clone();
-        self.events.push(Event::IndexCreated {
-            index: index_name.clone(),
-            location: ctx.stmt.whole(),
-        });
-        self.put_index(index);
-        if partitioned {
-            self.propagate_index(&index_name);
-        }
+        let constraint = Constraint {
+            name: name.to_string(),
+            kind,
+            columns,
+            index: Some(name.to_string()),
+            foreign_key: None,
+            origin,
+        };
+        t.constraints.insert(name.to_string(), constraint);
     }
 
     /// Reports missing columns of an index about to be created. Returns true when any is

@@ -505,3 +505,15 @@ fn moving_a_table_onto_a_taken_index_name_does_not_panic() {
     assert_eq!(s.indexes[&q("b.t_x")].table, q("b.other"));
     assert_eq!(s.indexes[&q("public.t_x")].table, q("b.t"));
 }
+
+#[test]
+fn using_index_with_a_taken_constraint_name_changes_nothing() {
+    let (s, _) = replay(
+        "CREATE TABLE taken (id int);
+         CREATE TABLE t (code text);
+         CREATE UNIQUE INDEX t_code_idx ON t (code);
+         ALTER TABLE t ADD CONSTRAINT taken UNIQUE USING INDEX t_code_idx;",
+    );
+    assert_eq!(index_names(&s), ["t_code_idx"]);
+    assert!(s.tables[&q("t")].constraints.is_empty());
+}
