@@ -6,18 +6,15 @@
 mod support;
 
 use std::collections::BTreeSet;
-use std::ops::Range;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Command;
 
 use assert_cmd::cargo::CommandCargoExt;
 use driftlint::check::{CheckOptions, check};
 use driftlint::schema::diff::{Side, diff};
 use driftlint::source::database::{ConnectOptions, Database};
-use driftlint::source::migrations::{discover, section_range};
-use driftlint::sql::split::split;
 
-use support::{TestPg, apply_statements};
+use support::{TestPg, apply_fixture};
 
 /// The schema rules: what they find must not depend on where the schema came from.
 const SCHEMA_RULES: &[&str] = &[
@@ -29,33 +26,6 @@ const SCHEMA_RULES: &[&str] = &[
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// Applies a fixture's migrations as its tool would (file by file, statement by statement);
-/// returns the statements PostgreSQL rejected.
-fn apply_fixture(pg: &TestPg, path: &Path) -> Vec<String> {
-    let discovery = discover(&[path.to_path_buf()], None).expect("discover");
-    let mut failed = Vec::new();
-    for mf in &discovery.files {
-        let text = std::fs::read_to_string(&mf.path).expect("read");
-        let range = section_range(&text, mf.section);
-        let spans: Vec<Range<usize>> = split(&text[range.clone()])
-            .into_iter()
-            .map(|raw| range.start + raw.span.start..range.start + raw.span.end)
-            .filter(|span| {
-                let lower = text[span.clone()].to_ascii_lowercase();
-                !(lower.starts_with("create database") || lower.starts_with("drop database"))
-            })
-            .collect();
-        let mut client = pg.connect();
-        for (span, err) in apply_statements(&mut client, &text, &spans) {
-            if let Some(e) = err {
-                let first = text[span].lines().next().unwrap_or("").to_string();
-                failed.push(format!("{first} -- {e}"));
-            }
-        }
-    }
-    failed
 }
 
 fn rule_keys(findings: &[driftlint::finding::Finding]) -> BTreeSet<String> {
@@ -147,6 +117,7 @@ agreement_tests! {
     agree_saas_drizzle: start_pgvector, "testdata/saas-drizzle/drizzle", [];
     agree_drizzle_authjs: start_pgvector, "testdata/drizzle-authjs/drizzle", [];
     agree_drizzle_legacy: start, "testdata/drizzle-legacy/drizzle", [];
+    agree_index_health: start, "testdata/index-health/migrations", [];
     agree_prisma_basic: start, "testdata/prisma-basic/prisma/migrations", [];
     agree_plain_folder: start, "testdata/plain-folder/migrations", [];
     agree_golang_migrate: start, "testdata/layouts/golang-migrate", [];

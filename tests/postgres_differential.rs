@@ -310,6 +310,7 @@ differential_tests! {
     saas_drizzle: start_pgvector, "testdata/saas-drizzle/drizzle", 5;
     drizzle_authjs: start_pgvector, "testdata/drizzle-authjs/drizzle", 0;
     saas_rls: start_pgvector, "testdata/saas-rls/migrations", 0;
+    index_health: start, "testdata/index-health/migrations", 0;
     drizzle_legacy: start, "testdata/drizzle-legacy/drizzle", 1;
     prisma_basic: start, "testdata/prisma-basic/prisma/migrations", 1;
     plain_folder: start, "testdata/plain-folder/migrations", 1;
@@ -332,6 +333,7 @@ fn every_fixture_is_covered() {
         "prisma-basic",
         "plain-folder",
         "saas-rls",
+        "index-health",
         "layouts",
     ];
     let layouts = [

@@ -15,7 +15,7 @@ mod index_name_conflict;
 mod invalid_index;
 mod missing_table;
 mod no_primary_key;
-mod opclass;
+pub(crate) mod opclass;
 mod redundant_index;
 mod rls_policy_column_unindexed;
 mod row_security;

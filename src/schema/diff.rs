@@ -8,6 +8,8 @@ use super::model::*;
 use crate::finding::Finding;
 use crate::report::schema::index_definition;
 use crate::rules;
+use crate::rules::opclass;
+use indexmap::IndexMap;
 
 /// One side of a comparison: a schema and what to call it in messages (`migrations`,
 /// `drizzle snapshot`, `database`).
@@ -47,6 +49,8 @@ impl Drift {
 /// Compares `a` with `b`.
 pub fn diff(a: Side<'_>, b: Side<'_>) -> Drift {
     let mut d = Differ {
+        a_indexes: a.schema.indexes_by_table(),
+        b_indexes: b.schema.indexes_by_table(),
         a,
         b,
         out: Drift::default(),
@@ -58,7 +62,23 @@ pub fn diff(a: Side<'_>, b: Side<'_>) -> Drift {
 struct Differ<'a> {
     a: Side<'a>,
     b: Side<'a>,
+    /// Each side's indexes grouped by table, so that comparing a table never scans the schema.
+    a_indexes: IndexMap<&'a QualName, Vec<&'a Index>>,
+    b_indexes: IndexMap<&'a QualName, Vec<&'a Index>>,
     out: Drift,
+}
+
+/// An index with its operator classes normalised against its own schema: an explicit default
+/// (`text_ops` on a text column) and an omitted one are the same, as the index health rules
+/// count them; the catalog reports defaults as omitted.
+fn with_default_opclasses(schema: &Schema, index: &Index) -> Index {
+    let table = schema.tables.get(&index.table);
+    let mut out = index.clone();
+    for (key, original) in out.keys.iter_mut().zip(&index.keys) {
+        key.opclass =
+            opclass::normalised(schema, table, &index.method, original).map(str::to_string);
+    }
+    out
 }
 
 /// Where a finding points: side A's object when it has one, else side B's.
@@ -101,9 +121,13 @@ impl Differ<'_> {
                     )
                     .table(&name)
                     .object(name.to_string());
-                    let schema = if in_a { self.a.schema } else { self.b.schema };
                     let mut ddl = table_ddl(t, &column_order(t, None));
-                    for i in schema.indexes.values().filter(|i| i.table == name) {
+                    let by_table = if in_a {
+                        &self.a_indexes
+                    } else {
+                        &self.b_indexes
+                    };
+                    for i in by_table.get(&name).into_iter().flatten() {
                         if i.constraint.is_none() {
                             ddl.push('\n');
                             ddl.push_str(&index_ddl(i));
@@ -241,27 +265,28 @@ impl Differ<'_> {
     }
 
     fn indexes(&mut self, table: &QualName) {
-        let of = |s: &Schema| -> Vec<QualName> {
-            s.indexes
-                .values()
-                .filter(|i| &i.table == table)
-                .map(|i| i.name.clone())
-                .collect()
+        let of = |m: &IndexMap<&QualName, Vec<&Index>>| -> Vec<QualName> {
+            m.get(table)
+                .map(|v| v.iter().map(|i| i.name.clone()).collect())
+                .unwrap_or_default()
         };
-        let (ia, ib) = (of(self.a.schema), of(self.b.schema));
+        let (ia, ib) = (of(&self.a_indexes), of(&self.b_indexes));
         for name in union(ia.iter(), ib.iter()) {
             let xa = self
                 .a
                 .schema
                 .indexes
                 .get(&name)
-                .filter(|i| &i.table == table);
+                .filter(|i| &i.table == table)
+                .map(|i| with_default_opclasses(self.a.schema, i));
             let xb = self
                 .b
                 .schema
                 .indexes
                 .get(&name)
-                .filter(|i| &i.table == table);
+                .filter(|i| &i.table == table)
+                .map(|i| with_default_opclasses(self.b.schema, i));
+            let (xa, xb) = (xa.as_ref(), xb.as_ref());
             // A constraint's index is compared with its constraint.
             let backs = |i: Option<&Index>| i.is_some_and(|i| i.constraint.is_some());
             if (backs(xa) || xa.is_none()) && (backs(xb) || xb.is_none()) {

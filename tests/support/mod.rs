@@ -1067,3 +1067,32 @@ impl SecureServer {
         Ok("ssl = on\nssl_cert_file = 'server.crt'\nssl_key_file = 'server.key'\npassword_encryption = 'scram-sha-256'\n".to_string())
     }
 }
+
+/// Applies a fixture's migrations as its tool would (file by file, statement by statement);
+/// returns the statements PostgreSQL rejected.
+pub fn apply_fixture(pg: &TestPg, path: &Path) -> Vec<String> {
+    use driftlint::source::migrations::{discover, section_range};
+    use driftlint::sql::split::split;
+    let discovery = discover(&[path.to_path_buf()], None).expect("discover");
+    let mut failed = Vec::new();
+    for mf in &discovery.files {
+        let text = std::fs::read_to_string(&mf.path).expect("read");
+        let range = section_range(&text, mf.section);
+        let spans: Vec<Range<usize>> = split(&text[range.clone()])
+            .into_iter()
+            .map(|raw| range.start + raw.span.start..range.start + raw.span.end)
+            .filter(|span| {
+                let lower = text[span.clone()].to_ascii_lowercase();
+                !(lower.starts_with("create database") || lower.starts_with("drop database"))
+            })
+            .collect();
+        let mut client = pg.connect();
+        for (span, err) in apply_statements(&mut client, &text, &spans) {
+            if let Some(e) = err {
+                let first = text[span].lines().next().unwrap_or("").to_string();
+                failed.push(format!("{first} -- {e}"));
+            }
+        }
+    }
+    failed
+}
