@@ -136,3 +136,17 @@ fn drift_examples_drift_and_fixes_do_not() {
     }
     assert_eq!(checked, 5);
 }
+
+#[test]
+fn the_readme_lists_every_rule_with_its_default_severity() {
+    let readme = include_str!("../README.md");
+    for rule in rules::ALL {
+        let row = format!(
+            "| [`{}`](rules/{}.md) | {} |",
+            rule.id,
+            rule.id,
+            rule.severity.as_str()
+        );
+        assert!(readme.contains(&row), "README's rule table lacks `{row}`");
+    }
+}
