@@ -1139,16 +1139,7 @@ impl<'r> Replay<'r> {
             return;
         }
         if self.schema.relation_exists(&index.name) {
-            let existing = self.existing_relation(&index.name);
-            self.events.push(Event::NameConflict {
-                name: index.name.clone(),
-                if_not_exists: false,
-                existing_kind: existing.0,
-                existing: existing.1,
-                existing_index: self.schema.indexes.get(&index.name).cloned().map(Box::new),
-                new_index: Box::new(index),
-                location: ctx.stmt.whole(),
-            });
+            self.name_conflict(index, false, ctx.stmt.whole());
             return;
         }
         let columns: Vec<String> = index
@@ -1231,6 +1222,21 @@ impl<'r> Replay<'r> {
             self.missing_column(&index.table, &col, owner.clone(), location);
         }
         true
+    }
+
+    /// Records that `index` cannot be created because its name is taken: PostgreSQL skips the
+    /// statement with IF NOT EXISTS and rejects it without.
+    fn name_conflict(&mut self, index: Index, if_not_exists: bool, location: Origin) {
+        let (existing_kind, existing) = self.existing_relation(&index.name);
+        self.events.push(Event::NameConflict {
+            name: index.name.clone(),
+            if_not_exists,
+            existing_kind,
+            existing,
+            existing_index: self.schema.indexes.get(&index.name).cloned().map(Box::new),
+            new_index: Box::new(index),
+            location,
+        });
     }
 
     fn existing_relation(&self, name: &QualName) -> (&'static str, Origin) {
@@ -1598,16 +1604,7 @@ impl<'r> Replay<'r> {
         };
         index.name = QualName::new(table.schema.clone(), name);
         if self.schema.relation_exists(&index.name) {
-            let existing = self.existing_relation(&index.name);
-            self.events.push(Event::NameConflict {
-                name: index.name.clone(),
-                if_not_exists: s.if_not_exists,
-                existing_kind: existing.0,
-                existing: existing.1,
-                existing_index: self.schema.indexes.get(&index.name).cloned().map(Box::new),
-                new_index: Box::new(index),
-                location: ctx.stmt.whole(),
-            });
+            self.name_conflict(index, s.if_not_exists, ctx.stmt.whole());
             return;
         }
         let partitioned = self.schema.tables[&table].partitioned && rv.inh;
