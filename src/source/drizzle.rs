@@ -183,11 +183,31 @@ pub fn tag_prefix(tag: &str) -> &str {
     tag.split_once('_').map_or(tag, |(p, _)| p)
 }
 
-fn read_json(path: &Path) -> Result<Value, DrizzleError> {
-    let text = fs::read_to_string(path).map_err(|e| DrizzleError::Io {
+/// The largest snapshot or schema file driftlint reads. Real drizzle-kit snapshots are a few
+/// megabytes; a snapshot is parsed whole, at about ten times its size in memory, so the limit
+/// bounds memory too.
+pub const MAX_SCHEMA_FILE_BYTES: u64 = 64 * 1024 * 1024;
+
+/// Reads a Drizzle file as text, refusing files over [`MAX_SCHEMA_FILE_BYTES`].
+pub(crate) fn read_limited(path: &Path) -> Result<String, DrizzleError> {
+    let io = |e| DrizzleError::Io {
         path: path.to_path_buf(),
         source: e,
-    })?;
+    };
+    let size = fs::metadata(path).map_err(io)?.len();
+    if size > MAX_SCHEMA_FILE_BYTES {
+        return Err(DrizzleError::Invalid {
+            path: path.to_path_buf(),
+            message: format!(
+                "{size} bytes, more than the {MAX_SCHEMA_FILE_BYTES} bytes driftlint reads from a Drizzle file; is this really a drizzle-kit snapshot or schema?"
+            ),
+        });
+    }
+    fs::read_to_string(path).map_err(io)
+}
+
+fn read_json(path: &Path) -> Result<Value, DrizzleError> {
+    let text = read_limited(path)?;
     serde_json::from_str(&text).map_err(|e| DrizzleError::Invalid {
         path: path.to_path_buf(),
         message: format!("not valid JSON: {e}"),
@@ -1010,6 +1030,19 @@ pub fn journal_problems(out: &Path) -> Vec<(PathBuf, String)> {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn oversized_files_are_refused_before_reading() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("0000_snapshot.json");
+        // A sparse file: its size is known without writing it.
+        fs::File::create(&path)
+            .unwrap()
+            .set_len(MAX_SCHEMA_FILE_BYTES + 1)
+            .unwrap();
+        let err = read_json(&path).unwrap_err().to_string();
+        assert!(err.contains("more than the"), "{err}");
+    }
 
     #[test]
     fn drizzle_types_normalise() {

@@ -221,10 +221,7 @@ pub fn schema_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
 pub fn load(paths: &[PathBuf], first_file: u32) -> Result<DrizzleSchema, DrizzleError> {
     let mut sources = Vec::new();
     for p in paths {
-        let text = std::fs::read_to_string(p).map_err(|e| DrizzleError::Io {
-            path: p.clone(),
-            source: e,
-        })?;
+        let text = super::drizzle::read_limited(p)?;
         sources.push((p.clone(), text));
     }
     load_sources(sources, first_file)
