@@ -2579,7 +2579,15 @@ impl<'r> Replay<'r> {
             } else {
                 s.cmd_name.clone()
             },
-            roles: roles.collect(),
+            // Without TO the policy applies to PUBLIC, as the catalog records it.
+            roles: {
+                let roles: Vec<String> = roles.collect();
+                if roles.is_empty() {
+                    vec!["public".to_string()]
+                } else {
+                    roles
+                }
+            },
             using: Self::policy_expr(&s.qual),
             with_check: Self::policy_expr(&s.with_check),
             origin: ctx.stmt.whole(),

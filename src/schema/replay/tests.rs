@@ -517,3 +517,21 @@ fn using_index_with_a_taken_constraint_name_changes_nothing() {
     assert_eq!(index_names(&s), ["t_code_idx"]);
     assert!(s.tables[&q("t")].constraints.is_empty());
 }
+
+#[test]
+fn a_policy_without_to_applies_to_public() {
+    let (s, _) = replay(
+        "CREATE TABLE d (tenant_id int);
+         CREATE POLICY p ON d USING (tenant_id = 1);
+         CREATE POLICY q ON d TO app_user USING (true);",
+    );
+    let roles: Vec<&Vec<String>> = s.tables[&q("d")]
+        .policies
+        .iter()
+        .map(|p| &p.roles)
+        .collect();
+    assert_eq!(
+        roles,
+        [&vec!["public".to_string()], &vec!["app_user".to_string()]]
+    );
+}
