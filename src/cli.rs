@@ -223,3 +223,15 @@ pub enum FailOn {
     /// Any finding.
     Info,
 }
+
+impl FailOn {
+    /// The lowest severity that fails the run.
+    pub fn severity(self) -> crate::finding::Severity {
+        use crate::finding::Severity;
+        match self {
+            FailOn::Error => Severity::Error,
+            FailOn::Warning => Severity::Warning,
+            FailOn::Info => Severity::Info,
+        }
+    }
+}

@@ -10,10 +10,11 @@ use std::process::ExitCode;
 use clap::Parser;
 use driftlint::baseline::Baseline;
 use driftlint::changed::{self, Changed};
+use driftlint::check::SourceFile;
 use driftlint::check::{CheckOptions, check};
 use driftlint::cli::{Cli, Command, FailOn, Format, RulesFormat};
 use driftlint::config::{self, Config, ConfigError};
-use driftlint::finding::Severity;
+use driftlint::finding::Finding;
 use driftlint::report::{self, Summary};
 use driftlint::rules;
 
@@ -157,39 +158,8 @@ fn main() -> ExitCode {
                 }
             }
             let summary = Summary::new(&run.findings, run.files.len(), run.statements);
-            let text = match args.format {
-                Format::Json => report::json::render(&run.findings, &run.files, &summary),
-                Format::Sarif => report::sarif::render(&run.findings, &run.files),
-                Format::Github => report::github::render(&run.findings, &run.files, &summary),
-                Format::Gcc => report::gcc::render(&run.findings, &run.files),
-                Format::Human => {
-                    let stdout = std::io::stdout();
-                    let color = stdout.is_terminal()
-                        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-                    let width = terminal_width();
-                    report::human::render(
-                        &run.findings,
-                        &run.files,
-                        &summary,
-                        report::human::Style { color, width },
-                    )
-                }
-            };
-            let threshold = match args.fail_on {
-                FailOn::Error => Severity::Error,
-                FailOn::Warning => Severity::Warning,
-                FailOn::Info => Severity::Info,
-            };
-            let failed = run.findings.iter().any(|f| f.severity >= threshold);
-            let code = print(&text);
-            if code != ExitCode::SUCCESS {
-                return code;
-            }
-            if failed {
-                ExitCode::from(1)
-            } else {
-                ExitCode::SUCCESS
-            }
+            let text = render(args.format, &run.findings, &run.files, &summary);
+            finish(&text, &run.findings, args.fail_on)
         }
     }
 }
@@ -226,34 +196,13 @@ fn diff(args: driftlint::cli::DiffArgs) -> ExitCode {
     };
     config.apply(&mut run.findings);
     let text = match args.format {
-        Format::Human => {
-            let color = std::io::stdout().is_terminal()
-                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-            let style = report::human::Style {
-                color,
-                width: terminal_width(),
-            };
-            render_human(&run, style)
-        }
+        Format::Human => render_human(&run, human_style()),
         _ => {
             let summary = Summary::new(&run.findings, run.files.len(), run.statements);
             report::json::render(&run.findings, &run.files, &summary)
         }
     };
-    let threshold = match args.fail_on {
-        FailOn::Error => Severity::Error,
-        FailOn::Warning => Severity::Warning,
-        FailOn::Info => Severity::Info,
-    };
-    let code = print(&text);
-    if code != ExitCode::SUCCESS {
-        return code;
-    }
-    if run.findings.iter().any(|f| f.severity >= threshold) {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    }
+    finish(&text, &run.findings, args.fail_on)
 }
 
 /// What `check --database` replayed and skipped, on stderr.
@@ -324,40 +273,8 @@ fn audit(args: driftlint::cli::AuditArgs) -> ExitCode {
     config.apply(&mut run.findings);
     let files: Vec<driftlint::check::SourceFile> = Vec::new();
     let summary = Summary::new(&run.findings, 0, 0);
-    let text = match args.format {
-        Format::Json => report::json::render(&run.findings, &files, &summary),
-        Format::Sarif => report::sarif::render(&run.findings, &files),
-        Format::Github => report::github::render(&run.findings, &files, &summary),
-        Format::Gcc => report::gcc::render(&run.findings, &files),
-        Format::Human => {
-            let color = std::io::stdout().is_terminal()
-                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-            report::human::render(
-                &run.findings,
-                &files,
-                &summary,
-                report::human::Style {
-                    color,
-                    width: terminal_width(),
-                },
-            )
-        }
-    };
-    let threshold = match args.fail_on {
-        FailOn::Error => Severity::Error,
-        FailOn::Warning => Severity::Warning,
-        FailOn::Info => Severity::Info,
-    };
-    let failed = run.findings.iter().any(|f| f.severity >= threshold);
-    let code = print(&text);
-    if code != ExitCode::SUCCESS {
-        return code;
-    }
-    if failed {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    }
+    let text = render(args.format, &run.findings, &files, &summary);
+    finish(&text, &run.findings, args.fail_on)
 }
 
 /// The configuration given with `--config`, else `driftlint.toml` in the current directory or
@@ -372,6 +289,41 @@ fn load_config(given: Option<&std::path::Path>) -> Result<Config, ConfigError> {
     match found {
         Some(path) => config::load(&path),
         None => Ok(Config::default()),
+    }
+}
+
+/// Renders findings in one of the formats `check` and `audit` share.
+fn render(format: Format, findings: &[Finding], files: &[SourceFile], summary: &Summary) -> String {
+    match format {
+        Format::Json => report::json::render(findings, files, summary),
+        Format::Sarif => report::sarif::render(findings, files),
+        Format::Github => report::github::render(findings, files, summary),
+        Format::Gcc => report::gcc::render(findings, files),
+        Format::Human => report::human::render(findings, files, summary, human_style()),
+    }
+}
+
+/// Colour only on a terminal and without `NO_COLOR`; width from `COLUMNS`.
+fn human_style() -> report::human::Style {
+    let color = std::io::stdout().is_terminal()
+        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    report::human::Style {
+        color,
+        width: terminal_width(),
+    }
+}
+
+/// Prints the report and maps the findings to the exit code: 1 when one is at or above
+/// `--fail-on`.
+fn finish(text: &str, findings: &[Finding], fail_on: FailOn) -> ExitCode {
+    let code = print(text);
+    if code != ExitCode::SUCCESS {
+        return code;
+    }
+    if findings.iter().any(|f| f.severity >= fail_on.severity()) {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
     }
 }
 
