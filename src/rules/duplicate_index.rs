@@ -6,26 +6,11 @@
 
 use std::collections::HashMap;
 
-use super::{DUPLICATE_INDEX, RuleInput, opclass};
+use super::{DUPLICATE_INDEX, RuleInput};
 use crate::finding::Finding;
-use crate::schema::expr::SqlExpr;
-use crate::schema::{Index, KeyTarget, QualName, Schema, Table, quote_ident};
+use crate::schema::{Index, IndexDefinition, QualName, Schema, Table, quote_ident};
 
-/// One index key item, normalised for comparison: two items are equal exactly when PostgreSQL
-/// would build the same ordering from them.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub(super) struct KeyItem<'a> {
-    /// The column or expression (expressions compare by canonical text).
-    pub target: &'a KeyTarget,
-    /// The opclass, `None` for the type's default.
-    pub opclass: Option<&'a str>,
-    /// The collation, `None` for the column's own.
-    pub collation: Option<&'a str>,
-    /// `DESC`.
-    pub desc: bool,
-    /// `NULLS FIRST`, after filling in the default for the direction.
-    pub nulls_first: bool,
-}
+pub(super) use crate::schema::KeyItem;
 
 /// The normalised key items of an index.
 pub(super) fn key_items<'a>(
@@ -33,17 +18,7 @@ pub(super) fn key_items<'a>(
     table: Option<&Table>,
     index: &'a Index,
 ) -> Vec<KeyItem<'a>> {
-    index
-        .keys
-        .iter()
-        .map(|k| KeyItem {
-            target: &k.target,
-            opclass: opclass::normalised(schema, table, &index.method, k),
-            collation: k.collation.as_deref().filter(|c| *c != "default"),
-            desc: k.desc,
-            nulls_first: k.nulls_first,
-        })
-        .collect()
+    index.key_items(schema, table)
 }
 
 /// Whether an index takes part in the index health rules: valid, and not a partition's copy
@@ -77,16 +52,6 @@ pub(super) fn describe(index: &Index) -> &'static str {
     }
 }
 
-/// Everything that makes two indexes the same index.
-#[derive(PartialEq, Eq, Hash)]
-struct Signature<'a> {
-    method: &'a str,
-    keys: Vec<KeyItem<'a>>,
-    include: Vec<&'a str>,
-    predicate: Option<&'a SqlExpr>,
-    nulls_not_distinct: bool,
-}
-
 pub(super) fn check(input: &RuleInput<'_>, out: &mut Vec<Finding>) {
     let schema = input.schema;
     for (table_name, indexes) in schema.indexes_by_table() {
@@ -94,22 +59,16 @@ pub(super) fn check(input: &RuleInput<'_>, out: &mut Vec<Finding>) {
         if table.is_some_and(|t| t.partition_of.is_some()) {
             continue;
         }
-        let mut groups: HashMap<Signature<'_>, Vec<(usize, &Index)>> = HashMap::new();
+        let mut groups: HashMap<IndexDefinition<'_>, Vec<(usize, &Index)>> = HashMap::new();
         for (position, index) in indexes.iter().enumerate() {
             if !comparable(schema, index) {
                 continue;
             }
-            let mut include: Vec<&str> = index.include.iter().map(String::as_str).collect();
-            include.sort_unstable();
-            include.dedup();
-            let signature = Signature {
-                method: &index.method,
-                keys: key_items(schema, table, index),
-                include,
-                predicate: index.predicate.as_ref(),
-                nulls_not_distinct: index.nulls_not_distinct,
-            };
-            groups.entry(signature).or_default().push((position, index));
+            let definition = index.definition(schema);
+            groups
+                .entry(definition)
+                .or_default()
+                .push((position, index));
         }
         let mut found: Vec<(usize, Finding)> = Vec::new();
         for group in groups.into_values().filter(|g| g.len() > 1) {

@@ -15,7 +15,6 @@ mod index_name_conflict;
 mod invalid_index;
 mod missing_table;
 mod no_primary_key;
-pub(crate) mod opclass;
 mod redundant_index;
 mod rls_policy_column_unindexed;
 mod row_security;
@@ -282,17 +281,7 @@ pub fn by_id(id: &str) -> Option<&'static Rule> {
     ALL.iter().copied().find(|r| r.id == id)
 }
 
-/// A statement the parser rejected.
-#[derive(Clone, Debug)]
-pub struct Unparsed {
-    /// PostgreSQL's message.
-    pub message: String,
-    /// The error position (or the statement when there is none).
-    pub origin: crate::schema::Origin,
-    /// PostgreSQL may accept the statement, but it is beyond what driftlint reads (the message
-    /// says why: nesting too deep, a DO block statement that cannot be located).
-    pub beyond_limits: bool,
-}
+pub use crate::schema::replay::Unparsed;
 
 /// What the rules look at.
 pub struct RuleInput<'a> {

@@ -8,7 +8,7 @@ use super::model::*;
 use crate::finding::Finding;
 use crate::report::schema::index_definition;
 use crate::rules;
-use crate::rules::opclass;
+use crate::schema::opclass;
 use indexmap::IndexMap;
 
 /// One side of a comparison: a schema and what to call it in messages (`migrations`,

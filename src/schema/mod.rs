@@ -4,6 +4,7 @@ pub mod diff;
 pub mod expr;
 pub mod model;
 pub mod names;
+pub mod opclass;
 pub mod types;
 
 pub use model::*;

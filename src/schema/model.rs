@@ -4,11 +4,13 @@
 //! every schema rule is written once. Names are stored as PostgreSQL stores them: already folded
 //! (unquoted identifiers lower-cased) and truncated to 63 bytes.
 
+use std::collections::HashSet;
 use std::fmt;
 
 use indexmap::IndexMap;
 
 use super::expr::SqlExpr;
+use super::opclass;
 
 /// A schema-qualified name (`public.users`). Both parts are stored folded, as in the catalog.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -451,6 +453,94 @@ impl Index {
             KeyTarget::Expr(_) => None,
         })
     }
+
+    /// Whether the index enforces uniqueness of exactly these columns, in any order: unique,
+    /// not partial, every key a plain column of the set. A foreign key needs such an index on
+    /// the columns it references.
+    pub fn is_unique_on(&self, columns: &[String]) -> bool {
+        let wanted: HashSet<&str> = columns.iter().map(String::as_str).collect();
+        self.unique
+            && self.predicate.is_none()
+            && self.keys.len() == wanted.len()
+            && self
+                .keys
+                .iter()
+                .all(|k| matches!(&k.target, KeyTarget::Column(c) if wanted.contains(c.as_str())))
+    }
+
+    /// The index's definition, normalised against `schema` (which holds its table) so that
+    /// two indexes are the same index exactly when their definitions are equal.
+    pub fn definition<'a>(&'a self, schema: &Schema) -> IndexDefinition<'a> {
+        let mut include: Vec<&str> = self.include.iter().map(String::as_str).collect();
+        include.sort_unstable();
+        include.dedup();
+        IndexDefinition {
+            method: &self.method,
+            keys: self.key_items(schema, schema.tables.get(&self.table)),
+            include,
+            predicate: self.predicate.as_ref(),
+            nulls_not_distinct: self.nulls_not_distinct,
+        }
+    }
+
+    /// The key items normalised for comparison; `table` is the index's table, whose column
+    /// types decide which operator class is the default.
+    pub fn key_items<'a>(&'a self, schema: &Schema, table: Option<&Table>) -> Vec<KeyItem<'a>> {
+        self.keys
+            .iter()
+            .map(|k| KeyItem {
+                target: &k.target,
+                opclass: opclass::normalised(schema, table, &self.method, k),
+                collation: k.collation.as_deref().filter(|c| *c != "default"),
+                desc: k.desc,
+                nulls_first: k.nulls_first,
+            })
+            .collect()
+    }
+
+    /// Whether `other` can stand for this index where PostgreSQL requires an identical one
+    /// (ATTACH PARTITION adopting a partition's index, `CompareIndexInfo`): the same
+    /// [`definition`](Self::definition), the same uniqueness, and the INCLUDE columns in the
+    /// same order.
+    pub fn same_definition(&self, other: &Index, schema: &Schema) -> bool {
+        self.unique == other.unique
+            && self.include == other.include
+            && self.definition(schema) == other.definition(schema)
+    }
+}
+
+/// What makes two indexes the same index: the access method, the key items (operator classes
+/// with the default filled in, collations, ordering), the INCLUDE columns as a set, the
+/// predicate and NULLS NOT DISTINCT. Uniqueness is not part of it: a unique and a plain index
+/// on the same key are the same index built twice.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct IndexDefinition<'a> {
+    /// Access method.
+    pub method: &'a str,
+    /// Key items, normalised.
+    pub keys: Vec<KeyItem<'a>>,
+    /// INCLUDE columns, sorted and without repeats.
+    pub include: Vec<&'a str>,
+    /// `WHERE …` of a partial index.
+    pub predicate: Option<&'a SqlExpr>,
+    /// `NULLS NOT DISTINCT`.
+    pub nulls_not_distinct: bool,
+}
+
+/// One index key item, normalised for comparison: two items are equal exactly when PostgreSQL
+/// would build the same ordering from them.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct KeyItem<'a> {
+    /// The column or expression (expressions compare by canonical text).
+    pub target: &'a KeyTarget,
+    /// The opclass, `None` for the type's default.
+    pub opclass: Option<&'a str>,
+    /// The collation, `None` for the column's own.
+    pub collation: Option<&'a str>,
+    /// `DESC`.
+    pub desc: bool,
+    /// `NULLS FIRST`, after filling in the default for the direction.
+    pub nulls_first: bool,
 }
 
 /// One key item of an index.

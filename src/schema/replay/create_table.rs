@@ -1,0 +1,318 @@
+//! CREATE TABLE (columns, inheritance, LIKE) and CREATE TABLE … AS.
+
+use pg_query::NodeEnum;
+use pg_query::protobuf::{self, Node};
+
+use super::constraints::TableConstraint;
+use super::nodes::{CONSTR_DEFAULT, CONSTR_IDENTITY, CONSTR_NOTNULL, CONSTR_PRIMARY, strings};
+use super::{Ctx, Event, Owner, Replay};
+use crate::schema::expr::SqlExpr;
+use crate::schema::model::{Column, RelKind, Table};
+use crate::schema::names::truncate_identifier;
+use crate::schema::types;
+
+impl Replay<'_> {
+    pub(super) fn create_table(&mut self, s: &protobuf::CreateStmt, ctx: &Ctx<'_>) {
+        let Some(rv) = s.relation.as_ref() else {
+            return;
+        };
+        let name = self.creation_name(rv);
+        if self.schema.relation_exists(&name) {
+            // IF NOT EXISTS: PostgreSQL skips the statement. Without it the migration fails
+            // ("relation already exists"); either way the existing table stays.
+            return;
+        }
+        let mut table = Table::new(name.clone(), ctx.relation_span(rv));
+        table.partitioned = s.partspec.is_some();
+        // Inherited columns come first (INHERITS and PARTITION OF).
+        for parent in &s.inh_relations {
+            if let Some(NodeEnum::RangeVar(prv)) = parent.node.as_ref() {
+                self.inherit_columns(&mut table, prv, s.partbound.is_some(), ctx);
+            }
+        }
+        if s.of_typename.is_some() {
+            self.incomplete.insert(name.clone());
+        }
+        let constraints = self.table_elements(&mut table, s, ctx);
+
+        self.schema.tables.insert(name.clone(), table);
+        self.events.push(Event::TableCreated {
+            table: name.clone(),
+            location: ctx.stmt.whole(),
+        });
+        for elt in &s.table_elts {
+            if let Some(NodeEnum::ColumnDef(col)) = elt.node.as_ref() {
+                self.add_owned_sequence(&name, col, ctx);
+            }
+        }
+        self.add_table_constraints(&name, constraints, ctx);
+    }
+
+    /// Copies the columns of a parent (INHERITS or PARTITION OF) into a new table; an unknown
+    /// parent leaves the table's column list incomplete.
+    fn inherit_columns(
+        &mut self,
+        table: &mut Table,
+        prv: &protobuf::RangeVar,
+        partition: bool,
+        ctx: &Ctx<'_>,
+    ) {
+        let parent_name = self.lookup_name(prv);
+        if !self.ensure_table(&parent_name) {
+            self.missing_table(parent_name, Owner::Statement, ctx.relation_span(prv));
+            self.incomplete.insert(table.name.clone());
+            return;
+        }
+        if self.incomplete.contains(&parent_name) {
+            self.incomplete.insert(table.name.clone());
+        }
+        let parent_table = &self.schema.tables[&parent_name];
+        for col in parent_table.columns.values() {
+            table
+                .columns
+                .entry(col.name.clone())
+                .or_insert_with(|| Column {
+                    origin: ctx.stmt.whole(),
+                    ..col.clone()
+                });
+        }
+        if partition {
+            table.partition_of = Some(parent_name);
+        }
+    }
+
+    /// Adds the columns a CREATE TABLE lists (its own and LIKE's) to `table` in order, and
+    /// returns its column and table constraints, to be added once the table exists.
+    fn table_elements<'s>(
+        &mut self,
+        table: &mut Table,
+        s: &'s protobuf::CreateStmt,
+        ctx: &Ctx<'_>,
+    ) -> Vec<TableConstraint<'s>> {
+        let mut constraints = Vec::new();
+        for elt in &s.table_elts {
+            match elt.node.as_ref() {
+                Some(NodeEnum::ColumnDef(col)) => {
+                    let colname = truncate_identifier(&col.colname).to_string();
+                    // A partition or child redeclaring an inherited column only adds
+                    // constraints to it.
+                    if !table.columns.contains_key(&colname) {
+                        let column = column_from_def(col, ctx);
+                        table.columns.insert(column.name.clone(), column);
+                    }
+                    for c in &col.constraints {
+                        if let Some(NodeEnum::Constraint(c)) = c.node.as_ref() {
+                            constraints.push(TableConstraint::new(c, Some(&colname)));
+                        }
+                    }
+                }
+                Some(NodeEnum::Constraint(c)) => constraints.push(TableConstraint::new(c, None)),
+                Some(NodeEnum::TableLikeClause(like)) => {
+                    if let Some(lrv) = like.relation.as_ref() {
+                        self.copy_like_columns(table, lrv, ctx);
+                    }
+                }
+                _ => {}
+            }
+        }
+        constraints
+    }
+
+    /// `LIKE source`: the source's columns without their defaults.
+    fn copy_like_columns(&mut self, table: &mut Table, lrv: &protobuf::RangeVar, ctx: &Ctx<'_>) {
+        let src = self.lookup_name(lrv);
+        if !self.ensure_table(&src) {
+            self.missing_table(src, Owner::Statement, ctx.relation_span(lrv));
+            self.incomplete.insert(table.name.clone());
+            return;
+        }
+        for col in self.schema.tables[&src].columns.values() {
+            table
+                .columns
+                .entry(col.name.clone())
+                .or_insert_with(|| Column {
+                    origin: ctx.stmt.whole(),
+                    default: None,
+                    ..col.clone()
+                });
+        }
+    }
+
+    pub(super) fn create_table_as(&mut self, s: &protobuf::CreateTableAsStmt, ctx: &Ctx<'_>) {
+        let Some(rv) = s.into.as_ref().and_then(|i| i.rel.as_ref()) else {
+            return;
+        };
+        let name = self.creation_name(rv);
+        if self.schema.relation_exists(&name) {
+            return;
+        }
+        if s.objtype == protobuf::ObjectType::ObjectMatview as i32 {
+            self.add_other(name, RelKind::MaterializedView, ctx.stmt.whole());
+        } else {
+            // CREATE TABLE … AS: the columns are the query's output columns, named as
+            // PostgreSQL names them; `SELECT *` leaves the list unknown.
+            let mut table = Table::new(name.clone(), ctx.stmt.whole());
+            let (mut columns, complete) = s
+                .query
+                .as_deref()
+                .map(query_output_columns)
+                .unwrap_or_default();
+            let given = strings(
+                &s.into
+                    .as_ref()
+                    .map(|i| i.col_names.clone())
+                    .unwrap_or_default(),
+            );
+            for (i, g) in given.into_iter().enumerate() {
+                match columns.get_mut(i) {
+                    Some(c) => c.0 = g,
+                    None => columns.push((g, String::new())),
+                }
+            }
+            for (c, type_name) in columns {
+                table.columns.entry(c.clone()).or_insert(Column {
+                    name: c,
+                    type_name,
+                    not_null: false,
+                    default: None,
+                    origin: ctx.stmt.whole(),
+                });
+            }
+            self.schema.tables.insert(name.clone(), table);
+            self.events.push(Event::TableCreated {
+                table: name.clone(),
+                location: ctx.stmt.whole(),
+            });
+            if !s.into.as_ref().is_some_and(|i| i.skip_data) {
+                self.events.push(Event::DataLoad {
+                    tables: Some(vec![name.clone()]),
+                    location: ctx.stmt.whole(),
+                });
+            }
+            if !complete {
+                self.incomplete.insert(name);
+            }
+        }
+    }
+}
+
+/// A column as a column definition declares it: type, NOT NULL (a serial, identity or
+/// primary key column is NOT NULL too), default.
+pub(super) fn column_from_def(col: &protobuf::ColumnDef, ctx: &Ctx<'_>) -> Column {
+    let normal = col.type_name.as_ref().map(types::normalise);
+    let mut column = Column {
+        name: truncate_identifier(&col.colname).to_string(),
+        type_name: normal.as_ref().map(|t| t.name.clone()).unwrap_or_default(),
+        not_null: col.is_not_null,
+        default: col
+            .raw_default
+            .as_ref()
+            .map(|d| SqlExpr::from_node((**d).clone()).text),
+        origin: ctx.name_or_whole(&col.colname, col.location),
+    };
+    if normal.as_ref().is_some_and(|t| t.serial) {
+        column.not_null = true;
+    }
+    for c in &col.constraints {
+        let Some(NodeEnum::Constraint(c)) = c.node.as_ref() else {
+            continue;
+        };
+        match c.contype {
+            CONSTR_NOTNULL | CONSTR_PRIMARY | CONSTR_IDENTITY => column.not_null = true,
+            CONSTR_DEFAULT => {
+                column.default = c
+                    .raw_expr
+                    .as_ref()
+                    .map(|d| SqlExpr::from_node((**d).clone()).text)
+            }
+            _ => {}
+        }
+    }
+    column
+}
+
+/// The output columns of a query as PostgreSQL names them (`FigureColname`): an alias, a
+/// column's name, a function's name, a cast's type; with their type where a cast states it.
+/// The flag is false when the list cannot be known (`SELECT *`).
+fn query_output_columns(query: &Node) -> (Vec<(String, String)>, bool) {
+    let Some(NodeEnum::SelectStmt(select)) = query.node.as_ref() else {
+        return (Vec::new(), false);
+    };
+    let mut select: &protobuf::SelectStmt = select;
+    // A set operation takes its column names from its leftmost leaf.
+    while select.op != protobuf::SetOperation::SetopNone as i32 {
+        match select.larg.as_ref() {
+            Some(l) => select = l,
+            None => return (Vec::new(), false),
+        }
+    }
+    if !select.values_lists.is_empty() {
+        let n = match select.values_lists[0].node.as_ref() {
+            Some(NodeEnum::List(l)) => l.items.len(),
+            _ => 0,
+        };
+        return (
+            (1..=n)
+                .map(|i| (format!("column{i}"), String::new()))
+                .collect(),
+            true,
+        );
+    }
+    let mut out = Vec::new();
+    for t in &select.target_list {
+        let Some(NodeEnum::ResTarget(rt)) = t.node.as_ref() else {
+            continue;
+        };
+        let type_name = match rt.val.as_ref().and_then(|v| v.node.as_ref()) {
+            Some(NodeEnum::TypeCast(tc)) => tc
+                .type_name
+                .as_ref()
+                .map(|t| types::normalise(t).name)
+                .unwrap_or_default(),
+            _ => String::new(),
+        };
+        if !rt.name.is_empty() {
+            out.push((truncate_identifier(&rt.name).to_string(), type_name));
+            continue;
+        }
+        match rt.val.as_deref().map(figure_colname) {
+            Some(Some(name)) => out.push((name, type_name)),
+            _ => return (out, false),
+        }
+    }
+    (out, true)
+}
+
+/// PostgreSQL's `FigureColname` for the common expressions; `None` for `*`.
+fn figure_colname(node: &Node) -> Option<String> {
+    Some(match node.node.as_ref()? {
+        NodeEnum::ColumnRef(c) => match c.fields.last()?.node.as_ref()? {
+            NodeEnum::String(s) => s.sval.clone(),
+            _ => return None,
+        },
+        NodeEnum::FuncCall(f) => strings(&f.funcname)
+            .last()
+            .cloned()
+            .unwrap_or_else(|| "?column?".into()),
+        NodeEnum::TypeCast(tc) => match tc.arg.as_deref().and_then(figure_colname) {
+            Some(n) if n != "?column?" => n,
+            _ => tc
+                .type_name
+                .as_ref()
+                .and_then(|t| strings(&t.names).last().cloned())
+                .unwrap_or_else(|| "?column?".into()),
+        },
+        NodeEnum::CaseExpr(_) => "case".into(),
+        NodeEnum::CoalesceExpr(_) => "coalesce".into(),
+        NodeEnum::AArrayExpr(_) => "array".into(),
+        NodeEnum::RowExpr(_) => "row".into(),
+        NodeEnum::MinMaxExpr(m) => {
+            if m.op == protobuf::MinMaxOp::IsGreatest as i32 {
+                "greatest".into()
+            } else {
+                "least".into()
+            }
+        }
+        _ => "?column?".into(),
+    })
+}

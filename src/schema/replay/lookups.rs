@@ -1,0 +1,148 @@
+//! Reverse lookups from a table to its indexes, referencing tables and partitions, so that a
+//! statement touches only the objects it concerns.
+
+use std::collections::HashMap;
+
+use super::Replay;
+use crate::schema::model::{Index, QualName};
+
+/// Reverse lookups, so that a statement touches only the objects it concerns and never scans
+/// the whole schema (which made replay quadratic in the number of indexes and foreign keys).
+/// Each list is a superset: an entry may be stale (its object renamed or dropped since), so
+/// every use re-checks it against the schema; an object must never be missing from it.
+#[derive(Debug, Default)]
+pub(super) struct Lookups {
+    /// Table → the indexes created on it.
+    pub(super) indexes: HashMap<QualName, Vec<QualName>>,
+    /// Referenced table → the tables whose foreign keys may point at it.
+    pub(super) referencing: HashMap<QualName, Vec<QualName>>,
+    /// Partitioned index → its partitions' indexes.
+    pub(super) children: HashMap<QualName, Vec<QualName>>,
+}
+
+/// Adds `value` to `key`'s list once.
+pub(super) fn note(map: &mut HashMap<QualName, Vec<QualName>>, key: &QualName, value: &QualName) {
+    let list = map.entry(key.clone()).or_default();
+    if !list.contains(value) {
+        list.push(value.clone());
+    }
+}
+
+impl Replay<'_> {
+    /// Inserts an index into the schema and the lookups.
+    pub(super) fn put_index(&mut self, index: Index) {
+        self.note_index(&index);
+        self.schema.indexes.insert(index.name.clone(), index);
+    }
+
+    pub(super) fn note_index(&mut self, index: &Index) {
+        if !self.index_seq.contains_key(&index.name) {
+            self.next_seq += 1;
+            self.index_seq.insert(index.name.clone(), self.next_seq);
+        }
+        note(&mut self.lookups.indexes, &index.table, &index.name);
+        if let Some(parent) = &index.parent_index {
+            note(&mut self.lookups.children, parent, &index.name);
+        }
+    }
+
+    /// Records the targets of a table's foreign keys.
+    pub(super) fn note_foreign_keys(&mut self, table: &QualName) {
+        let Some(t) = self.schema.tables.get(table) else {
+            return;
+        };
+        let targets: Vec<QualName> = t
+            .foreign_keys()
+            .map(|(_, fk)| fk.ref_table.clone())
+            .collect();
+        for target in targets {
+            note(&mut self.lookups.referencing, &target, table);
+        }
+    }
+
+    /// The names of the indexes on a table, in creation order.
+    pub(super) fn indexes_on(&self, table: &QualName) -> Vec<QualName> {
+        let Some(names) = self.lookups.indexes.get(table) else {
+            return Vec::new();
+        };
+        let mut found: Vec<(u64, QualName)> = names
+            .iter()
+            .filter(|n| {
+                self.schema
+                    .indexes
+                    .get(*n)
+                    .is_some_and(|i| &i.table == table)
+            })
+            .map(|n| {
+                (
+                    self.index_seq.get(n).copied().unwrap_or(u64::MAX),
+                    n.clone(),
+                )
+            })
+            .collect();
+        found.sort();
+        found.into_iter().map(|(_, n)| n).collect()
+    }
+
+    /// Puts the schema's indexes back in creation order. Call once replay is done, before the
+    /// schema is read.
+    pub fn settle(&mut self) {
+        let seq = &self.index_seq;
+        self.schema
+            .indexes
+            .sort_by_cached_key(|name, _| seq.get(name).copied().unwrap_or(u64::MAX));
+    }
+
+    /// The indexes whose parent is `parent` (partitions' copies).
+    pub(super) fn children_of(&self, parent: &QualName) -> Vec<QualName> {
+        self.lookups
+            .children
+            .get(parent)
+            .map(|names| {
+                names
+                    .iter()
+                    .filter(|n| {
+                        self.schema
+                            .indexes
+                            .get(*n)
+                            .is_some_and(|i| i.parent_index.as_ref() == Some(parent))
+                    })
+                    .cloned()
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// The tables that have a foreign key referencing `table`.
+    pub(super) fn referencing(&self, table: &QualName) -> Vec<QualName> {
+        self.lookups
+            .referencing
+            .get(table)
+            .map(|names| {
+                names
+                    .iter()
+                    .filter(|n| {
+                        self.schema
+                            .tables
+                            .get(*n)
+                            .is_some_and(|t| t.foreign_keys().any(|(_, fk)| &fk.ref_table == table))
+                    })
+                    .cloned()
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// The partitions of a partitioned table (none for any other table, without a scan).
+    pub(super) fn partitions_of(&self, table: &QualName) -> Vec<QualName> {
+        if !self.schema.tables.get(table).is_some_and(|t| t.partitioned) {
+            return Vec::new();
+        }
+        self.schema
+            .tables
+            .values()
+            .filter(|t| t.partition_of.as_ref() == Some(table))
+            .map(|t| t.name.clone())
+            .collect()
+    }
+}

@@ -1,0 +1,363 @@
+//! Replaying DDL into a [`Schema`] with PostgreSQL's semantics.
+//!
+//! The replay must end where PostgreSQL would end: implicit index and constraint names, the
+//! effects of dropping and renaming columns and tables, `IF [NOT] EXISTS`, `search_path`. What a
+//! statement asks for that PostgreSQL would reject (a column that does not exist, a table never
+//! created) is recorded as an [`Event`] at the exact position of the offending name; the rules
+//! turn events into findings.
+//!
+//! This file holds the replay's state and the dispatch on statement kind; each kind of
+//! statement is replayed in its own module.
+
+mod alter_table;
+mod constraints;
+mod create_table;
+mod do_blocks;
+mod events;
+mod indexes;
+mod lookups;
+mod nodes;
+mod policies;
+mod rename_drop;
+mod search_path;
+mod sequences;
+#[cfg(test)]
+mod tests;
+
+use std::collections::{HashMap, HashSet};
+use std::ops::Range;
+
+use pg_query::NodeEnum;
+use pg_query::protobuf::{self, Node};
+
+use super::model::*;
+use super::names::truncate_identifier;
+use crate::sql::locate::StatementTokens;
+use lookups::Lookups;
+use nodes::strings;
+
+pub use events::{Event, Owner, Unparsed};
+pub use indexes::same_definition;
+
+/// The statement being replayed: its text and where it sits in its file.
+#[derive(Clone, Copy, Debug)]
+pub struct Stmt<'a> {
+    /// The file's id in the run.
+    pub file: u32,
+    /// Byte offset of the statement in the file.
+    pub offset: usize,
+    /// The statement's text.
+    pub text: &'a str,
+}
+
+impl Stmt<'_> {
+    fn origin(&self, range: Range<usize>) -> Origin {
+        Origin::sql(
+            self.file,
+            self.offset + range.start..self.offset + range.end,
+        )
+    }
+
+    fn whole(&self) -> Origin {
+        self.origin(0..self.text.len())
+    }
+}
+
+/// Replays statements into a schema.
+pub struct Replay<'r> {
+    /// The schema so far.
+    pub schema: Schema,
+    /// What happened that rules may report, in order.
+    pub events: Vec<Event>,
+    /// Statements inside `DO` blocks that could not be parsed (the block's own statement
+    /// parsed): the rules report them like any other unparsed statement, so that nothing a DO
+    /// block does is skipped silently.
+    pub unparsed: Vec<Unparsed>,
+    search_path: Vec<String>,
+    reference: Option<&'r Schema>,
+    /// Tables whose column list may be incomplete (`LIKE` or `INHERITS` of an unknown table,
+    /// `CREATE TABLE … OF type`): missing columns there are not reported.
+    incomplete: HashSet<QualName>,
+    lookups: Lookups,
+    /// Creation sequence of each index: removal from `schema.indexes` is a constant-time swap
+    /// that disturbs the map's order, and [`Replay::settle`] restores creation order (which
+    /// rules use to keep the earlier of two duplicates) once, at the end.
+    index_seq: HashMap<QualName, u64>,
+    next_seq: u64,
+}
+
+impl Default for Replay<'_> {
+    fn default() -> Self {
+        Replay::new(None)
+    }
+}
+
+/// One statement's token cache, built only when a name has to be located.
+struct Ctx<'a> {
+    stmt: Stmt<'a>,
+    tokens: std::cell::OnceCell<StatementTokens<'a>>,
+}
+
+impl<'a> Ctx<'a> {
+    fn new(stmt: Stmt<'a>) -> Self {
+        Ctx {
+            stmt,
+            tokens: std::cell::OnceCell::new(),
+        }
+    }
+
+    fn tokens(&self) -> &StatementTokens<'a> {
+        self.tokens
+            .get_or_init(|| StatementTokens::new(self.stmt.text))
+    }
+
+    /// The span of `name` searched from `from` (a byte offset in the statement), or the whole
+    /// statement when the name cannot be found.
+    fn name_span(&self, name: &str, from: usize) -> Origin {
+        match self.tokens().find_name(name, from) {
+            Some(r) => self.stmt.origin(r),
+            None => self.stmt.whole(),
+        }
+    }
+
+    fn at(&self, location: i32) -> usize {
+        usize::try_from(location)
+            .unwrap_or(0)
+            .min(self.stmt.text.len())
+    }
+
+    /// The span of a relation name at a parse-tree location.
+    fn relation_span(&self, rv: &protobuf::RangeVar) -> Origin {
+        match self.tokens().qualified_name_at(self.at(rv.location)) {
+            Some(r) => self.stmt.origin(r),
+            None => self.stmt.whole(),
+        }
+    }
+}
+
+impl Ctx<'_> {
+    /// A column definition's span: its name at the parse-tree location, else the statement.
+    fn name_or_whole(&self, name: &str, location: i32) -> Origin {
+        match self.tokens().name_at(self.at(location)) {
+            Some(r) => self.stmt.origin(r),
+            None => self.name_span(name, 0),
+        }
+    }
+}
+
+impl<'r> Replay<'r> {
+    /// A replay that starts from an empty schema; `reference` answers for tables the history
+    /// never created.
+    pub fn new(reference: Option<&'r Schema>) -> Self {
+        Replay {
+            schema: Schema::default(),
+            events: Vec::new(),
+            unparsed: Vec::new(),
+            search_path: vec!["public".to_string()],
+            reference,
+            incomplete: HashSet::new(),
+            lookups: Lookups::default(),
+            index_seq: HashMap::new(),
+            next_seq: 0,
+        }
+    }
+
+    /// A replay that starts from an existing schema (a live database, a snapshot).
+    pub fn starting_from(schema: Schema, reference: Option<&'r Schema>) -> Self {
+        let mut replay = Replay::new(reference);
+        let indexes: Vec<Index> = schema.indexes.values().cloned().collect();
+        let tables: Vec<QualName> = schema.tables.keys().cloned().collect();
+        replay.schema = schema;
+        for index in &indexes {
+            replay.note_index(index);
+        }
+        for table in &tables {
+            replay.note_foreign_keys(table);
+        }
+        replay
+    }
+
+    /// Resets per-file session state (`search_path`): each migration file runs in its own
+    /// session in most tools.
+    pub fn reset_session(&mut self) {
+        self.search_path = vec!["public".to_string()];
+    }
+
+    /// Replays one parsed statement.
+    pub fn apply(&mut self, node: &Node, stmt: Stmt<'_>) {
+        let ctx = Ctx::new(stmt);
+        self.apply_node(node, &ctx);
+    }
+
+    /// Records a data statement (classified [`crate::sql::parse::StatementClass::Data`]) that
+    /// may write rows, with the tables it writes into as far as its first words tell. A query
+    /// that calls no function (`SELECT 1`, `SELECT count(*)` does call one) writes nothing and is
+    /// not recorded.
+    pub fn data_load(&mut self, stmt: Stmt<'_>) {
+        let Some(target) = events::load_target(stmt.text) else {
+            return;
+        };
+        let tables = target.map(|names| vec![self.qualified_from_list(&names)]);
+        self.events.push(Event::DataLoad {
+            tables,
+            location: stmt.whole(),
+        });
+    }
+
+    fn apply_node(&mut self, node: &Node, ctx: &Ctx<'_>) {
+        let Some(inner) = node.node.as_ref() else {
+            return;
+        };
+        match inner {
+            NodeEnum::CreateStmt(s) => self.create_table(s, ctx),
+            NodeEnum::CreateForeignTableStmt(s) => {
+                if let Some(rv) = s.base_stmt.as_ref().and_then(|b| b.relation.as_ref()) {
+                    let name = self.creation_name(rv);
+                    self.add_other(name, RelKind::ForeignTable, ctx.stmt.whole());
+                }
+            }
+            NodeEnum::IndexStmt(s) => self.create_index(s, ctx),
+            NodeEnum::AlterTableStmt(s) => self.alter_table(s, ctx),
+            NodeEnum::RenameStmt(s) => self.rename(s, ctx),
+            NodeEnum::DropStmt(s) => self.drop(s, ctx),
+            NodeEnum::AlterObjectSchemaStmt(s) => self.set_schema(s),
+            NodeEnum::CreateSchemaStmt(s) => self.create_schema(s, ctx),
+            NodeEnum::VariableSetStmt(s) => self.set_variable(s),
+            NodeEnum::SelectStmt(s) => self.select_set_config(s),
+            NodeEnum::CreateExtensionStmt(s) => {
+                self.schema
+                    .extensions
+                    .entry(s.extname.clone())
+                    .or_insert(ctx.stmt.whole());
+            }
+            NodeEnum::CreateEnumStmt(s) => {
+                let name = self.type_name(&s.type_name);
+                let labels = strings(&s.vals);
+                self.schema.enums.insert(name, labels);
+            }
+            NodeEnum::AlterEnumStmt(s) => {
+                let name = self.type_name(&s.type_name);
+                if let Some(labels) = self.schema.enums.get_mut(&name) {
+                    if !s.old_val.is_empty() {
+                        if let Some(l) = labels.iter_mut().find(|l| **l == s.old_val) {
+                            *l = s.new_val.clone();
+                        }
+                    } else if !labels.contains(&s.new_val) {
+                        labels.push(s.new_val.clone());
+                    }
+                }
+            }
+            NodeEnum::CreateSeqStmt(s) => {
+                if let Some(rv) = s.sequence.as_ref() {
+                    let name = self.creation_name(rv);
+                    self.add_other(name, RelKind::Sequence, ctx.stmt.whole());
+                }
+            }
+            NodeEnum::ViewStmt(s) => {
+                if let Some(rv) = s.view.as_ref() {
+                    let name = self.creation_name(rv);
+                    self.add_other(name, RelKind::View, ctx.stmt.whole());
+                }
+            }
+            NodeEnum::CreateTableAsStmt(s) => self.create_table_as(s, ctx),
+            NodeEnum::CompositeTypeStmt(s) => {
+                if let Some(rv) = s.typevar.as_ref() {
+                    let name = self.creation_name(rv);
+                    self.add_other(name, RelKind::CompositeType, ctx.stmt.whole());
+                }
+            }
+            NodeEnum::CreatePolicyStmt(s) => self.create_policy(s, ctx),
+            NodeEnum::AlterPolicyStmt(s) => self.alter_policy(s),
+            NodeEnum::DoStmt(s) => self.do_block(s, ctx),
+            _ => {}
+        }
+    }
+
+    /// The schema new unqualified objects go to: the first existing schema of `search_path`.
+    fn creation_schema(&self) -> String {
+        self.search_path
+            .iter()
+            .find(|s| self.schema.schema_exists(s))
+            .cloned()
+            .unwrap_or_else(|| "public".to_string())
+    }
+
+    fn creation_name(&self, rv: &protobuf::RangeVar) -> QualName {
+        let name = truncate_identifier(&rv.relname).to_string();
+        if rv.schemaname.is_empty() {
+            QualName::new(self.creation_schema(), name)
+        } else {
+            QualName::new(truncate_identifier(&rv.schemaname), name)
+        }
+    }
+
+    /// Resolves a relation name through `search_path`: the first schema that has a relation of
+    /// that name, else the creation schema.
+    fn lookup_name(&self, rv: &protobuf::RangeVar) -> QualName {
+        if !rv.schemaname.is_empty() {
+            return self.creation_name(rv);
+        }
+        let name = truncate_identifier(&rv.relname);
+        for schema in &self.search_path {
+            let q = QualName::new(schema.clone(), name);
+            if self.schema.relation_exists(&q)
+                || self.reference.is_some_and(|r| r.tables.contains_key(&q))
+            {
+                return q;
+            }
+        }
+        QualName::new(self.creation_schema(), name)
+    }
+
+    fn qualified_from_list(&self, names: &[String]) -> QualName {
+        match names {
+            [.., schema, name] => QualName::new(schema.clone(), name.clone()),
+            [name] => {
+                for schema in &self.search_path {
+                    let q = QualName::new(schema.clone(), name.clone());
+                    if self.schema.relation_exists(&q) {
+                        return q;
+                    }
+                }
+                QualName::new(self.creation_schema(), name.clone())
+            }
+            [] => QualName::new(self.creation_schema(), String::new()),
+        }
+    }
+
+    fn type_name(&self, names: &[Node]) -> QualName {
+        let names = strings(names);
+        match names.as_slice() {
+            [.., schema, name] => QualName::new(schema.clone(), name.clone()),
+            [name] => QualName::new(self.creation_schema(), name.clone()),
+            [] => QualName::new(self.creation_schema(), String::new()),
+        }
+    }
+
+    fn add_other(&mut self, name: QualName, kind: RelKind, origin: Origin) {
+        self.schema
+            .other_relations
+            .insert(name, OtherRelation { kind, origin });
+    }
+
+    /// Makes a table the history never created available from the reference schema.
+    fn ensure_table(&mut self, name: &QualName) -> bool {
+        if self.schema.tables.contains_key(name) {
+            return true;
+        }
+        let Some(reference) = self.reference else {
+            return false;
+        };
+        let Some(table) = reference.tables.get(name) else {
+            return false;
+        };
+        self.schema.tables.insert(name.clone(), table.clone());
+        self.note_foreign_keys(name);
+        for index in reference.indexes.values().filter(|i| &i.table == name) {
+            if !self.schema.indexes.contains_key(&index.name) {
+                self.put_index(index.clone());
+            }
+        }
+        true
+    }
+}

@@ -1,0 +1,508 @@
+//! RENAME, SET SCHEMA and DROP, and what follows from them: indexes, constraints and foreign
+//! keys that go with a dropped column, key or table, or follow a renamed one.
+
+use std::collections::HashSet;
+
+use indexmap::IndexMap;
+use pg_query::NodeEnum;
+use pg_query::protobuf;
+
+use super::lookups::note;
+use super::nodes::strings;
+use super::{Ctx, Owner, Replay};
+use crate::schema::model::{ConstraintKind, ForeignKey, KeyTarget, QualName, RelKind};
+use crate::schema::names::truncate_identifier;
+
+impl Replay<'_> {
+    pub(super) fn rename(&mut self, s: &protobuf::RenameStmt, ctx: &Ctx<'_>) {
+        use protobuf::ObjectType as O;
+        let new = truncate_identifier(&s.newname).to_string();
+        let rt = s.rename_type;
+        if rt == O::ObjectSchema as i32 {
+            self.rename_schema(&s.subname, &new);
+            return;
+        }
+        let Some(rv) = s.relation.as_ref() else {
+            if rt == O::ObjectType as i32
+                && let Some(NodeEnum::List(l)) = s.object.as_ref().and_then(|o| o.node.as_ref())
+            {
+                let old = self.qualified_from_list(&strings(&l.items));
+                if let Some(labels) = self.schema.enums.shift_remove(&old) {
+                    self.schema
+                        .enums
+                        .insert(QualName::new(old.schema, new), labels);
+                }
+            }
+            return;
+        };
+        let name = self.lookup_name(rv);
+        if rt == O::ObjectTable as i32
+            || rt == O::ObjectView as i32
+            || rt == O::ObjectMatview as i32
+            || rt == O::ObjectSequence as i32
+            || rt == O::ObjectForeignTable as i32
+            || rt == O::ObjectIndex as i32
+        {
+            let to = QualName::new(name.schema.clone(), new);
+            if self.schema.tables.contains_key(&name) || self.ensure_table(&name) {
+                self.move_table(&name, to);
+            } else if self.schema.indexes.contains_key(&name) {
+                self.rename_index(&name, to);
+            } else if let Some(o) = self.schema.other_relations.shift_remove(&name) {
+                self.schema.other_relations.insert(to, o);
+            } else if !s.missing_ok {
+                self.missing_table(name, Owner::Statement, ctx.relation_span(rv));
+            }
+        } else if rt == O::ObjectColumn as i32 {
+            if !self.ensure_table(&name) {
+                if !s.missing_ok && !self.schema.other_relations.contains_key(&name) {
+                    self.missing_table(name, Owner::Statement, ctx.relation_span(rv));
+                }
+                return;
+            }
+            let old = truncate_identifier(&s.subname).to_string();
+            if !self.schema.tables[&name].columns.contains_key(&old) {
+                let loc = ctx.name_span(&old, ctx.at(rv.location));
+                self.missing_column(&name, &old, Owner::Statement, loc);
+                return;
+            }
+            self.rename_column(&name, &old, &new);
+        } else if rt == O::ObjectTabconstraint as i32 {
+            let old = truncate_identifier(&s.subname).to_string();
+            let Some(t) = self.schema.tables.get_mut(&name) else {
+                return;
+            };
+            let Some(mut c) = t.constraints.shift_remove(&old) else {
+                return;
+            };
+            c.name = new.clone();
+            let index = c.index.clone();
+            if index.is_some() {
+                c.index = Some(new.clone());
+            }
+            t.constraints.insert(new.clone(), c);
+            if let Some(i) = index {
+                self.rename_index(
+                    &QualName::new(name.schema.clone(), i),
+                    QualName::new(name.schema.clone(), new),
+                );
+            }
+        } else if rt == O::ObjectPolicy as i32
+            && let Some(p) = self
+                .schema
+                .tables
+                .get_mut(&name)
+                .and_then(|t| t.policies.iter_mut().find(|p| p.name == s.subname))
+        {
+            p.name = new;
+        }
+    }
+
+    /// Renames an index; an index that backs a constraint renames the constraint too.
+    pub(super) fn rename_index(&mut self, from: &QualName, to: QualName) {
+        // PostgreSQL refuses a name another relation has; replacing it would lose that index.
+        if *from != to && self.schema.relation_exists(&to) {
+            return;
+        }
+        let Some(moved) = self.schema.indexes.swap_remove(from) else {
+            return;
+        };
+        self.schema.indexes.insert(to.clone(), moved);
+        if let Some(seq) = self.index_seq.remove(from) {
+            self.index_seq.insert(to.clone(), seq);
+        }
+        let index = &mut self.schema.indexes[&to];
+        index.name = to.clone();
+        if let Some(con) = index.constraint.clone()
+            && let Some(t) = self.schema.tables.get_mut(&index.table)
+            && rekey(&mut t.constraints, &con, to.name.clone())
+        {
+            let c = &mut t.constraints[&to.name];
+            c.name = to.name.clone();
+            c.index = Some(to.name.clone());
+            index.constraint = Some(to.name.clone());
+        }
+        let index = index.clone();
+        self.note_index(&index);
+        for child in self.children_of(from) {
+            if let Some(i) = self.schema.indexes.get_mut(&child) {
+                i.parent_index = Some(to.clone());
+            }
+            note(&mut self.lookups.children, &to, &child);
+        }
+    }
+
+    pub(super) fn rename_column(&mut self, table: &QualName, old: &str, new: &str) {
+        if let Some(t) = self.schema.tables.get_mut(table) {
+            if let Some(idx) = t.columns.get_index_of(old) {
+                let mut col = t.columns.shift_remove_index(idx).map(|(_, c)| c).unwrap();
+                col.name = new.to_string();
+                t.columns.shift_insert(idx, new.to_string(), col);
+            }
+            for c in t.constraints.values_mut() {
+                for col in &mut c.columns {
+                    if col == old {
+                        *col = new.to_string();
+                    }
+                }
+            }
+            for p in &mut t.policies {
+                for e in p.using.iter_mut().chain(p.with_check.iter_mut()) {
+                    e.rename_column(old, new);
+                }
+            }
+        }
+        for name in self.indexes_on(table) {
+            let i = &mut self.schema.indexes[&name];
+            for k in &mut i.keys {
+                match &mut k.target {
+                    KeyTarget::Column(c) if c == old => *c = new.to_string(),
+                    KeyTarget::Expr(e) => {
+                        e.rename_column(old, new);
+                    }
+                    _ => {}
+                }
+            }
+            for c in &mut i.include {
+                if c == old {
+                    *c = new.to_string();
+                }
+            }
+            if let Some(p) = &mut i.predicate {
+                p.rename_column(old, new);
+            }
+        }
+        for referencing in self.referencing(table) {
+            let Some(t) = self.schema.tables.get_mut(&referencing) else {
+                continue;
+            };
+            for c in t.constraints.values_mut() {
+                if let Some(fk) = &mut c.foreign_key
+                    && &fk.ref_table == table
+                {
+                    for rc in &mut fk.ref_columns {
+                        if rc == old {
+                            *rc = new.to_string();
+                        }
+                    }
+                }
+            }
+        }
+        // Partitions share their parent's columns.
+        for c in self.partitions_of(table) {
+            if self.schema.tables[&c].columns.contains_key(old) {
+                self.rename_column(&c, old, new);
+            }
+        }
+    }
+
+    /// Renames or moves a table; its indexes follow into the new schema and foreign keys that
+    /// reference it are updated.
+    pub(super) fn move_table(&mut self, from: &QualName, to: QualName) {
+        let partitions = self.partitions_of(from);
+        let referencing = self.referencing(from);
+        let indexes = self.indexes_on(from);
+        if !rekey(&mut self.schema.tables, from, to.clone()) {
+            return;
+        }
+        self.schema.tables[&to].name = to.clone();
+        if self.incomplete.remove(from) {
+            self.incomplete.insert(to.clone());
+        }
+        for n in indexes {
+            let new_name = QualName::new(to.schema.clone(), n.name.clone());
+            if new_name != n {
+                self.rename_index(&n, new_name.clone());
+            }
+            // A name taken in the target schema keeps the index where it was (PostgreSQL
+            // would refuse the statement); it still belongs to the moved table.
+            let current = if self.schema.indexes.contains_key(&n) {
+                n
+            } else {
+                new_name
+            };
+            if let Some(i) = self.schema.indexes.get_mut(&current) {
+                i.table = to.clone();
+                let i = i.clone();
+                self.note_index(&i);
+            }
+        }
+        for p in partitions {
+            if let Some(t) = self.schema.tables.get_mut(&p) {
+                t.partition_of = Some(to.clone());
+            }
+        }
+        for r in referencing {
+            // A self-reference moved with the table itself.
+            let r = if &r == from { to.clone() } else { r };
+            let Some(t) = self.schema.tables.get_mut(&r) else {
+                continue;
+            };
+            for c in t.constraints.values_mut() {
+                if let Some(fk) = &mut c.foreign_key
+                    && &fk.ref_table == from
+                {
+                    fk.ref_table = to.clone();
+                }
+            }
+            note(&mut self.lookups.referencing, &to, &r);
+        }
+        self.note_foreign_keys(&to);
+    }
+
+    pub(super) fn rename_schema(&mut self, old: &str, new: &str) {
+        if let Some(o) = self.schema.schemas.shift_remove(old) {
+            self.schema.schemas.insert(new.to_string(), o);
+        }
+        let tables: Vec<QualName> = self
+            .schema
+            .tables
+            .keys()
+            .filter(|q| q.schema == old)
+            .cloned()
+            .collect();
+        for t in tables {
+            let to = QualName::new(new, t.name.clone());
+            self.move_table(&t, to);
+        }
+        let others: Vec<QualName> = self
+            .schema
+            .other_relations
+            .keys()
+            .filter(|q| q.schema == old)
+            .cloned()
+            .collect();
+        for o in others {
+            if let Some(v) = self.schema.other_relations.shift_remove(&o) {
+                self.schema
+                    .other_relations
+                    .insert(QualName::new(new, o.name), v);
+            }
+        }
+    }
+
+    pub(super) fn set_schema(&mut self, s: &protobuf::AlterObjectSchemaStmt) {
+        use protobuf::ObjectType as O;
+        let Some(rv) = s.relation.as_ref() else {
+            return;
+        };
+        let name = self.lookup_name(rv);
+        let to = QualName::new(truncate_identifier(&s.newschema), name.name.clone());
+        let ot = s.object_type;
+        if ot == O::ObjectTable as i32
+            && (self.schema.tables.contains_key(&name) || self.ensure_table(&name))
+        {
+            self.move_table(&name, to);
+        } else if let Some(o) = self.schema.other_relations.shift_remove(&name) {
+            self.schema.other_relations.insert(to, o);
+        }
+    }
+
+    pub(super) fn drop(&mut self, s: &protobuf::DropStmt, ctx: &Ctx<'_>) {
+        use protobuf::ObjectType as O;
+        let rt = s.remove_type;
+        for obj in &s.objects {
+            let names = match obj.node.as_ref() {
+                Some(NodeEnum::List(l)) => strings(&l.items),
+                Some(NodeEnum::String(st)) => vec![st.sval.clone()],
+                Some(NodeEnum::TypeName(t)) => strings(&t.names),
+                _ => continue,
+            };
+            if rt == O::ObjectSchema as i32 {
+                for schema in &names {
+                    self.drop_schema(schema);
+                }
+                continue;
+            }
+            if rt == O::ObjectExtension as i32 {
+                for e in &names {
+                    self.schema.extensions.shift_remove(e);
+                }
+                continue;
+            }
+            if rt == O::ObjectPolicy as i32 {
+                if let Some((policy, table)) = names.split_last() {
+                    let t = self.qualified_from_list(table);
+                    if let Some(t) = self.schema.tables.get_mut(&t) {
+                        t.policies.retain(|p| &p.name != policy);
+                    }
+                }
+                continue;
+            }
+            if rt == O::ObjectType as i32 || rt == O::ObjectDomain as i32 {
+                let q = self.qualified_from_list(&names);
+                self.schema.enums.shift_remove(&q);
+                self.schema.other_relations.shift_remove(&q);
+                continue;
+            }
+            let q = self.qualified_from_list(&names);
+            if rt == O::ObjectTable as i32 || rt == O::ObjectForeignTable as i32 {
+                if self.schema.tables.contains_key(&q) {
+                    self.drop_table(&q);
+                } else if self.schema.other_relations.shift_remove(&q).is_none() && !s.missing_ok {
+                    let loc = ctx.name_span(names.last().map(String::as_str).unwrap_or(""), 0);
+                    self.missing_table(q, Owner::Statement, loc);
+                }
+            } else if rt == O::ObjectIndex as i32 {
+                self.drop_index(&q);
+            } else if rt == O::ObjectView as i32
+                || rt == O::ObjectMatview as i32
+                || rt == O::ObjectSequence as i32
+            {
+                self.schema.other_relations.shift_remove(&q);
+            }
+        }
+    }
+
+    pub(super) fn drop_table(&mut self, name: &QualName) {
+        // Partitions go with their parent.
+        for p in self.partitions_of(name) {
+            self.drop_table(&p);
+        }
+        self.drop_foreign_keys_to(name, |_| true);
+        self.schema.tables.shift_remove(name);
+        self.incomplete.remove(name);
+        for index in self.indexes_on(name) {
+            self.drop_index(&index);
+        }
+        // Owned sequences (serial) go too.
+        let prefix = format!("{}_", name.name);
+        self.schema.other_relations.retain(|q, o| {
+            !(o.kind == RelKind::Sequence
+                && q.schema == name.schema
+                && q.name.starts_with(&prefix)
+                && q.name.ends_with("_seq"))
+        });
+    }
+
+    pub(super) fn drop_schema(&mut self, schema: &str) {
+        self.schema.schemas.shift_remove(schema);
+        let tables: Vec<QualName> = self
+            .schema
+            .tables
+            .keys()
+            .filter(|q| q.schema == schema)
+            .cloned()
+            .collect();
+        for t in tables {
+            self.drop_table(&t);
+        }
+        self.schema.indexes.retain(|q, _| q.schema != schema);
+        self.index_seq.retain(|q, _| q.schema != schema);
+        self.schema
+            .other_relations
+            .retain(|q, _| q.schema != schema);
+        self.schema.enums.retain(|q, _| q.schema != schema);
+    }
+
+    pub(super) fn drop_column(&mut self, table: &QualName, column: &str) {
+        if let Some(t) = self.schema.tables.get_mut(table) {
+            t.columns.shift_remove(column);
+        }
+        // Indexes and constraints that use the column go with it (with or without CASCADE).
+        let doomed: Vec<QualName> = self
+            .indexes_on(table)
+            .into_iter()
+            .filter(|n| self.schema.indexes[n].columns().any(|c| c == column))
+            .collect();
+        for name in doomed {
+            self.drop_index(&name);
+        }
+        let constraints: Vec<String> = self
+            .schema
+            .tables
+            .get(table)
+            .map(|t| {
+                t.constraints
+                    .values()
+                    .filter(|c| c.columns.iter().any(|c| c == column))
+                    .map(|c| c.name.clone())
+                    .collect()
+            })
+            .unwrap_or_default();
+        for c in constraints {
+            self.drop_constraint(table, &c);
+        }
+        // Foreign keys elsewhere that reference the column.
+        self.drop_foreign_keys_to(table, |fk| fk.ref_columns.iter().any(|c| c == column));
+        if let Some(t) = self.schema.tables.get_mut(table) {
+            t.policies.retain(|p| {
+                !p.using
+                    .iter()
+                    .chain(p.with_check.iter())
+                    .any(|e| e.columns.iter().any(|c| c == column))
+            });
+        }
+    }
+
+    pub(super) fn drop_constraint(&mut self, table: &QualName, name: &str) {
+        let Some(c) = self
+            .schema
+            .tables
+            .get_mut(table)
+            .and_then(|t| t.constraints.shift_remove(name))
+        else {
+            return;
+        };
+        if let Some(index) = c.index {
+            let iname = QualName::new(table.schema.clone(), index);
+            // Dropping a key a foreign key depends on drops the foreign key (CASCADE), unless
+            // another unique index on the same columns still backs it.
+            if c.kind != ConstraintKind::Exclude
+                && self
+                    .unique_index_on(table, &c.columns, Some(&iname))
+                    .is_none()
+            {
+                let cols: HashSet<&str> = c.columns.iter().map(String::as_str).collect();
+                self.drop_foreign_keys_to(table, |fk| {
+                    fk.ref_columns.len() == cols.len()
+                        && fk.ref_columns.iter().all(|r| cols.contains(r.as_str()))
+                });
+            }
+            self.drop_index(&iname);
+        }
+    }
+
+    pub(super) fn drop_index(&mut self, name: &QualName) {
+        if self.schema.indexes.swap_remove(name).is_some() {
+            self.index_seq.remove(name);
+            for c in self.children_of(name) {
+                self.drop_index(&c);
+            }
+        }
+    }
+
+    /// Drops the foreign keys that reference `table` and satisfy `doomed`.
+    pub(super) fn drop_foreign_keys_to(
+        &mut self,
+        table: &QualName,
+        doomed: impl Fn(&ForeignKey) -> bool,
+    ) {
+        for referencing in self.referencing(table) {
+            if let Some(t) = self.schema.tables.get_mut(&referencing) {
+                t.constraints.retain(|_, c| {
+                    !c.foreign_key
+                        .as_ref()
+                        .is_some_and(|fk| &fk.ref_table == table && doomed(fk))
+                });
+            }
+        }
+    }
+}
+
+/// Renames a map entry in place, keeping its position (creation order matters: rules keep the
+/// earlier of two duplicates). Returns whether it was renamed: not when `from` is not there,
+/// nor when another entry is already called `to` (PostgreSQL refuses such a rename, so
+/// the model stays as it was).
+fn rekey<K: std::hash::Hash + Eq, V>(map: &mut IndexMap<K, V>, from: &K, to: K) -> bool {
+    if to != *from && map.contains_key(&to) {
+        return false;
+    }
+    match map.shift_remove_full(from) {
+        Some((pos, _, value)) => {
+            map.shift_insert(pos, to, value);
+            true
+        }
+        None => false,
+    }
+}

@@ -1,0 +1,52 @@
+//! The sequences PostgreSQL creates for `serial` and identity columns.
+
+use pg_query::NodeEnum;
+use pg_query::protobuf;
+
+use super::nodes::CONSTR_IDENTITY;
+use super::{Ctx, Replay};
+use crate::schema::model::{QualName, RelKind};
+use crate::schema::names::{choose_name, truncate_identifier};
+use crate::schema::types;
+
+impl Replay<'_> {
+    /// Creates the sequence PostgreSQL creates for a `serial` or identity column of `table`
+    /// (CREATE TABLE and ADD COLUMN alike). It is named as `ChooseRelationName(table,
+    /// column, "seq")` names it: `table_column_seq`, the longer of the two names shortened
+    /// until the whole fits in 63 bytes, numbered when a relation has the name. A serial
+    /// column's default becomes `nextval` of it, as the catalog shows it; an identity column
+    /// has no default.
+    pub(super) fn add_owned_sequence(
+        &mut self,
+        table: &QualName,
+        col: &protobuf::ColumnDef,
+        ctx: &Ctx<'_>,
+    ) {
+        let serial = col
+            .type_name
+            .as_ref()
+            .is_some_and(|t| types::normalise(t).serial);
+        let identity = col.constraints.iter().any(|c| {
+            matches!(c.node.as_ref(), Some(NodeEnum::Constraint(c)) if c.contype == CONSTR_IDENTITY)
+        });
+        if !serial && !identity {
+            return;
+        }
+        let column = truncate_identifier(&col.colname);
+        let seq = choose_name(&table.name, Some(column), "seq", |n| {
+            self.schema
+                .relation_exists(&QualName::new(table.schema.clone(), n))
+        });
+        if serial
+            && let Some(c) = self
+                .schema
+                .tables
+                .get_mut(table)
+                .and_then(|t| t.columns.get_mut(column))
+        {
+            c.default = Some(format!("nextval('{seq}'::regclass)"));
+        }
+        let name = QualName::new(table.schema.clone(), seq);
+        self.add_other(name, RelKind::Sequence, ctx.stmt.whole());
+    }
+}
