@@ -12,6 +12,11 @@ use crate::schema::{IndexKey, KeyTarget, Schema, Table};
 /// The opclasses equivalent to omitting one, for an access method and a base type (typmods
 /// stripped, arrays and enums handled by the caller). `None`: the table does not know the type.
 fn defaults(method: &str, base: &str) -> Option<&'static [&'static str]> {
+    btree_hash_defaults(method, base).or_else(|| other_defaults(method, base))
+}
+
+/// [`defaults`] for the btree and hash access methods.
+fn btree_hash_defaults(method: &str, base: &str) -> Option<&'static [&'static str]> {
     let found: &'static [&'static str] = match (method, base) {
         ("btree", "smallint") => &["int2_ops"],
         ("btree", "integer") => &["int4_ops"],
@@ -84,6 +89,14 @@ fn defaults(method: &str, base: &str) -> Option<&'static [&'static str]> {
             "int4range" | "int8range" | "numrange" | "tsrange" | "tstzrange" | "daterange",
         ) => &["range_ops"],
 
+        _ => return None,
+    };
+    Some(found)
+}
+
+/// [`defaults`] for the gin, gist, spgist and brin access methods.
+fn other_defaults(method: &str, base: &str) -> Option<&'static [&'static str]> {
+    let found: &'static [&'static str] = match (method, base) {
         ("gin", "jsonb") => &["jsonb_ops"],
         ("gin", "tsvector") => &["tsvector_ops"],
         ("gin", "hstore") => &["gin_hstore_ops"],

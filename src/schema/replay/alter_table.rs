@@ -129,6 +129,10 @@ impl Replay<'_> {
                 }
             }
             (T::AtAddInherit, Some(NodeEnum::RangeVar(prv))) => self.add_inherit(table, prv),
+            // ADD GENERATED … AS IDENTITY creates the column's sequence.
+            (T::AtAddIdentity, _) if self.schema.tables[table].columns.contains_key(&colname) => {
+                self.add_owned_sequence(table, &colname, false, ctx)
+            }
             _ => {}
         }
     }
@@ -143,7 +147,7 @@ impl Replay<'_> {
         if let Some(t) = self.schema.tables.get_mut(table) {
             t.columns.insert(cname.clone(), column);
         }
-        self.add_owned_sequence(table, col, ctx);
+        self.add_column_sequence(table, col, ctx);
         for c in &col.constraints {
             if let Some(NodeEnum::Constraint(c)) = c.node.as_ref() {
                 self.add_constraint(table, c, Some(&cname), ctx);

@@ -42,7 +42,7 @@ impl Replay<'_> {
         });
         for elt in &s.table_elts {
             if let Some(NodeEnum::ColumnDef(col)) = elt.node.as_ref() {
-                self.add_owned_sequence(&name, col, ctx);
+                self.add_column_sequence(&name, col, ctx);
             }
         }
         self.add_table_constraints(&name, constraints, ctx);

@@ -10,7 +10,7 @@ use pg_query::protobuf;
 use super::lookups::note;
 use super::nodes::strings;
 use super::{Ctx, Owner, Replay};
-use crate::schema::model::{ConstraintKind, ForeignKey, KeyTarget, QualName, RelKind};
+use crate::schema::model::{ConstraintKind, ForeignKey, KeyTarget, QualName};
 use crate::schema::names::truncate_identifier;
 
 impl Replay<'_> {
@@ -365,14 +365,7 @@ impl Replay<'_> {
         for index in self.indexes_on(name) {
             self.drop_index(&index);
         }
-        // Owned sequences (serial) go too.
-        let prefix = format!("{}_", name.name);
-        self.schema.other_relations.retain(|q, o| {
-            !(o.kind == RelKind::Sequence
-                && q.schema == name.schema
-                && q.name.starts_with(&prefix)
-                && q.name.ends_with("_seq"))
-        });
+        self.drop_owned_sequences(name);
     }
 
     pub(super) fn drop_schema(&mut self, schema: &str) {

@@ -1,4 +1,5 @@
-//! The sequences PostgreSQL creates for `serial` and identity columns.
+//! The sequences PostgreSQL creates for `serial` and identity columns, and drops with their
+//! table.
 
 use pg_query::NodeEnum;
 use pg_query::protobuf;
@@ -10,13 +11,9 @@ use crate::schema::names::{choose_name, truncate_identifier};
 use crate::schema::types;
 
 impl Replay<'_> {
-    /// Creates the sequence PostgreSQL creates for a `serial` or identity column of `table`
-    /// (CREATE TABLE and ADD COLUMN alike). It is named as `ChooseRelationName(table,
-    /// column, "seq")` names it: `table_column_seq`, the longer of the two names shortened
-    /// until the whole fits in 63 bytes, numbered when a relation has the name. A serial
-    /// column's default becomes `nextval` of it, as the catalog shows it; an identity column
-    /// has no default.
-    pub(super) fn add_owned_sequence(
+    /// Creates the sequence of a `serial` or identity column definition (CREATE TABLE and ADD
+    /// COLUMN alike); any other column has none.
+    pub(super) fn add_column_sequence(
         &mut self,
         table: &QualName,
         col: &protobuf::ColumnDef,
@@ -29,10 +26,24 @@ impl Replay<'_> {
         let identity = col.constraints.iter().any(|c| {
             matches!(c.node.as_ref(), Some(NodeEnum::Constraint(c)) if c.contype == CONSTR_IDENTITY)
         });
-        if !serial && !identity {
-            return;
+        if serial || identity {
+            let column = truncate_identifier(&col.colname);
+            self.add_owned_sequence(table, column, serial, ctx);
         }
-        let column = truncate_identifier(&col.colname);
+    }
+
+    /// Creates the sequence PostgreSQL creates for column `column` of `table`, named as
+    /// `ChooseRelationName(table, column, "seq")` names it: `table_column_seq`, the longer of
+    /// the two names shortened until the whole fits in 63 bytes, numbered when a relation has
+    /// the name. A serial column's default becomes `nextval` of it, as the catalog shows it;
+    /// an identity column has no default.
+    pub(super) fn add_owned_sequence(
+        &mut self,
+        table: &QualName,
+        column: &str,
+        serial: bool,
+        ctx: &Ctx<'_>,
+    ) {
         let seq = choose_name(&table.name, Some(column), "seq", |n| {
             self.schema
                 .relation_exists(&QualName::new(table.schema.clone(), n))
@@ -48,5 +59,18 @@ impl Replay<'_> {
         }
         let name = QualName::new(table.schema.clone(), seq);
         self.add_other(name, RelKind::Sequence, ctx.stmt.whole());
+    }
+
+    /// Drops the sequences a dropped table owned. The model does not record ownership, so a
+    /// sequence is taken to be the table's when its name has the shape of a generated one:
+    /// in the table's schema, `table_…_seq`.
+    pub(super) fn drop_owned_sequences(&mut self, table: &QualName) {
+        let prefix = format!("{}_", table.name);
+        self.schema.other_relations.retain(|q, o| {
+            !(o.kind == RelKind::Sequence
+                && q.schema == table.schema
+                && q.name.starts_with(&prefix)
+                && q.name.ends_with("_seq"))
+        });
     }
 }
