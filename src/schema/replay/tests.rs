@@ -636,3 +636,36 @@ fn a_partition_copy_of_an_exclusion_constraint_is_named_excl() {
         ConstraintKind::Exclude
     );
 }
+
+#[test]
+fn same_definition_fills_in_default_opclasses_and_keeps_uniqueness() {
+    let (s, events) = replay(
+        "CREATE TABLE t (email text, n int);
+         CREATE INDEX i ON t (email);
+         CREATE INDEX IF NOT EXISTS i ON t (email text_ops);
+         CREATE INDEX IF NOT EXISTS i ON t (email text_pattern_ops);
+         CREATE UNIQUE INDEX IF NOT EXISTS i ON t (email);",
+    );
+    let same: Vec<bool> = events
+        .iter()
+        .filter_map(|e| match e {
+            Event::NameConflict {
+                existing_index: Some(old),
+                new_index,
+                ..
+            } => Some((
+                old.same_definition(new_index, &s),
+                same_definition(old, new_index),
+            )),
+            _ => None,
+        })
+        .map(|(with_schema, without)| {
+            assert_eq!(
+                with_schema, without,
+                "the schema does not change the answer here"
+            );
+            with_schema
+        })
+        .collect();
+    assert_eq!(same, [true, false, false]);
+}
