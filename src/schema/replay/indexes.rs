@@ -35,9 +35,9 @@ fn key_names(keys: &[IndexKey]) -> Vec<Option<String>> {
         .collect()
 }
 
-/// Whether two indexes have the same definition, judged without the schema they belong to
-/// (operator classes compared by name only). [`Index::same_definition`] with the schema is
-/// the exact test.
+/// Whether two indexes have the same definition, judged without the schema they belong to:
+/// an operator class that is the default of some type counts as omitted, whatever the
+/// column's type. [`Index::same_definition`] with the schema is the exact test.
 pub fn same_definition(a: &Index, b: &Index) -> bool {
     a.same_definition(b, &Schema::default())
 }
