@@ -1494,6 +1494,35 @@ mod tests {
     }
 
     #[test]
+    fn partial_indexes_read_a_raw_predicate() {
+        let s = read(
+            "model T {\n  id Int @id\n  a Int\n  deleted Boolean\n  @@unique([a], where: raw(\"NOT deleted\"))\n  @@index([a], where: { deleted: false })\n}",
+        );
+        let unique = &s.schema.indexes[&public("T_a_key")];
+        let predicate = unique.predicate.as_ref().unwrap();
+        assert_eq!(predicate.text, "NOT deleted");
+        assert_eq!(predicate.columns, ["deleted"]);
+        let plain = &s.schema.indexes[&public("T_a_idx")];
+        assert!(plain.predicate.is_none());
+        assert_eq!(
+            s.unsupported[0].feature,
+            "index `where` given as an object (only `raw(\"…\")` is read)"
+        );
+        let e = read_text(
+            "s.prisma",
+            &format!(
+                "{DATASOURCE}model T {{\n  a Int @id\n  @@index([a], where: raw(\"a >\"))\n}}"
+            ),
+        )
+        .unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("7:23: the index predicate is not a SQL expression"),
+            "{e}"
+        );
+    }
+
+    #[test]
     fn operator_class_constants() {
         assert_eq!(operator_class("JsonbPathOps"), "jsonb_path_ops");
         assert_eq!(operator_class("InetOps"), "inet_ops");

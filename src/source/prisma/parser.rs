@@ -124,6 +124,8 @@ pub enum ExprKind {
     Ident(String),
     /// `[a, b]`.
     Array(Vec<Expr>),
+    /// `{ key: value, … }` (Prisma 7's object form of an index `where`).
+    Object(Vec<Arg>),
     /// `now()`, `env("URL")`, `email(ops: raw("x"), sort: Desc)`.
     Call {
         /// The function (or field) name.
@@ -453,6 +455,28 @@ impl Parser<'_> {
                 self.pos += 1;
                 ExprKind::Array(items)
             }
+            Some(TokenKind::Punct('{')) => {
+                self.pos += 1;
+                let mut entries = Vec::new();
+                while !self.peek_punct('}') {
+                    let entry_start = self.here();
+                    let (name, _) = self.ident("a key")?;
+                    self.expect_punct(':')?;
+                    let value = self.expr()?;
+                    entries.push(Arg {
+                        name: Some(name),
+                        value,
+                        span: entry_start..self.last_end(),
+                    });
+                    if self.peek_punct(',') {
+                        self.pos += 1;
+                    } else if !self.peek_punct('}') {
+                        return Err(self.error("expected `,` or `}` in an object"));
+                    }
+                }
+                self.pos += 1;
+                ExprKind::Object(entries)
+            }
             Some(TokenKind::Ident(_)) => {
                 let name = self.dotted("a value")?;
                 if self.peek_punct('(') {
@@ -575,6 +599,22 @@ enum Role {
         assert!(role.members[0].field_type.is_none());
         assert_eq!(role.members[1].attributes[0].name, "map");
         assert_eq!(role.attributes[0].name, "map");
+    }
+
+    #[test]
+    fn objects_as_values() {
+        let doc =
+            parse("model A {\n  a Int\n  @@index([a], where: { a: 1, b: \"x\" })\n}").unwrap();
+        let ExprKind::Object(entries) = &doc.blocks[0].attributes[0].args[1].value.kind else {
+            panic!("{doc:?}")
+        };
+        assert_eq!(entries.len(), 2);
+        assert_eq!(entries[1].name.as_deref(), Some("b"));
+        let e = parse("model A {\n  @@index([a], where: { a 1 })\n}").unwrap_err();
+        assert_eq!(
+            (e.line, e.column, e.message.as_str()),
+            (2, 27, "expected `:`, found `1`")
+        );
     }
 
     #[test]
