@@ -399,35 +399,48 @@ impl Parser<'_> {
         })
     }
 
-    /// `( arg, name: value, … )`, a trailing comma allowed.
+    /// Items separated by commas up to `close` (consumed), a trailing comma allowed; the
+    /// opening bracket is already consumed.
+    fn separated<T>(
+        &mut self,
+        close: char,
+        within: &str,
+        mut item: impl FnMut(&mut Self) -> Result<T, SyntaxError>,
+    ) -> Result<Vec<T>, SyntaxError> {
+        let mut items = Vec::new();
+        while !self.peek_punct(close) {
+            items.push(item(self)?);
+            if self.peek_punct(',') {
+                self.pos += 1;
+            } else if !self.peek_punct(close) {
+                return Err(self.error(format!("expected `,` or `{close}` in {within}")));
+            }
+        }
+        self.pos += 1;
+        Ok(items)
+    }
+
+    /// `( arg, name: value, … )`.
     fn args(&mut self) -> Result<Vec<Arg>, SyntaxError> {
         self.expect_punct('(')?;
-        let mut args = Vec::new();
-        while !self.peek_punct(')') {
-            let start = self.here();
-            let named = matches!(self.peek(), Some(TokenKind::Ident(_)))
-                && self.tokens.get(self.pos + 1).map(|t| &t.kind) == Some(&TokenKind::Punct(':'));
+        self.separated(')', "an argument list", |p| {
+            let start = p.here();
+            let named = matches!(p.peek(), Some(TokenKind::Ident(_)))
+                && p.tokens.get(p.pos + 1).map(|t| &t.kind) == Some(&TokenKind::Punct(':'));
             let name = if named {
-                let (n, _) = self.ident("an argument name")?;
-                self.pos += 1; // `:`
+                let (n, _) = p.ident("an argument name")?;
+                p.pos += 1; // `:`
                 Some(n)
             } else {
                 None
             };
-            let value = self.expr()?;
-            args.push(Arg {
+            let value = p.expr()?;
+            Ok(Arg {
                 name,
                 value,
-                span: start..self.last_end(),
-            });
-            if self.peek_punct(',') {
-                self.pos += 1;
-            } else if !self.peek_punct(')') {
-                return Err(self.error("expected `,` or `)` in an argument list"));
-            }
-        }
-        self.pos += 1; // `)`
-        Ok(args)
+                span: start..p.last_end(),
+            })
+        })
     }
 
     fn expr(&mut self) -> Result<Expr, SyntaxError> {
@@ -443,39 +456,21 @@ impl Parser<'_> {
             }
             Some(TokenKind::Punct('[')) => {
                 self.pos += 1;
-                let mut items = Vec::new();
-                while !self.peek_punct(']') {
-                    items.push(self.expr()?);
-                    if self.peek_punct(',') {
-                        self.pos += 1;
-                    } else if !self.peek_punct(']') {
-                        return Err(self.error("expected `,` or `]` in an array"));
-                    }
-                }
-                self.pos += 1;
-                ExprKind::Array(items)
+                ExprKind::Array(self.separated(']', "an array", Self::expr)?)
             }
             Some(TokenKind::Punct('{')) => {
                 self.pos += 1;
-                let mut entries = Vec::new();
-                while !self.peek_punct('}') {
-                    let entry_start = self.here();
-                    let (name, _) = self.ident("a key")?;
-                    self.expect_punct(':')?;
-                    let value = self.expr()?;
-                    entries.push(Arg {
+                ExprKind::Object(self.separated('}', "an object", |p| {
+                    let start = p.here();
+                    let (name, _) = p.ident("a key")?;
+                    p.expect_punct(':')?;
+                    let value = p.expr()?;
+                    Ok(Arg {
                         name: Some(name),
                         value,
-                        span: entry_start..self.last_end(),
-                    });
-                    if self.peek_punct(',') {
-                        self.pos += 1;
-                    } else if !self.peek_punct('}') {
-                        return Err(self.error("expected `,` or `}` in an object"));
-                    }
-                }
-                self.pos += 1;
-                ExprKind::Object(entries)
+                        span: start..p.last_end(),
+                    })
+                })?)
             }
             Some(TokenKind::Ident(_)) => {
                 let name = self.dotted("a value")?;
