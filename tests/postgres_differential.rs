@@ -313,6 +313,8 @@ differential_tests! {
     index_health: start, "testdata/index-health/migrations", 0;
     drizzle_legacy: start, "testdata/drizzle-legacy/drizzle", 1;
     prisma_basic: start, "testdata/prisma-basic/prisma/migrations", 1;
+    prisma_full: start, "testdata/prisma-full/prisma/migrations", 1;
+    prisma_native: start, "testdata/prisma-native/prisma/migrations", 0;
     plain_folder: start, "testdata/plain-folder/migrations", 1;
     layout_golang_migrate: start, "testdata/layouts/golang-migrate", 0;
     layout_flyway: start, "testdata/layouts/flyway", 0;
@@ -331,6 +333,8 @@ fn every_fixture_is_covered() {
         "drizzle-authjs",
         "drizzle-legacy",
         "prisma-basic",
+        "prisma-full",
+        "prisma-native",
         "plain-folder",
         "saas-rls",
         "index-health",

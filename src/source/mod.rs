@@ -5,4 +5,5 @@ pub mod database;
 pub mod drizzle;
 pub mod drizzle_ts;
 pub mod migrations;
+pub mod prisma;
 pub mod read;
