@@ -9,9 +9,9 @@ use miette::{
 };
 
 use super::{Summary, position, rule_url};
-use crate::check::SourceFile;
 use crate::finding::{Finding, Severity};
 use crate::schema::Origin;
+use crate::source::file::SourceFile;
 
 /// Rendering choices.
 #[derive(Clone, Copy, Debug)]

@@ -7,9 +7,9 @@ pub mod json;
 pub mod sarif;
 pub mod schema;
 
-use crate::check::SourceFile;
 use crate::finding::{Finding, Severity};
 use crate::schema::Origin;
+use crate::source::file::SourceFile;
 
 /// Where the rule pages are published; a finding links to `<base><rule>.md`.
 pub const RULE_DOCS_BASE: &str = concat!(env!("CARGO_PKG_REPOSITORY"), "/blob/main/rules/");

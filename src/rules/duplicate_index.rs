@@ -6,76 +6,19 @@
 
 use std::collections::HashMap;
 
-use super::{DUPLICATE_INDEX, RuleInput, opclass};
+use super::shared::index_comparison::{KeyItem, comparable, describe, drop_index_help, key_items};
+use super::{Check, RuleInput};
 use crate::finding::Finding;
 use crate::schema::expr::SqlExpr;
-use crate::schema::{Index, KeyTarget, QualName, Schema, Table, quote_ident};
+use crate::schema::{Index, QualName, quote_ident};
 
-/// One index key item, normalised for comparison: two items are equal exactly when PostgreSQL
-/// would build the same ordering from them.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub(super) struct KeyItem<'a> {
-    /// The column or expression (expressions compare by canonical text).
-    pub target: &'a KeyTarget,
-    /// The opclass, `None` for the type's default.
-    pub opclass: Option<&'a str>,
-    /// The collation, `None` for the column's own.
-    pub collation: Option<&'a str>,
-    /// `DESC`.
-    pub desc: bool,
-    /// `NULLS FIRST`, after filling in the default for the direction.
-    pub nulls_first: bool,
-}
-
-/// The normalised key items of an index.
-pub(super) fn key_items<'a>(
-    schema: &Schema,
-    table: Option<&Table>,
-    index: &'a Index,
-) -> Vec<KeyItem<'a>> {
-    index
-        .keys
-        .iter()
-        .map(|k| KeyItem {
-            target: &k.target,
-            opclass: opclass::normalised(schema, table, &index.method, k),
-            collation: k.collation.as_deref().filter(|c| *c != "default"),
-            desc: k.desc,
-            nulls_first: k.nulls_first,
-        })
-        .collect()
-}
-
-/// Whether an index takes part in the index health rules: valid, and not a partition's copy
-/// of its parent's index (those mirror the parent's and would be reported once per partition).
-pub(super) fn comparable(schema: &Schema, index: &Index) -> bool {
-    index.valid
-        && index.parent_index.is_none()
-        && schema
-            .tables
-            .get(&index.table)
-            .is_none_or(|t| t.partition_of.is_none())
-}
-
-/// `DROP INDEX CONCURRENTLY schema.name;`
-pub(super) fn drop_index_help(name: &QualName) -> String {
-    format!("DROP INDEX CONCURRENTLY {name};")
-}
-
-/// How an index is described in messages: by the constraint it backs, if any.
-pub(super) fn describe(index: &Index) -> &'static str {
-    if index.primary {
-        "primary key"
-    } else if index.exclusion && index.constraint.is_some() {
-        "exclusion constraint"
-    } else if index.constraint.is_some() {
-        "unique constraint"
-    } else if index.unique {
-        "unique index"
-    } else {
-        "index"
-    }
-}
+declare_rule!(
+    DUPLICATE_INDEX,
+    "duplicate-index",
+    Warning,
+    "Two indexes on one table with the same definition.",
+    Check::Model(check)
+);
 
 /// Everything that makes two indexes the same index.
 #[derive(PartialEq, Eq, Hash)]
@@ -87,7 +30,7 @@ struct Signature<'a> {
     nulls_not_distinct: bool,
 }
 
-pub(super) fn check(input: &RuleInput<'_>, out: &mut Vec<Finding>) {
+fn check(input: &RuleInput<'_>, out: &mut Vec<Finding>) {
     let schema = input.schema;
     for (table_name, indexes) in schema.indexes_by_table() {
         let table = schema.tables.get(table_name);
@@ -172,14 +115,11 @@ fn finding(table: &QualName, keep: &Index, drop: &Index) -> Finding {
 #[cfg(test)]
 mod tests {
     use crate::check::check_sql;
+    use crate::rules::harness::lint;
     use crate::finding::Finding;
 
     fn findings(sql: &str) -> Vec<Finding> {
-        check_sql("test.sql", sql)
-            .findings
-            .into_iter()
-            .filter(|f| f.rule == "duplicate-index")
-            .collect()
+        lint(&super::DUPLICATE_INDEX, sql)
     }
 
     /// (object, related) of every finding.

@@ -8,10 +8,18 @@
 //! progress (`pg_stat_progress_create_index`) is also invalid: the catalog reader must leave such
 //! indexes valid (or out of the model) so that this rule does not report a build under way.
 
-use super::{INVALID_INDEX, RuleInput};
+use super::{Check, RuleInput};
 use crate::finding::Finding;
 
-pub(super) fn check(input: &RuleInput<'_>, out: &mut Vec<Finding>) {
+declare_rule!(
+    INVALID_INDEX,
+    "invalid-index",
+    Error,
+    "An index the database marks invalid, left behind by a failed concurrent build (live).",
+    Check::Model(check)
+);
+
+fn check(input: &RuleInput<'_>, out: &mut Vec<Finding>) {
     let schema = input.schema;
     for index in schema.indexes.values() {
         if index.valid {

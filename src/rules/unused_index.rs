@@ -7,11 +7,19 @@
 //! of a parent's index, and invalid indexes (`invalid-index` reports those). Scans are counted
 //! per server: an index used only on a read replica looks unused on the primary.
 
-use super::fk_support::supports_a_foreign_key;
-use super::{RuleInput, UNUSED_INDEX};
+use crate::schema::foreign_key_support::supports_a_foreign_key;
+use super::{Check, RuleInput};
 use crate::finding::Finding;
 
-pub(super) fn check(input: &RuleInput<'_>, out: &mut Vec<Finding>) {
+declare_rule!(
+    UNUSED_INDEX,
+    "unused-index",
+    Info,
+    "An index no query has scanned since the statistics were reset (live).",
+    Check::Model(check)
+);
+
+fn check(input: &RuleInput<'_>, out: &mut Vec<Finding>) {
     let schema = input.schema;
     for index in schema.indexes.values() {
         if index.scans != Some(0)

@@ -4,5 +4,6 @@ pub mod conninfo;
 pub mod database;
 pub mod drizzle;
 pub mod drizzle_ts;
+pub mod file;
 pub mod migrations;
 pub mod read;
