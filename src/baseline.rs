@@ -13,8 +13,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::finding::Finding;
-use crate::report::position;
-use crate::source::file::SourceFile;
+use crate::source::file::{SourceFile, position};
 
 /// The baseline file format's version.
 pub const VERSION: u32 = 1;

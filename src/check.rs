@@ -502,6 +502,15 @@ pub fn sort_findings(findings: &mut [Finding]) {
 ///
 /// Panics with the [`InternalError`] message when driftlint has a bug.
 pub fn check_sql(name: &str, sql: &str) -> Run {
+    check_sql_running(name, sql, &rules::run)
+}
+
+/// [`check_sql`] running `run_rules` instead of every rule (the per-rule test harness runs one).
+pub fn check_sql_running(
+    name: &str,
+    sql: &str,
+    run_rules: &dyn Fn(&RuleInput<'_>) -> Vec<Finding>,
+) -> Run {
     let mut replay = Replay::new(None);
     let mut unparsed = Vec::new();
     let mut ignores = Ignores::default();
@@ -522,7 +531,7 @@ pub fn check_sql(name: &str, sql: &str) -> Run {
         unparsed: &unparsed,
         has_reference: false,
     };
-    let mut findings = rules::run(&input);
+    let mut findings = run_rules(&input);
     ignores.apply(&mut findings);
     sort_findings(&mut findings);
     let files = vec![SourceFile::new(PathBuf::from(name), sql.to_string(), None)];

@@ -110,7 +110,8 @@ fn shift_findings(findings: &mut [Finding], by: u32) {
     }
 }
 
-fn shift_schema(schema: &mut Schema, by: u32) {
+/// Moves every origin of `schema` by `by` files (side B after side A's files).
+pub(crate) fn shift_schema(schema: &mut Schema, by: u32) {
     for t in schema.tables.values_mut() {
         shift(&mut t.origin, by);
         for c in t.columns.values_mut() {
@@ -313,16 +314,4 @@ fn journal_findings(run: &mut Run, cwd: Option<&Path>) {
                 .push(drizzle_journal::journal_problem(message, id));
         }
     }
-}
-
-/// The human report of a comparison: the findings, then the unified diff of normalised DDL.
-pub fn render_human(run: &DiffRun, style: crate::report::human::Style) -> String {
-    let summary = crate::report::Summary::new(&run.findings, run.files.len(), run.statements);
-    let mut out = crate::report::human::render(&run.findings, &run.files, &summary, style);
-    let diff = run.drift.unified_diff(run.labels.0, run.labels.1);
-    if !diff.is_empty() {
-        out.push('\n');
-        out.push_str(&diff);
-    }
-    out
 }

@@ -12,3 +12,12 @@ declare_rule!(
     "A column missing on one side, or with a different type, nullability or default.",
     Check::Drift(ObjectKind::Column)
 );
+
+#[cfg(test)]
+mod tests {
+    crate::rules::tests::drift_cases!(
+        super::DRIFT_COLUMN,
+        pass: [("CREATE TABLE t (id int NOT NULL);", "CREATE TABLE t (id integer NOT NULL);")],
+        fail: [("CREATE TABLE t (id int NOT NULL, a text);", "CREATE TABLE t (id bigint, b text DEFAULT 'x');")],
+    );
+}

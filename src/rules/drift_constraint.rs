@@ -12,3 +12,12 @@ declare_rule!(
     "A primary key, unique, check or foreign key constraint missing on one side, or different.",
     Check::Drift(ObjectKind::Constraint)
 );
+
+#[cfg(test)]
+mod tests {
+    crate::rules::tests::drift_cases!(
+        super::DRIFT_CONSTRAINT,
+        pass: [("CREATE TABLE t (id int PRIMARY KEY);", "CREATE TABLE t (id int PRIMARY KEY);")],
+        fail: [("CREATE TABLE p (id int PRIMARY KEY);\nCREATE TABLE c (pid int CONSTRAINT c_fk REFERENCES p ON DELETE CASCADE);", "CREATE TABLE p (id int PRIMARY KEY);\nCREATE TABLE c (pid int CONSTRAINT c_fk REFERENCES p);")],
+    );
+}

@@ -12,3 +12,12 @@ declare_rule!(
     "An index missing on one side, or with a different definition.",
     Check::Drift(ObjectKind::Index)
 );
+
+#[cfg(test)]
+mod tests {
+    crate::rules::tests::drift_cases!(
+        super::DRIFT_INDEX,
+        pass: [("CREATE TABLE t (a int);\nCREATE INDEX t_a ON t (a);", "CREATE TABLE t (a int);\nCREATE INDEX t_a ON t (a int4_ops);")],
+        fail: [("CREATE TABLE t (a int);\nCREATE INDEX t_a ON t (a);", "CREATE TABLE t (a int);\nCREATE INDEX t_a ON t (a DESC);"), ("CREATE TABLE t (a int);\nCREATE INDEX t_a ON t (a);", "CREATE TABLE t (a int);")],
+    );
+}

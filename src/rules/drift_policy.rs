@@ -12,3 +12,12 @@ declare_rule!(
     "A row-level security policy missing on one side or different, or RLS enabled on one side only.",
     Check::Drift(ObjectKind::Policy)
 );
+
+#[cfg(test)]
+mod tests {
+    crate::rules::tests::drift_cases!(
+        super::DRIFT_POLICY,
+        pass: [("CREATE TABLE t (a int);\nCREATE POLICY p ON t USING (a > 0);", "CREATE TABLE t (a int);\nCREATE POLICY p ON t USING (a > 0);")],
+        fail: [("CREATE TABLE t (a int);\nCREATE POLICY p ON t USING (a > 0);", "CREATE TABLE t (a int);\nCREATE POLICY p ON t USING (a > 1);\nALTER TABLE t ENABLE ROW LEVEL SECURITY;")],
+    );
+}

@@ -12,3 +12,12 @@ declare_rule!(
     "A table one schema has and the other does not.",
     Check::Drift(ObjectKind::Table)
 );
+
+#[cfg(test)]
+mod tests {
+    crate::rules::tests::drift_cases!(
+        super::DRIFT_TABLE,
+        pass: [("CREATE TABLE t (id int);", "CREATE TABLE t (id int);")],
+        fail: [("CREATE TABLE t (id int);\nCREATE TABLE gone (id int);", "CREATE TABLE t (id int);")],
+    );
+}

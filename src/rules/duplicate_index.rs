@@ -115,7 +115,7 @@ fn finding(table: &QualName, keep: &Index, drop: &Index) -> Finding {
 #[cfg(test)]
 mod tests {
     use crate::check::check_sql;
-    use crate::rules::harness::lint;
+    use crate::rules::tests::lint;
     use crate::finding::Finding;
 
     fn findings(sql: &str) -> Vec<Finding> {
@@ -434,4 +434,10 @@ mod tests {
         let dup = format!("{sql}\nCREATE INDEX m_k2 ON m (k);");
         assert_eq!(pairs(&dup), pair("m_k2", "m_k"));
     }
+
+    crate::rules::tests::rule_cases!(
+        super::DUPLICATE_INDEX,
+        pass: ["CREATE TABLE t (a int, b int);\nCREATE INDEX t_a ON t (a);\nCREATE INDEX t_b ON t (b);"],
+        fail: ["CREATE TABLE t (a int);\nCREATE INDEX t_a1 ON t (a);\nCREATE INDEX t_a2 ON t (a);", "CREATE TABLE t (id int PRIMARY KEY);\nCREATE UNIQUE INDEX t_id ON t (id);"],
+    );
 }

@@ -38,3 +38,12 @@ fn check(input: &RuleInput<'_>, out: &mut Vec<Finding>) {
         ));
     }
 }
+
+#[cfg(test)]
+mod tests {
+    crate::rules::tests::rule_cases!(
+        super::FOREIGN_KEY_MISSING_COLUMN,
+        pass: ["CREATE TABLE p (id int PRIMARY KEY);\nCREATE TABLE c (pid int REFERENCES p (id));"],
+        fail: ["CREATE TABLE p (id int PRIMARY KEY);\nCREATE TABLE c (pid int);\nALTER TABLE c ADD CONSTRAINT c_fk FOREIGN KEY (p_id) REFERENCES p (id);", "CREATE TABLE p (id int PRIMARY KEY);\nCREATE TABLE c (pid int, CONSTRAINT c_fk FOREIGN KEY (pid) REFERENCES p (ident));"],
+    );
+}

@@ -52,3 +52,12 @@ fn check(input: &RuleInput<'_>, out: &mut Vec<Finding>) {
         }));
     }
 }
+
+#[cfg(test)]
+mod tests {
+    crate::rules::tests::rule_cases!(
+        super::FOREIGN_KEY_MISSING_TABLE,
+        pass: ["CREATE TABLE p (id int PRIMARY KEY, b int UNIQUE);\nCREATE TABLE c (pid int REFERENCES p, pb int REFERENCES p (b));"],
+        fail: ["CREATE TABLE c (pid int CONSTRAINT c_fk REFERENCES p (id));", "CREATE TABLE p (id int);\nCREATE TABLE c (pid int CONSTRAINT c_fk REFERENCES p);", "CREATE TABLE p (id int PRIMARY KEY, b int);\nCREATE TABLE c (pb int CONSTRAINT c_fk REFERENCES p (b));"],
+    );
+}

@@ -84,7 +84,7 @@ fn hnsw(index: &Index, out: &mut Vec<Finding>) {
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::harness::lint;
+    use crate::rules::tests::lint;
     use crate::finding::{Finding, Severity};
 
     const T: &str = "CREATE EXTENSION vector;\n\
@@ -144,4 +144,10 @@ mod tests {
             "HNSW index `i`: ef_construction = 40 must be at least 2 × m = 24 = 48; pgvector rejects the CREATE INDEX"
         );
     }
+
+    crate::rules::tests::rule_cases!(
+        super::HNSW_PARAMETERS,
+        pass: ["CREATE EXTENSION vector;\nCREATE TABLE items (id int PRIMARY KEY, v vector(3));\nINSERT INTO items VALUES (1, '[1,2,3]');\nCREATE INDEX i ON items USING hnsw (v vector_l2_ops) WITH (m = 16, ef_construction = 64);"],
+        fail: ["CREATE EXTENSION vector;\nCREATE TABLE items (id int PRIMARY KEY, v vector(3));\nINSERT INTO items VALUES (1, '[1,2,3]');\nCREATE INDEX i ON items USING hnsw (v vector_l2_ops) WITH (m = 1);", "CREATE EXTENSION vector;\nCREATE TABLE items (id int PRIMARY KEY, v vector(3));\nINSERT INTO items VALUES (1, '[1,2,3]');\nCREATE INDEX i ON items USING hnsw (v vector_l2_ops) WITH (m = 48);"],
+    );
 }

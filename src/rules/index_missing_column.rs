@@ -38,3 +38,12 @@ fn check(input: &RuleInput<'_>, out: &mut Vec<Finding>) {
         ));
     }
 }
+
+#[cfg(test)]
+mod tests {
+    crate::rules::tests::rule_cases!(
+        super::INDEX_MISSING_COLUMN,
+        pass: ["CREATE TABLE t (a int);\nCREATE INDEX t_a ON t (a);", "CREATE TABLE t (a int);\nALTER TABLE t ADD CONSTRAINT t_a_key UNIQUE (a);"],
+        fail: ["CREATE TABLE t (a int);\nCREATE INDEX t_b ON t (b);", "CREATE TABLE t (amount int);\nALTER TABLE t ADD CONSTRAINT t_key UNIQUE (amuont);"],
+    );
+}

@@ -25,3 +25,12 @@ fn check(input: &RuleInput<'_>, out: &mut Vec<Finding>) {
         }));
     }
 }
+
+#[cfg(test)]
+mod tests {
+    crate::rules::tests::rule_cases!(
+        super::INDEX_MISSING_TABLE,
+        pass: ["CREATE TABLE t (a int);\nCREATE INDEX t_a ON t (a);"],
+        fail: ["CREATE INDEX t_a ON t (a);", "CREATE VIEW v AS SELECT 1 AS a;\nCREATE INDEX v_a ON v (a);"],
+    );
+}

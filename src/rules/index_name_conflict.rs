@@ -118,7 +118,7 @@ fn article(kind: &str) -> &'static str {
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::harness::lint;
+    use crate::rules::tests::lint;
     use crate::finding::{Finding, Severity};
 
     const T: &str = "CREATE TABLE t (id int PRIMARY KEY, a int, b int);\n\
@@ -180,4 +180,10 @@ mod tests {
     fn distinct_names_are_fine() {
         assert!(findings("CREATE INDEX IF NOT EXISTS t_b_idx ON t (b);").is_empty());
     }
+
+    crate::rules::tests::rule_cases!(
+        super::INDEX_NAME_CONFLICT,
+        pass: ["CREATE TABLE t (a int);\nCREATE INDEX t_idx ON t (a);\nDROP INDEX t_idx;\nCREATE INDEX t_idx ON t (a);"],
+        fail: ["CREATE TABLE t (a int, b int);\nCREATE INDEX t_idx ON t (a);\nCREATE INDEX IF NOT EXISTS t_idx ON t (b);"],
+    );
 }

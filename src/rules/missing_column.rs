@@ -31,3 +31,12 @@ fn check(input: &RuleInput<'_>, out: &mut Vec<Finding>) {
         ));
     }
 }
+
+#[cfg(test)]
+mod tests {
+    crate::rules::tests::rule_cases!(
+        super::MISSING_COLUMN,
+        pass: ["CREATE TABLE t (a int, b int);\nALTER TABLE t DROP COLUMN b;\nALTER TABLE t RENAME COLUMN a TO c;", "CREATE TABLE t (a int);\nALTER TABLE t DROP COLUMN IF EXISTS b;"],
+        fail: ["CREATE TABLE t (a int);\nALTER TABLE t DROP COLUMN b;", "CREATE TABLE t (email text);\nALTER TABLE t RENAME COLUMN emial TO address;"],
+    );
+}

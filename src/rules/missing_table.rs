@@ -21,3 +21,12 @@ fn check(input: &RuleInput<'_>, out: &mut Vec<Finding>) {
         }));
     }
 }
+
+#[cfg(test)]
+mod tests {
+    crate::rules::tests::rule_cases!(
+        super::MISSING_TABLE,
+        pass: ["CREATE TABLE t (a int);\nALTER TABLE t ADD COLUMN b int;\nDROP TABLE IF EXISTS u;"],
+        fail: ["ALTER TABLE t ADD COLUMN b int;", "CREATE TABLE t (a int);\nALTER TABLE u RENAME TO v;"],
+    );
+}

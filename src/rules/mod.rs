@@ -77,8 +77,6 @@ macro_rules! registry {
     };
 }
 
-#[cfg(test)]
-pub(crate) mod harness;
 pub(crate) mod opclass;
 mod shared;
 
@@ -178,52 +176,4 @@ pub fn drift_findings(drift: &Drift) -> Vec<Finding> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// Each rule lives in the file named after its id, and every top-level file here is a
-    /// registered rule: a rule file left out of the registry would not even be compiled.
-    #[test]
-    fn each_rule_is_declared_in_its_own_registered_file() {
-        for rule in ALL {
-            assert_eq!(
-                rule.source,
-                format!("src/rules/{}.rs", rule.id.replace('-', "_")),
-                "{}",
-                rule.id
-            );
-        }
-        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/src/rules");
-        // Not rules: this file, the test harness, and the operator-class facts (which belong
-        // to the schema layer and move there).
-        let not_rules = ["mod.rs", "harness.rs", "opclass.rs"];
-        for entry in std::fs::read_dir(dir).unwrap() {
-            let path = entry.unwrap().path();
-            let name = path.file_name().unwrap().to_string_lossy().to_string();
-            if path.is_dir() || not_rules.contains(&name.as_str()) {
-                continue;
-            }
-            let source = format!("src/rules/{name}");
-            assert!(
-                ALL.iter().any(|r| r.source == source),
-                "{source} declares no registered rule: add it to `registry!` in src/rules/mod.rs"
-            );
-        }
-    }
-
-    #[test]
-    fn ids_are_unique_and_every_kind_of_difference_has_a_rule() {
-        for (i, rule) in ALL.iter().enumerate() {
-            assert!(ALL[..i].iter().all(|r| r.id != rule.id), "{}", rule.id);
-        }
-        for kind in [
-            ObjectKind::Table,
-            ObjectKind::Column,
-            ObjectKind::Index,
-            ObjectKind::Constraint,
-            ObjectKind::Policy,
-        ] {
-            assert!(drift_rule(kind).is_some(), "{kind:?}");
-        }
-    }
-}
+pub(crate) mod tests;

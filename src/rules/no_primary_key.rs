@@ -62,7 +62,7 @@ fn promotable(table: &Table, index: &Index) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::harness::lint;
+    use crate::rules::tests::lint;
     use crate::finding::{Finding, Severity};
 
     fn findings(sql: &str) -> Vec<Finding> {
@@ -139,4 +139,10 @@ mod tests {
         assert_eq!(f.len(), 1);
         assert_eq!(f[0].table.as_ref().unwrap().name, "m");
     }
+
+    crate::rules::tests::rule_cases!(
+        super::NO_PRIMARY_KEY,
+        pass: ["CREATE TABLE t (id int PRIMARY KEY);"],
+        fail: ["CREATE TABLE t (a int);", "CREATE TABLE t (id int NOT NULL, at date);\nCREATE UNIQUE INDEX t_id ON t (id);"],
+    );
 }

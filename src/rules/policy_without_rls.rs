@@ -75,4 +75,10 @@ mod tests {
             Some("ALTER TABLE public.notes ENABLE ROW LEVEL SECURITY;")
         );
     }
+
+    crate::rules::tests::rule_cases!(
+        super::POLICY_WITHOUT_RLS,
+        pass: ["CREATE TABLE n (id int PRIMARY KEY, o text);\nCREATE POLICY own ON n USING (o = current_user);\nALTER TABLE n ENABLE ROW LEVEL SECURITY;"],
+        fail: ["CREATE TABLE n (id int PRIMARY KEY, o text);\nCREATE POLICY own ON n USING (o = current_user);"],
+    );
 }

@@ -101,7 +101,7 @@ fn key_text(index: &Index) -> String {
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::harness::lint;
+    use crate::rules::tests::lint;
     use crate::finding::Finding;
 
     fn findings(sql: &str) -> Vec<Finding> {
@@ -311,4 +311,10 @@ mod tests {
         assert_eq!(f.len(), 1, "{f:#?}");
         assert_eq!(f[0].object.as_deref(), Some("m_k"));
     }
+
+    crate::rules::tests::rule_cases!(
+        super::REDUNDANT_INDEX,
+        pass: ["CREATE TABLE t (a int, b int);\nCREATE INDEX t_a ON t (a);\nCREATE INDEX t_ba ON t (b, a);"],
+        fail: ["CREATE TABLE t (a int, b int);\nCREATE INDEX t_a ON t (a);\nCREATE INDEX t_ab ON t (a, b);"],
+    );
 }

@@ -37,7 +37,7 @@ fn check(input: &RuleInput<'_>, out: &mut Vec<Finding>) {
 mod tests {
     use crate::check::check_sql;
     use crate::rules::POLICY_WITHOUT_RLS;
-    use crate::rules::harness::lint;
+    use crate::rules::tests::lint;
 
     /// (rule, object) of this rule's and `policy-without-rls`'s findings: they judge one state.
     fn findings(sql: &str) -> Vec<(&'static str, Option<String>)> {
@@ -80,4 +80,10 @@ mod tests {
             [("rls-enabled-without-policy", None)]
         );
     }
+
+    crate::rules::tests::rule_cases!(
+        super::RLS_ENABLED_WITHOUT_POLICY,
+        pass: ["CREATE TABLE n (id int PRIMARY KEY, o text);\nALTER TABLE n ENABLE ROW LEVEL SECURITY;\nCREATE POLICY own ON n USING (o = current_user);"],
+        fail: ["CREATE TABLE n (id int PRIMARY KEY, o text);\nALTER TABLE n ENABLE ROW LEVEL SECURITY;"],
+    );
 }

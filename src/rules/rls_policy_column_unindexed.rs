@@ -222,7 +222,7 @@ fn calls_function(node: &Node) -> bool {
 #[cfg(test)]
 mod tests {
     use crate::check::check_sql;
-    use crate::rules::harness::lint;
+    use crate::rules::tests::lint;
 
     const TABLE: &str = "CREATE TABLE documents (id uuid PRIMARY KEY, tenant_id uuid NOT NULL, owner_id uuid, body text);\n\
                          ALTER TABLE documents ENABLE ROW LEVEL SECURITY;\n";
@@ -376,4 +376,10 @@ mod tests {
             1
         );
     }
+
+    crate::rules::tests::rule_cases!(
+        super::RLS_POLICY_COLUMN_UNINDEXED,
+        pass: ["CREATE TABLE d (id uuid PRIMARY KEY, tenant_id uuid NOT NULL);\nCREATE INDEX d_tenant ON d (tenant_id);\nALTER TABLE d ENABLE ROW LEVEL SECURITY;\nCREATE POLICY p ON d USING (tenant_id = current_setting('app.tenant_id')::uuid);"],
+        fail: ["CREATE TABLE d (id uuid PRIMARY KEY, tenant_id uuid NOT NULL);\nALTER TABLE d ENABLE ROW LEVEL SECURITY;\nCREATE POLICY p ON d USING (tenant_id = current_setting('app.tenant_id')::uuid);"],
+    );
 }

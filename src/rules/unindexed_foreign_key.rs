@@ -107,7 +107,7 @@ fn check(input: &RuleInput<'_>, out: &mut Vec<Finding>) {
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::harness::lint;
+    use crate::rules::tests::lint;
     use crate::finding::Finding;
 
     fn findings(sql: &str) -> Vec<Finding> {
@@ -348,4 +348,10 @@ mod tests {
             Some("CREATE INDEX CONCURRENTLY posts_author_id_idx1 ON public.posts (author_id);")
         );
     }
+
+    crate::rules::tests::rule_cases!(
+        super::UNINDEXED_FOREIGN_KEY,
+        pass: ["CREATE TABLE p (id int PRIMARY KEY);\nCREATE TABLE c (id int PRIMARY KEY, pid int REFERENCES p);\nCREATE INDEX c_pid ON c (pid);"],
+        fail: ["CREATE TABLE p (id int PRIMARY KEY);\nCREATE TABLE c (id int PRIMARY KEY, pid int REFERENCES p);"],
+    );
 }

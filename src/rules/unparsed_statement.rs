@@ -35,3 +35,12 @@ fn check(input: &RuleInput<'_>, out: &mut Vec<Finding>) {
         out.push(finding);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    crate::rules::tests::rule_cases!(
+        super::UNPARSED_STATEMENT,
+        pass: ["CREATE TABLE t (a int);"],
+        fail: ["CREATE TABLE t (a int;", "CREATE TABEL t (a int);"],
+    );
+}

@@ -48,3 +48,30 @@ pub fn invalid_text(source: &SourceText, file: u32) -> Option<Finding> {
         .help("save the file as UTF-8 text"),
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::invalid_text;
+    use crate::rules::tests::human_report;
+    use crate::source::read::decode;
+
+    /// Text problems as the reader finds them: valid UTF-8 passes; invalid bytes and NUL bytes
+    /// fail, pointing at the first one and counting the rest.
+    #[test]
+    fn pass_and_fail_cases() {
+        assert!(invalid_text(&decode(b"CREATE TABLE t (a int);\n".to_vec()), 0).is_none());
+        let fail: [&[u8]; 2] = [
+            b"CREATE TABLE t (a int);\n-- caf\xe9\n",
+            b"CREATE TABLE t (a int);\0\n-- \xff\xfe\n",
+        ];
+        let mut out = String::new();
+        for (i, bytes) in fail.into_iter().enumerate() {
+            let source = decode(bytes.to_vec());
+            let finding = invalid_text(&source, 0).expect("invalid text is reported");
+            out.push_str(&format!("── fail case {} ──\n", i + 1));
+            out.push_str(&human_report(&[finding], &source.text));
+            out.push('\n');
+        }
+        insta::assert_snapshot!(out);
+    }
+}

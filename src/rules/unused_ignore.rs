@@ -82,3 +82,12 @@ pub fn ignored_nothing(rule: &'static str, covered: Covered, origin: Origin) -> 
         .object(rule)
         .help("remove the rule from the comment")
 }
+
+#[cfg(test)]
+mod tests {
+    crate::rules::tests::rule_cases!(
+        super::UNUSED_IGNORE,
+        pass: ["-- driftlint-ignore: no-primary-key\nCREATE TABLE t (a int);"],
+        fail: ["-- driftlint-ignore: no-primary-key\nCREATE TABLE t (id int PRIMARY KEY);", "-- driftlint-ignore: no-primary-keys\nCREATE TABLE t (a int);", "-- driftlint-ignore-file\nCREATE TABLE t (id int PRIMARY KEY);"],
+    );
+}

@@ -100,7 +100,7 @@ fn check(input: &RuleInput<'_>, out: &mut Vec<Finding>) {
 #[cfg(test)]
 mod tests {
     use crate::check::check_sql;
-    use crate::rules::harness::lint;
+    use crate::rules::tests::lint;
 
     const T: &str = "CREATE EXTENSION IF NOT EXISTS vector;\n\
                      CREATE TABLE chunks (id bigint PRIMARY KEY, embedding vector(3));\n";
@@ -183,4 +183,10 @@ mod tests {
             format!("{T}INSERT INTO chunks VALUES (1, '[1,2,3]');\nDROP TABLE chunks;\n{T}{IVF}");
         assert_eq!(objects(&sql), ["chunks_embedding_idx"]);
     }
+
+    crate::rules::tests::rule_cases!(
+        super::VECTOR_INDEX_ON_EMPTY_TABLE,
+        pass: ["CREATE EXTENSION vector;\nCREATE TABLE c (id int PRIMARY KEY, e vector(3));\nINSERT INTO c VALUES (1, '[1,2,3]');\nCREATE INDEX c_e ON c USING ivfflat (e vector_cosine_ops);"],
+        fail: ["CREATE EXTENSION vector;\nCREATE TABLE c (id int PRIMARY KEY, e vector(3));\nCREATE INDEX c_e ON c USING ivfflat (e vector_cosine_ops);"],
+    );
 }

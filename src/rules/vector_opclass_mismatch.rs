@@ -222,7 +222,7 @@ fn column_origin(schema: &Schema, index: &Index, key: &IndexKey) -> Option<(Stri
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::harness::lint;
+    use crate::rules::tests::lint;
 
     const T: &str = "CREATE EXTENSION vector;\n\
                      CREATE TABLE items (id int PRIMARY KEY, v vector(1536), h halfvec(3072), b bit(1024), s sparsevec(30000), big vector(3072), raw vector, arr real[]);\n\
@@ -333,4 +333,10 @@ mod tests {
             "index `i`: expression `(big::halfvec(4001))` has 4001 dimensions; ivfflat indexes on `halfvec` hold at most 4000"
         );
     }
+
+    crate::rules::tests::rule_cases!(
+        super::VECTOR_OPCLASS_MISMATCH,
+        pass: ["CREATE EXTENSION vector;\nCREATE TABLE items (id int PRIMARY KEY, v vector(3));\nINSERT INTO items VALUES (1, '[1,2,3]');\nCREATE INDEX i ON items USING hnsw (v vector_l2_ops);"],
+        fail: ["CREATE EXTENSION vector;\nCREATE TABLE items (id int PRIMARY KEY, v vector(3));\nINSERT INTO items VALUES (1, '[1,2,3]');\nCREATE INDEX i ON items USING hnsw (v halfvec_l2_ops);", "CREATE EXTENSION vector;\nCREATE TABLE items (id int PRIMARY KEY, v vector(3));\nINSERT INTO items VALUES (1, '[1,2,3]');\nCREATE INDEX i ON items USING hnsw (v);"],
+    );
 }

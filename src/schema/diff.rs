@@ -468,20 +468,9 @@ fn column_order(t: &Table, other: Option<&Table>) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::check::check_sql;
 
     fn drift(a: &str, b: &str) -> Drift {
-        let (ra, rb) = (check_sql("a.sql", a), check_sql("b.sql", b));
-        diff(
-            Side {
-                schema: &ra.schema,
-                label: "migrations",
-            },
-            Side {
-                schema: &rb.schema,
-                label: "database",
-            },
-        )
+        crate::rules::tests::drift_of(a, b)
     }
 
     #[test]

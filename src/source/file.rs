@@ -3,6 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::schema::Origin;
 use crate::source::read::LineIndex;
 
 /// A file that took part in a run; findings point into it by its index.
@@ -51,4 +52,36 @@ pub fn display_path(path: &Path, cwd: Option<&Path>) -> String {
         .unwrap_or_else(|| path.to_path_buf());
     let s = shown.to_string_lossy().replace('\\', "/");
     s.strip_prefix("./").map(str::to_string).unwrap_or(s)
+}
+
+/// A resolved position: file path and 1-based line/column range.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Position<'a> {
+    /// The file as displayed.
+    pub file: &'a str,
+    /// 1-based start line.
+    pub line: usize,
+    /// 1-based start column (characters).
+    pub column: usize,
+    /// 1-based end line.
+    pub end_line: usize,
+    /// 1-based end column, exclusive as in SARIF.
+    pub end_column: usize,
+}
+
+/// Resolves a SQL origin to a position in its file.
+pub fn position<'a>(origin: &Origin, files: &'a [SourceFile]) -> Option<Position<'a>> {
+    let Origin::Sql { file, start, end } = *origin else {
+        return None;
+    };
+    let f = files.get(file as usize)?;
+    let (line, column) = f.line_col(start as usize);
+    let (end_line, end_column) = f.line_col(end as usize);
+    Some(Position {
+        file: &f.display,
+        line,
+        column,
+        end_line,
+        end_column,
+    })
 }
