@@ -1,9 +1,9 @@
 //! The rules: one file each, named after the rule's id, and one registry.
 //!
-//! A rule file declares the rule with [`declare_rule!`] — its id, default severity, summary,
+//! A rule file declares the rule with `declare_rule!` — its id, default severity, summary,
 //! page (`rules/<id>.md`, compiled in so that `driftlint explain` and the tests read the same
-//! text) and how it runs — next to the code that makes its findings. The [`registry!`] list at
-//! the bottom of this file compiles the rule files and builds [`ALL`] from them: everything else
+//! text) and how it runs — next to the code that makes its findings. The `registry!` list in
+//! this file compiles the rule files and builds [`ALL`] from them: everything else
 //! (`driftlint rules` and `explain`, configuration, SARIF metadata, [`run`]) derives from it.
 //!
 //! A rule reads the replay's events, the final schema, a comparison's differences or what the
