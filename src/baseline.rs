@@ -12,9 +12,8 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::check::SourceFile;
 use crate::finding::Finding;
-use crate::report::position;
+use crate::source::file::{SourceFile, position};
 
 /// The baseline file format's version.
 pub const VERSION: u32 = 1;

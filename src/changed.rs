@@ -8,9 +8,9 @@ use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::check::SourceFile;
 use crate::finding::Finding;
 use crate::schema::Origin;
+use crate::source::file::SourceFile;
 
 /// Files changed since a revision, as canonical paths.
 #[derive(Clone, Debug, Default)]

@@ -9,61 +9,17 @@ use rayon::prelude::*;
 
 use crate::config::Exclude;
 use crate::finding::Finding;
-use crate::rules::{self, RuleInput, Unparsed};
+use crate::rules::{self, RuleInput, Unparsed, unlisted_migration, unreadable_file};
 use crate::schema::replay::{Replay, Stmt};
 use crate::schema::{Origin, Schema};
 use crate::source::migrations::{self, DiscoverError, Layout, NoticeKind, section_range};
-use crate::source::read::{self, LineIndex, TextProblemKind};
+use crate::source::read;
 use crate::sql::parse::{self, StatementClass};
 use crate::sql::split::{self, RawKind};
 use crate::suppress::Ignores;
 
-/// A file that took part in a run; findings point into it by its index.
-#[derive(Debug)]
-pub struct SourceFile {
-    /// The path as found.
-    pub path: PathBuf,
-    /// The path as shown: relative to the current directory when below it.
-    pub display: String,
-    /// Its text (empty when it could not be read).
-    pub text: String,
-    /// Line starts, for line/column positions.
-    pub lines: LineIndex,
-}
-
-impl SourceFile {
-    fn new(path: PathBuf, text: String, cwd: Option<&Path>) -> Self {
-        let display = display_path(&path, cwd);
-        let lines = LineIndex::new(&text);
-        SourceFile {
-            path,
-            display,
-            text,
-            lines,
-        }
-    }
-
-    /// 1-based line and column of a byte offset.
-    pub fn line_col(&self, offset: usize) -> (usize, usize) {
-        self.lines.line_col(&self.text, offset)
-    }
-}
-
-/// A path relative to `cwd` when it lies below it, with `/` separators.
-pub fn display_path(path: &Path, cwd: Option<&Path>) -> String {
-    let shown = cwd
-        .and_then(|cwd| {
-            let abs = if path.is_absolute() {
-                path.to_path_buf()
-            } else {
-                cwd.join(path)
-            };
-            abs.strip_prefix(cwd).ok().map(Path::to_path_buf)
-        })
-        .unwrap_or_else(|| path.to_path_buf());
-    let s = shown.to_string_lossy().replace('\\', "/");
-    s.strip_prefix("./").map(str::to_string).unwrap_or(s)
-}
+// Re-exported at their old path for the commands, which other branches still name this way.
+pub use crate::source::file::{SourceFile, display_path};
 
 /// What to check.
 #[derive(Debug, Default, Clone)]
@@ -133,6 +89,9 @@ struct StatementPanic {
     stage: &'static str,
     message: String,
 }
+
+/// The message of a panic caught on a parser thread, carried back to the replaying thread.
+struct ParserPanic(String);
 
 /// The message of a panic payload (`panic!` gives `&str` or `String`).
 fn panic_message(payload: &(dyn Any + Send)) -> String {
@@ -267,8 +226,46 @@ pub fn check_starting_from(
     pending: &dyn Fn(&migrations::MigrationFile) -> bool,
 ) -> Result<Run, CheckError> {
     let cwd = std::env::current_dir().map_err(CheckError::CurrentDir)?;
+    let discovery = discover(options, exclude, pending, &cwd)?;
+    let started = start.is_some();
+    let mut state = Checking {
+        files: Vec::new(),
+        findings: Vec::new(),
+        unparsed: Vec::new(),
+        ignores: Ignores::default(),
+        statements: 0,
+    };
+    let mut replay = match start {
+        Some(schema) => Replay::starting_from(schema, reference),
+        None => Replay::new(reference),
+    };
+    for notice in &discovery.notices {
+        let id = state.files.len() as u32;
+        state.files.push(SourceFile::new(
+            notice.path.clone(),
+            String::new(),
+            Some(&cwd),
+        ));
+        state.findings.push(match notice.kind {
+            NoticeKind::Unreadable => unreadable_file::unreadable(notice.message.clone(), id),
+            _ => unlisted_migration::unlisted(notice.message.clone(), id),
+        });
+    }
+    for mf in &discovery.files {
+        state.read_and_replay(mf, &cwd, &mut replay)?;
+    }
+    state.finish(replay, reference.is_some() || started)
+}
+
+/// The migration files to check: discovered, then filtered by `exclude` and `pending`.
+fn discover(
+    options: &CheckOptions,
+    exclude: &Exclude,
+    pending: &dyn Fn(&migrations::MigrationFile) -> bool,
+    cwd: &Path,
+) -> Result<migrations::Discovery, CheckError> {
     let mut discovery = if options.paths.is_empty() {
-        migrations::discover_default(&cwd, options.layout)?
+        migrations::discover_default(cwd, options.layout)?
     } else {
         migrations::discover(&options.paths, options.layout)?
     };
@@ -277,77 +274,41 @@ pub fn check_starting_from(
         discovery.notices.retain(|n| !exclude.matches(&n.path));
     }
     discovery.files.retain(|mf| pending(mf));
-    let started = start.is_some();
-    let mut ignores = Ignores::default();
+    Ok(discovery)
+}
 
-    let mut files: Vec<SourceFile> = Vec::new();
-    let mut findings: Vec<Finding> = Vec::new();
-    let mut unparsed: Vec<Unparsed> = Vec::new();
-    let mut replay = match start {
-        Some(schema) => Replay::starting_from(schema, reference),
-        None => Replay::new(reference),
-    };
-    let mut statements = 0;
+/// A check under way: what has been read and found so far.
+struct Checking {
+    files: Vec<SourceFile>,
+    findings: Vec<Finding>,
+    unparsed: Vec<Unparsed>,
+    ignores: Ignores,
+    statements: usize,
+}
 
-    for notice in &discovery.notices {
-        let id = files.len() as u32;
-        files.push(SourceFile::new(
-            notice.path.clone(),
-            String::new(),
-            Some(&cwd),
-        ));
-        let rule = match notice.kind {
-            NoticeKind::Unreadable => &rules::UNREADABLE_FILE,
-            _ => &rules::UNLISTED_MIGRATION,
-        };
-        findings.push(Finding::new(
-            rule,
-            notice.message.clone(),
-            Origin::sql(id, 0..0),
-        ));
-    }
-
-    for mf in &discovery.files {
-        let id = files.len() as u32;
+impl Checking {
+    /// Reads one migration file and replays its section; a file that cannot be read, or has
+    /// invalid bytes, is reported as such.
+    fn read_and_replay(
+        &mut self,
+        mf: &migrations::MigrationFile,
+        cwd: &Path,
+        replay: &mut Replay<'_>,
+    ) -> Result<(), CheckError> {
+        let id = self.files.len() as u32;
         let source = match read::read_file(&mf.path) {
             Ok(s) => s,
             Err(e) => {
-                files.push(SourceFile::new(mf.path.clone(), String::new(), Some(&cwd)));
-                findings.push(Finding::new(
-                    &rules::UNREADABLE_FILE,
-                    e.to_string(),
-                    Origin::sql(id, 0..0),
-                ));
-                continue;
+                self.files
+                    .push(SourceFile::new(mf.path.clone(), String::new(), Some(cwd)));
+                self.findings
+                    .push(unreadable_file::unreadable(e.to_string(), id));
+                return Ok(());
             }
         };
-        if let Some(first) = source.problems.first() {
-            let what = match first.kind {
-                TextProblemKind::InvalidUtf8 { .. } => "bytes that are not valid UTF-8",
-                TextProblemKind::NulByte => "a NUL byte",
-            };
-            let more = source.problems.len() - 1 + source.more_problems;
-            let message = if more > 0 {
-                format!(
-                    "file contains {what} here, and {more} more invalid sequence(s); they are replaced and the rest is linted"
-                )
-            } else {
-                format!("file contains {what} here; it is replaced and the rest is linted")
-            };
-            let end = source.text[first.offset..]
-                .chars()
-                .next()
-                .map_or(first.offset, |c| first.offset + c.len_utf8());
-            findings.push(
-                Finding::new(
-                    &rules::UNREADABLE_FILE,
-                    message,
-                    Origin::sql(id, first.offset..end),
-                )
-                .help("save the file as UTF-8 text"),
-            );
-        }
-        let file = SourceFile::new(mf.path.clone(), source.text, Some(&cwd));
+        self.findings
+            .extend(unreadable_file::invalid_text(&source, id));
+        let file = SourceFile::new(mf.path.clone(), source.text, Some(cwd));
         let range = section_range(&file.text, mf.section);
         replay.reset_session();
         // Only the section's text: a dbmate file's `-- migrate:down` part is never replayed.
@@ -356,46 +317,50 @@ pub fn check_starting_from(
                 &file.text[..range.end],
                 range.start,
                 id,
-                &mut replay,
-                &mut unparsed,
-                &mut ignores,
+                replay,
+                &mut self.unparsed,
+                &mut self.ignores,
             )
         }));
         match replayed {
-            Ok(n) => statements += n,
+            Ok(n) => self.statements += n,
             Err(payload) => return Err(InternalError::from_panic(payload, Some(&file)).into()),
         }
-        files.push(file);
+        self.files.push(file);
+        Ok(())
     }
 
-    unparsed.append(&mut replay.unparsed);
-    replay.settle();
-    let input = RuleInput {
-        schema: &replay.schema,
-        events: &replay.events,
-        unparsed: &unparsed,
-        has_reference: reference.is_some() || started,
-    };
-    let ruled = catch_unwind(AssertUnwindSafe(|| rules::run(&input)));
-    match ruled {
-        Ok(found) => findings.extend(found),
-        Err(payload) => {
-            return Err(InternalError {
-                stage: "running the rules",
-                location: None,
-                message: panic_message(&*payload),
+    /// Runs the rules on the replayed schema, applies the ignore comments and sorts.
+    fn finish(mut self, mut replay: Replay<'_>, has_reference: bool) -> Result<Run, CheckError> {
+        self.unparsed.append(&mut replay.unparsed);
+        replay.settle();
+        let input = RuleInput {
+            schema: &replay.schema,
+            events: &replay.events,
+            unparsed: &self.unparsed,
+            has_reference,
+        };
+        let ruled = catch_unwind(AssertUnwindSafe(|| rules::run(&input)));
+        match ruled {
+            Ok(found) => self.findings.extend(found),
+            Err(payload) => {
+                return Err(InternalError {
+                    stage: "running the rules",
+                    location: None,
+                    message: panic_message(&*payload),
+                }
+                .into());
             }
-            .into());
         }
+        self.ignores.apply(&mut self.findings);
+        sort_findings(&mut self.findings);
+        Ok(Run {
+            files: self.files,
+            schema: replay.schema,
+            findings: self.findings,
+            statements: self.statements,
+        })
     }
-    ignores.apply(&mut findings);
-    sort_findings(&mut findings);
-    Ok(Run {
-        files,
-        schema: replay.schema,
-        findings,
-        statements,
-    })
 }
 
 /// Splits, parses and replays one text (a file, or the up-section of one). Returns the number
@@ -444,11 +409,11 @@ pub fn replay_text_collecting(
                             (class == StatementClass::Schema).then(|| parse::parse(stmt_text));
                         (class, tree)
                     })
-                    .map_err(|payload| panic_message(&*payload))
+                    .map_err(|payload| ParserPanic(panic_message(&*payload)))
                 })
                 .collect()
         };
-        let parsed: Vec<Result<(StatementClass, Option<ParsedStatement>), String>> =
+        let parsed: Vec<Result<(StatementClass, Option<ParsedStatement>), ParserPanic>> =
             match parse_pool() {
                 Some(pool) => pool.install(parse_batch),
                 None => parse_batch(),
@@ -461,7 +426,7 @@ pub fn replay_text_collecting(
             };
             let (class, tree) = match parsed {
                 Ok(parsed) => parsed,
-                Err(message) => resume_unwind(Box::new(StatementPanic {
+                Err(ParserPanic(message)) => resume_unwind(Box::new(StatementPanic {
                     file,
                     offset: Some(stmt.offset),
                     stage: "parsing",
@@ -537,6 +502,15 @@ pub fn sort_findings(findings: &mut [Finding]) {
 ///
 /// Panics with the [`InternalError`] message when driftlint has a bug.
 pub fn check_sql(name: &str, sql: &str) -> Run {
+    check_sql_running(name, sql, &rules::run)
+}
+
+/// [`check_sql`] running `run_rules` instead of every rule (the per-rule test harness runs one).
+pub fn check_sql_running(
+    name: &str,
+    sql: &str,
+    run_rules: &dyn Fn(&RuleInput<'_>) -> Vec<Finding>,
+) -> Run {
     let mut replay = Replay::new(None);
     let mut unparsed = Vec::new();
     let mut ignores = Ignores::default();
@@ -557,7 +531,7 @@ pub fn check_sql(name: &str, sql: &str) -> Run {
         unparsed: &unparsed,
         has_reference: false,
     };
-    let mut findings = rules::run(&input);
+    let mut findings = run_rules(&input);
     ignores.apply(&mut findings);
     sort_findings(&mut findings);
     let files = vec![SourceFile::new(PathBuf::from(name), sql.to_string(), None)];

@@ -7,17 +7,17 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::check::{CheckError, CheckOptions, Run, SourceFile, check_excluding, display_path};
+use crate::check::{CheckError, CheckOptions, Run, check_excluding};
 use crate::config::Exclude;
 use crate::finding::Finding;
-use crate::rules;
+use crate::rules::{self, drizzle_journal, drizzle_unsupported, unreadable_file};
 use crate::schema::diff::{Drift, Side, diff};
 use crate::schema::{Origin, Schema};
 use crate::source::conninfo::is_conninfo;
 use crate::source::database::{ConnectOptions, DatabaseError};
-use crate::source::drizzle::{self, DrizzleError, DrizzleSchema};
+use crate::source::drizzle::{self, DrizzleError};
+use crate::source::file::SourceFile;
 use crate::source::migrations::Layout;
-use crate::source::read::LineIndex;
 
 /// Where one side of a comparison comes from.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -32,8 +32,9 @@ pub enum SideSpec {
 
 impl SideSpec {
     /// `drizzle:PATH`, a database (`postgres://…` URL or key=value conninfo), or a plain path
-    /// (migrations).
-    pub fn parse(text: &str) -> Result<SideSpec, String> {
+    /// (migrations). Every text names some side today; [`DriftError::Side`] is the error for a
+    /// side that cannot be understood.
+    pub fn parse(text: &str) -> Result<SideSpec, DriftError> {
         if let Some(p) = text.strip_prefix("drizzle:") {
             return Ok(SideSpec::Drizzle(PathBuf::from(p)));
         }
@@ -86,21 +87,10 @@ struct Loaded {
     statements: usize,
 }
 
+/// A Drizzle file of a side, read again for the report's excerpts (empty when unreadable).
 fn source_file(path: &Path, cwd: Option<&Path>) -> SourceFile {
     let text = std::fs::read_to_string(path).unwrap_or_default();
-    SourceFile {
-        path: path.to_path_buf(),
-        display: display_path(path, cwd),
-        lines: LineIndex::new(&text),
-        text,
-    }
-}
-
-fn drizzle_findings(d: &DrizzleSchema) -> Vec<Finding> {
-    d.unsupported
-        .iter()
-        .map(|u| Finding::new(&rules::DRIZZLE_UNSUPPORTED, u.message.clone(), u.origin))
-        .collect()
+    SourceFile::new(path.to_path_buf(), text, cwd)
 }
 
 /// Moves every `Origin::Drizzle` / `Origin::Sql` file id by `by` (files appended after others).
@@ -120,7 +110,8 @@ fn shift_findings(findings: &mut [Finding], by: u32) {
     }
 }
 
-fn shift_schema(schema: &mut Schema, by: u32) {
+/// Moves every origin of `schema` by `by` files (side B after side A's files).
+pub(crate) fn shift_schema(schema: &mut Schema, by: u32) {
     for t in schema.tables.values_mut() {
         shift(&mut t.origin, by);
         for c in t.columns.values_mut() {
@@ -156,7 +147,7 @@ fn load_side(
             let findings = run
                 .findings
                 .into_iter()
-                .filter(|f| f.rule == rules::UNREADABLE_FILE.id)
+                .filter(|f| f.rule == unreadable_file::UNREADABLE_FILE.id)
                 .collect();
             Ok(Loaded {
                 schema: run.schema,
@@ -182,7 +173,7 @@ fn load_side(
         }
         SideSpec::Drizzle(path) => {
             let d = drizzle::load(path, 0)?;
-            let findings = drizzle_findings(&d);
+            let findings = drizzle_unsupported::skipped(&d);
             Ok(Loaded {
                 files: d
                     .files
@@ -241,7 +232,7 @@ pub fn run_diff(
             label: label_b,
         },
     );
-    let mut findings = drift.findings.clone();
+    let mut findings = rules::drift_findings(&drift);
     findings.append(&mut la.findings);
     findings.append(&mut lb.findings);
     crate::check::sort_findings(&mut findings);
@@ -269,7 +260,7 @@ pub fn check_with_reference(
     let cwd = std::env::current_dir().ok();
     let by = run.files.len() as u32;
     if let Some(r) = &reference {
-        let mut extra = drizzle_findings(r);
+        let mut extra = drizzle_unsupported::skipped(r);
         // The reference's origins (also copied into findings) name ids from 0: move them
         // past the migration files.
         for f in run.findings.iter_mut().chain(extra.iter_mut()) {
@@ -315,32 +306,12 @@ fn journal_findings(run: &mut Run, cwd: Option<&Path>) {
             let id = match run.files.iter().position(|f| f.path == path) {
                 Some(i) => i as u32,
                 None => {
-                    run.files.push(SourceFile {
-                        display: display_path(&path, cwd),
-                        path,
-                        text: String::new(),
-                        lines: LineIndex::new(""),
-                    });
+                    run.files.push(SourceFile::new(path, String::new(), cwd));
                     (run.files.len() - 1) as u32
                 }
             };
-            run.findings.push(Finding::new(
-                &rules::DRIZZLE_JOURNAL,
-                message,
-                Origin::sql(id, 0..0),
-            ));
+            run.findings
+                .push(drizzle_journal::journal_problem(message, id));
         }
     }
-}
-
-/// The human report of a comparison: the findings, then the unified diff of normalised DDL.
-pub fn render_human(run: &DiffRun, style: crate::report::human::Style) -> String {
-    let summary = crate::report::Summary::new(&run.findings, run.files.len(), run.statements);
-    let mut out = crate::report::human::render(&run.findings, &run.files, &summary, style);
-    let diff = run.drift.unified_diff(run.labels.0, run.labels.1);
-    if !diff.is_empty() {
-        out.push('\n');
-        out.push_str(&diff);
-    }
-    out
 }

@@ -166,7 +166,8 @@ fn main() -> ExitCode {
 
 /// `driftlint diff A B`: exit 1 when drift at or above `--fail-on` is found.
 fn diff(args: driftlint::cli::DiffArgs) -> ExitCode {
-    use driftlint::drift::{SideSpec, render_human, run_diff};
+    use driftlint::drift::{SideSpec, run_diff};
+    use driftlint::report::human::render_diff;
     let sides = SideSpec::parse(&args.a).and_then(|a| Ok((a, SideSpec::parse(&args.b)?)));
     let (mut a, mut b) = match sides {
         Ok(s) => s,
@@ -196,7 +197,7 @@ fn diff(args: driftlint::cli::DiffArgs) -> ExitCode {
     };
     config.apply(&mut run.findings);
     let text = match args.format {
-        Format::Human => render_human(&run, human_style()),
+        Format::Human => render_diff(&run, human_style()),
         _ => {
             let summary = Summary::new(&run.findings, run.files.len(), run.statements);
             report::json::render(&run.findings, &run.files, &summary)

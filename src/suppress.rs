@@ -13,8 +13,9 @@
 use std::collections::BTreeMap;
 use std::ops::Range;
 
-use crate::finding::{Finding, Severity};
-use crate::rules::{self, UNUSED_IGNORE};
+use crate::finding::Finding;
+use crate::rules;
+use crate::rules::unused_ignore::{self, Covered};
 use crate::schema::Origin;
 use crate::sql::split::{self, RawKind, RawStatement};
 
@@ -95,18 +96,10 @@ impl Ignores {
             Some(rest) if !rest.starts_with(is_id_char) => (Scope::File, rest),
             _ if after.starts_with(is_id_char) => {
                 let word_len = after.find(|c: char| !is_id_char(c)).unwrap_or(after.len());
-                self.problems.push(
-                    Finding::new(
-                        &UNUSED_IGNORE,
-                        format!(
-                            "`{MARKER}{}` is not a driftlint directive, so it ignores nothing",
-                            &after[..word_len]
-                        ),
-                        Origin::sql(file, comment_span),
-                    )
-                    .help("write `-- driftlint-ignore: rule-id` (the next statement) or `-- driftlint-ignore-file: rule-id`")
-                    .severity(Severity::Error),
-                );
+                self.problems.push(unused_ignore::not_a_directive(
+                    &format!("{MARKER}{}", &after[..word_len]),
+                    Origin::sql(file, comment_span),
+                ));
                 return;
             }
             _ => (next.clone(), after),
@@ -135,19 +128,9 @@ impl Ignores {
                     span,
                     used: false,
                 }),
-                None => {
-                    let ids: Vec<&str> = rules::ALL.iter().map(|r| r.id).collect();
-                    let mut finding = Finding::new(
-                        &UNUSED_IGNORE,
-                        format!("`{word}` is not a driftlint rule, so ignoring it does nothing"),
-                        Origin::sql(file, span),
-                    );
-                    finding = match similar::get_close_matches(word, &ids, 1, 0.6).first() {
-                        Some(best) => finding.help(format!("did you mean `{best}`?")),
-                        None => finding.help("`driftlint rules` lists the rule ids"),
-                    };
-                    self.problems.push(finding);
-                }
+                None => self
+                    .problems
+                    .push(unused_ignore::unknown_rule(word, Origin::sql(file, span))),
             }
         }
         if named.is_empty()
@@ -156,19 +139,10 @@ impl Ignores {
                 .iter()
                 .any(|p| within(&p.origin, file, &comment_span))
         {
-            let (form, example) = match scope {
-                Scope::File => ("driftlint-ignore-file", "-- driftlint-ignore-file: rule-id"),
-                _ => ("driftlint-ignore", "-- driftlint-ignore: rule-id"),
-            };
-            self.problems.push(
-                Finding::new(
-                    &UNUSED_IGNORE,
-                    format!("`{form}` without rule ids ignores nothing"),
-                    Origin::sql(file, comment_span),
-                )
-                .help(format!("name the rules to ignore: `{example}`"))
-                .severity(Severity::Error),
-            );
+            self.problems.push(unused_ignore::without_rule_ids(
+                scope == Scope::File,
+                Origin::sql(file, comment_span),
+            ));
             return;
         }
         if !named.is_empty() {
@@ -212,25 +186,16 @@ impl Ignores {
         for (file, directives) in self.by_file {
             for d in directives {
                 for named in d.rules.into_iter().filter(|n| !n.used) {
-                    let message = match d.scope {
-                        Scope::File => format!(
-                            "`{}` is ignored in this file, but it reports nothing here",
-                            named.rule
-                        ),
-                        Scope::Statement(_) => format!(
-                            "`{}` is ignored for the next statement, but it reports nothing there",
-                            named.rule
-                        ),
-                        Scope::NoStatement => format!(
-                            "`{}` is ignored for the next statement, but no statement follows",
-                            named.rule
-                        ),
+                    let covered = match d.scope {
+                        Scope::File => Covered::File,
+                        Scope::Statement(_) => Covered::NextStatement,
+                        Scope::NoStatement => Covered::NoStatement,
                     };
-                    findings.push(
-                        Finding::new(&UNUSED_IGNORE, message, Origin::sql(file, named.span))
-                            .object(named.rule)
-                            .help("remove the rule from the comment"),
-                    );
+                    findings.push(unused_ignore::ignored_nothing(
+                        named.rule,
+                        covered,
+                        Origin::sql(file, named.span),
+                    ));
                 }
             }
         }

@@ -68,7 +68,11 @@ fn agreement(pg: TestPg, rel: &str, expected: &[&str]) {
             label: "database",
         },
     );
-    let messages: Vec<&str> = drift.findings.iter().map(|f| f.message.as_str()).collect();
+    let messages: Vec<&str> = drift
+        .differences
+        .iter()
+        .map(|f| f.message.as_str())
+        .collect();
     let unexpected: Vec<&&str> = messages
         .iter()
         .filter(|m| !expected.iter().any(|e| m.contains(e)))

@@ -62,8 +62,7 @@ fn drift(name: &str) -> Vec<String> {
             label: "prisma schema",
         },
     );
-    let mut out: Vec<String> = found
-        .findings
+    let mut out: Vec<String> = driftlint::rules::drift_findings(&found)
         .iter()
         .map(|f| format!("{} {}", f.rule, f.message))
         .collect();

@@ -498,11 +498,11 @@ fn same_model(a: &Schema, b: &Schema) -> Result<(), String> {
             label: "b",
         },
     );
-    if !drift.findings.is_empty() {
+    if !drift.differences.is_empty() {
         return Err(format!(
             "{:?}\n{}",
             drift
-                .findings
+                .differences
                 .iter()
                 .map(|f| &f.message)
                 .collect::<Vec<_>>(),

@@ -4,8 +4,8 @@
 use std::fmt::Write;
 
 use super::position;
-use crate::check::SourceFile;
 use crate::finding::{Finding, Severity};
+use crate::source::file::SourceFile;
 
 fn severity(s: Severity) -> &'static str {
     match s {

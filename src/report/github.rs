@@ -8,8 +8,8 @@
 use std::fmt::Write;
 
 use super::{Summary, position, rule_url};
-use crate::check::SourceFile;
 use crate::finding::{Finding, Severity};
+use crate::source::file::SourceFile;
 
 fn command(s: Severity) -> &'static str {
     match s {

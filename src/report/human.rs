@@ -9,9 +9,10 @@ use miette::{
 };
 
 use super::{Summary, position, rule_url};
-use crate::check::SourceFile;
+use crate::drift::DiffRun;
 use crate::finding::{Finding, Severity};
 use crate::schema::Origin;
+use crate::source::file::SourceFile;
 
 /// Rendering choices.
 #[derive(Clone, Copy, Debug)]
@@ -141,6 +142,18 @@ fn near(primary: &Origin, offset: u32, files: &[SourceFile]) -> bool {
     let (a, _) = f.line_col(start as usize);
     let (b, _) = f.line_col(offset as usize);
     a.abs_diff(b) <= 4
+}
+
+/// The human report of a comparison: the findings, then the unified diff of normalised DDL.
+pub fn render_diff(run: &DiffRun, style: Style) -> String {
+    let summary = Summary::new(&run.findings, run.files.len(), run.statements);
+    let mut out = render(&run.findings, &run.files, &summary, style);
+    let diff = run.drift.unified_diff(run.labels.0, run.labels.1);
+    if !diff.is_empty() {
+        out.push('\n');
+        out.push_str(&diff);
+    }
+    out
 }
 
 fn render_one(

@@ -3,9 +3,9 @@
 use serde_json::{Value, json};
 
 use super::{Summary, position};
-use crate::check::SourceFile;
 use crate::finding::Finding;
 use crate::schema::Origin;
+use crate::source::file::SourceFile;
 
 fn location(origin: &Origin, files: &[SourceFile]) -> Value {
     match position(origin, files) {

@@ -7,9 +7,7 @@ pub mod json;
 pub mod sarif;
 pub mod schema;
 
-use crate::check::SourceFile;
 use crate::finding::{Finding, Severity};
-use crate::schema::Origin;
 
 /// Where the rule pages are published; a finding links to `<base><rule>.md`.
 pub const RULE_DOCS_BASE: &str = concat!(env!("CARGO_PKG_REPOSITORY"), "/blob/main/rules/");
@@ -19,37 +17,8 @@ pub fn rule_url(rule: &str) -> String {
     format!("{RULE_DOCS_BASE}{rule}.md")
 }
 
-/// A resolved position: file path and 1-based line/column range.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Position<'a> {
-    /// The file as displayed.
-    pub file: &'a str,
-    /// 1-based start line.
-    pub line: usize,
-    /// 1-based start column (characters).
-    pub column: usize,
-    /// 1-based end line.
-    pub end_line: usize,
-    /// 1-based end column, exclusive as in SARIF.
-    pub end_column: usize,
-}
-
-/// Resolves a SQL origin to a position in its file.
-pub fn position<'a>(origin: &Origin, files: &'a [SourceFile]) -> Option<Position<'a>> {
-    let Origin::Sql { file, start, end } = *origin else {
-        return None;
-    };
-    let f = files.get(file as usize)?;
-    let (line, column) = f.line_col(start as usize);
-    let (end_line, end_column) = f.line_col(end as usize);
-    Some(Position {
-        file: &f.display,
-        line,
-        column,
-        end_line,
-        end_column,
-    })
-}
+// Resolving an origin is the source layer's business; reporters name it from here.
+pub use crate::source::file::{Position, position};
 
 /// Counts of findings by severity.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]

@@ -12,10 +12,10 @@ use std::path::Path;
 use serde_json::{Value, json};
 
 use super::{Position, position, rule_url};
-use crate::check::SourceFile;
 use crate::finding::{Finding, Severity};
 use crate::rules::{self, Rule};
 use crate::schema::Origin;
+use crate::source::file::SourceFile;
 
 /// The JSON schema of SARIF 2.1.0.
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";

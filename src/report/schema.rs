@@ -3,60 +3,8 @@
 
 use serde_json::{Value, json};
 
-use crate::schema::{Index, KeyTarget, Schema, quote_ident};
-
-/// A PostgreSQL-like rendering of an index's definition (`USING btree (a DESC, lower(b))`).
-pub fn index_definition(index: &Index) -> String {
-    let keys: Vec<String> = index
-        .keys
-        .iter()
-        .map(|k| {
-            let mut s = match &k.target {
-                KeyTarget::Column(c) => quote_ident(c).into_owned(),
-                KeyTarget::Expr(e) => format!("({})", e.text),
-            };
-            if let Some(c) = &k.collation {
-                s.push_str(&format!(" COLLATE {}", quote_ident(c)));
-            }
-            if let Some(o) = &k.opclass {
-                s.push(' ');
-                s.push_str(o);
-            }
-            if k.desc {
-                s.push_str(" DESC");
-            }
-            if k.nulls_first != k.desc {
-                s.push_str(if k.nulls_first {
-                    " NULLS FIRST"
-                } else {
-                    " NULLS LAST"
-                });
-            }
-            s
-        })
-        .collect();
-    let mut def = format!(
-        "{}USING {} ({})",
-        if index.unique { "UNIQUE " } else { "" },
-        index.method,
-        keys.join(", ")
-    );
-    if !index.include.is_empty() {
-        let inc: Vec<String> = index
-            .include
-            .iter()
-            .map(|c| quote_ident(c).into_owned())
-            .collect();
-        def.push_str(&format!(" INCLUDE ({})", inc.join(", ")));
-    }
-    if index.nulls_not_distinct {
-        def.push_str(" NULLS NOT DISTINCT");
-    }
-    if let Some(p) = &index.predicate {
-        def.push_str(&format!(" WHERE {}", p.text));
-    }
-    def
-}
+use crate::schema::Schema;
+use crate::schema::ddl::index_definition;
 
 /// Renders the schema.
 pub fn render(schema: &Schema) -> String {

@@ -6,53 +6,20 @@
 
 use std::collections::HashMap;
 
-use super::{DUPLICATE_INDEX, RuleInput};
+use super::shared::index_comparison::{comparable, describe, drop_index_help};
+use super::{Check, RuleInput};
 use crate::finding::Finding;
-use crate::schema::{Index, IndexDefinition, QualName, Schema, Table, quote_ident};
+use crate::schema::{Index, IndexDefinition, QualName, quote_ident};
 
-pub(super) use crate::schema::KeyItem;
+declare_rule!(
+    DUPLICATE_INDEX,
+    "duplicate-index",
+    Warning,
+    "Two indexes on one table with the same definition.",
+    Check::Model(check)
+);
 
-/// The normalised key items of an index.
-pub(super) fn key_items<'a>(
-    schema: &Schema,
-    table: Option<&Table>,
-    index: &'a Index,
-) -> Vec<KeyItem<'a>> {
-    index.key_items(schema, table)
-}
-
-/// Whether an index takes part in the index health rules: valid, and not a partition's copy
-/// of its parent's index (those mirror the parent's and would be reported once per partition).
-pub(super) fn comparable(schema: &Schema, index: &Index) -> bool {
-    index.valid
-        && index.parent_index.is_none()
-        && schema
-            .tables
-            .get(&index.table)
-            .is_none_or(|t| t.partition_of.is_none())
-}
-
-/// `DROP INDEX CONCURRENTLY schema.name;`
-pub(super) fn drop_index_help(name: &QualName) -> String {
-    format!("DROP INDEX CONCURRENTLY {name};")
-}
-
-/// How an index is described in messages: by the constraint it backs, if any.
-pub(super) fn describe(index: &Index) -> &'static str {
-    if index.primary {
-        "primary key"
-    } else if index.exclusion && index.constraint.is_some() {
-        "exclusion constraint"
-    } else if index.constraint.is_some() {
-        "unique constraint"
-    } else if index.unique {
-        "unique index"
-    } else {
-        "index"
-    }
-}
-
-pub(super) fn check(input: &RuleInput<'_>, out: &mut Vec<Finding>) {
+fn check(input: &RuleInput<'_>, out: &mut Vec<Finding>) {
     let schema = input.schema;
     for (table_name, indexes) in schema.indexes_by_table() {
         let table = schema.tables.get(table_name);
@@ -131,14 +98,11 @@ fn finding(table: &QualName, keep: &Index, drop: &Index) -> Finding {
 #[cfg(test)]
 mod tests {
     use crate::check::check_sql;
+    use crate::rules::tests::lint;
     use crate::finding::Finding;
 
     fn findings(sql: &str) -> Vec<Finding> {
-        check_sql("test.sql", sql)
-            .findings
-            .into_iter()
-            .filter(|f| f.rule == "duplicate-index")
-            .collect()
+        lint(&super::DUPLICATE_INDEX, sql)
     }
 
     /// (object, related) of every finding.
@@ -453,4 +417,10 @@ mod tests {
         let dup = format!("{sql}\nCREATE INDEX m_k2 ON m (k);");
         assert_eq!(pairs(&dup), pair("m_k2", "m_k"));
     }
+
+    crate::rules::tests::rule_cases!(
+        super::DUPLICATE_INDEX,
+        pass: ["CREATE TABLE t (a int, b int);\nCREATE INDEX t_a ON t (a);\nCREATE INDEX t_b ON t (b);"],
+        fail: ["CREATE TABLE t (a int);\nCREATE INDEX t_a1 ON t (a);\nCREATE INDEX t_a2 ON t (a);", "CREATE TABLE t (id int PRIMARY KEY);\nCREATE UNIQUE INDEX t_id ON t (id);"],
+    );
 }

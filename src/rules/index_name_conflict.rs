@@ -4,13 +4,21 @@
 //! differs, the index the migration asks for silently never exists. Without it, the statement
 //! fails with `relation "…" already exists`.
 
-use super::{INDEX_NAME_CONFLICT, RuleInput};
+use super::{Check, RuleInput};
 use crate::finding::{Finding, Severity};
-use crate::report::schema::index_definition;
+use crate::schema::ddl::index_definition;
 use crate::schema::Index;
 use crate::schema::replay::{Event, same_definition};
 
-pub(super) fn check(input: &RuleInput<'_>, out: &mut Vec<Finding>) {
+declare_rule!(
+    INDEX_NAME_CONFLICT,
+    "index-name-conflict",
+    Warning,
+    "An index whose name a relation already has: skipped silently with IF NOT EXISTS, an error without.",
+    Check::Model(check)
+);
+
+fn check(input: &RuleInput<'_>, out: &mut Vec<Finding>) {
     for event in input.events {
         let Event::NameConflict {
             name,
@@ -110,18 +118,14 @@ fn article(kind: &str) -> &'static str {
 
 #[cfg(test)]
 mod tests {
-    use crate::check::check_sql;
+    use crate::rules::tests::lint;
     use crate::finding::{Finding, Severity};
 
     const T: &str = "CREATE TABLE t (id int PRIMARY KEY, a int, b int);\n\
                      CREATE INDEX t_idx ON t (a);\n";
 
     fn findings(rest: &str) -> Vec<Finding> {
-        check_sql("test.sql", &format!("{T}{rest}"))
-            .findings
-            .into_iter()
-            .filter(|f| f.rule == "index-name-conflict")
-            .collect()
+        lint(&super::INDEX_NAME_CONFLICT, &format!("{T}{rest}"))
     }
 
     #[test]
@@ -176,4 +180,10 @@ mod tests {
     fn distinct_names_are_fine() {
         assert!(findings("CREATE INDEX IF NOT EXISTS t_b_idx ON t (b);").is_empty());
     }
+
+    crate::rules::tests::rule_cases!(
+        super::INDEX_NAME_CONFLICT,
+        pass: ["CREATE TABLE t (a int);\nCREATE INDEX t_idx ON t (a);\nDROP INDEX t_idx;\nCREATE INDEX t_idx ON t (a);"],
+        fail: ["CREATE TABLE t (a int, b int);\nCREATE INDEX t_idx ON t (a);\nCREATE INDEX IF NOT EXISTS t_idx ON t (b);"],
+    );
 }

@@ -8,10 +8,18 @@
 //! progress (`pg_stat_progress_create_index`) is also invalid: the catalog reader must leave such
 //! indexes valid (or out of the model) so that this rule does not report a build under way.
 
-use super::{INVALID_INDEX, RuleInput};
+use super::{Check, RuleInput};
 use crate::finding::Finding;
 
-pub(super) fn check(input: &RuleInput<'_>, out: &mut Vec<Finding>) {
+declare_rule!(
+    INVALID_INDEX,
+    "invalid-index",
+    Error,
+    "An index the database marks invalid, left behind by a failed concurrent build (live).",
+    Check::Model(check)
+);
+
+fn check(input: &RuleInput<'_>, out: &mut Vec<Finding>) {
     let schema = input.schema;
     for index in schema.indexes.values() {
         if index.valid {
@@ -43,19 +51,12 @@ pub(super) fn check(input: &RuleInput<'_>, out: &mut Vec<Finding>) {
 #[cfg(test)]
 mod tests {
     use crate::check::check_sql;
-    use crate::rules::RuleInput;
+    use crate::rules::tests::lint_model;
     use crate::schema::{QualName, Schema};
 
     fn run(schema: &Schema) -> Vec<(String, String)> {
-        let input = RuleInput {
-            schema,
-            events: &[],
-            unparsed: &[],
-            has_reference: false,
-        };
-        let mut out = Vec::new();
-        super::check(&input, &mut out);
-        out.into_iter()
+        lint_model(&super::INVALID_INDEX, schema)
+            .into_iter()
             .map(|f| (f.object.unwrap_or_default(), f.help.unwrap_or_default()))
             .collect()
     }
@@ -85,5 +86,27 @@ mod tests {
                 "REINDEX INDEX CONCURRENTLY public.t_a_idx; — or DROP INDEX CONCURRENTLY public.t_a_idx and create it again".to_string()
             )]
         );
+    }
+
+    /// Replayed models never fire this live-only rule: their indexes have no catalog state.
+    #[test]
+    fn replayed_models_pass() {
+        for sql in [
+            "CREATE TABLE t (id int PRIMARY KEY, a int);\nCREATE INDEX t_a_idx ON t (a);",
+            "CREATE TABLE p (id int, at date) PARTITION BY RANGE (at);\nCREATE INDEX p_at_idx ON p (at);",
+        ] {
+            assert_eq!(crate::rules::tests::lint(&super::INVALID_INDEX, sql), []);
+        }
+    }
+
+    /// Live-only: the failing case is a replayed model altered as the catalog would have it.
+    #[test]
+    fn a_constructed_live_model_fails() {
+        let sql = "CREATE TABLE t (id int PRIMARY KEY, a int);\nCREATE INDEX t_a_idx ON t (a);";
+        let mut schema = check_sql("case.sql", sql).schema;
+        schema.indexes.get_mut(&crate::schema::QualName::new("public", "t_a_idx")).unwrap().valid = false;
+        let found = lint_model(&super::INVALID_INDEX, &schema);
+        assert_eq!(found.len(), 1, "{found:#?}");
+        insta::assert_snapshot!(crate::rules::tests::human_report(&found, sql));
     }
 }

@@ -1,10 +1,18 @@
 //! `no-primary-key`: a table without a PRIMARY KEY.
 
-use super::{NO_PRIMARY_KEY, RuleInput};
+use super::{Check, RuleInput};
 use crate::finding::Finding;
 use crate::schema::{Index, KeyTarget, Table, quote_ident};
 
-pub(super) fn check(input: &RuleInput<'_>, out: &mut Vec<Finding>) {
+declare_rule!(
+    NO_PRIMARY_KEY,
+    "no-primary-key",
+    Info,
+    "A table without a primary key.",
+    Check::Model(check)
+);
+
+fn check(input: &RuleInput<'_>, out: &mut Vec<Finding>) {
     let by_table = input.schema.indexes_by_table();
     for table in input.schema.tables.values() {
         // A partition gets its parent's primary key; the parent is reported instead.
@@ -54,15 +62,11 @@ fn promotable(table: &Table, index: &Index) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use crate::check::check_sql;
+    use crate::rules::tests::lint;
     use crate::finding::{Finding, Severity};
 
     fn findings(sql: &str) -> Vec<Finding> {
-        check_sql("test.sql", sql)
-            .findings
-            .into_iter()
-            .filter(|f| f.rule == "no-primary-key")
-            .collect()
+        lint(&super::NO_PRIMARY_KEY, sql)
     }
 
     #[test]
@@ -135,4 +139,10 @@ mod tests {
         assert_eq!(f.len(), 1);
         assert_eq!(f[0].table.as_ref().unwrap().name, "m");
     }
+
+    crate::rules::tests::rule_cases!(
+        super::NO_PRIMARY_KEY,
+        pass: ["CREATE TABLE t (id int PRIMARY KEY);"],
+        fail: ["CREATE TABLE t (a int);", "CREATE TABLE t (id int NOT NULL, at date);\nCREATE UNIQUE INDEX t_id ON t (id);"],
+    );
 }

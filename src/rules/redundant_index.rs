@@ -1,12 +1,20 @@
 //! `redundant-index`: a plain btree index whose key is a leading prefix of another btree
 //! index's key on the same table, so the longer index answers every query the shorter one does.
 
-use super::duplicate_index::{KeyItem, comparable, describe, drop_index_help, key_items};
-use super::{REDUNDANT_INDEX, RuleInput};
+use super::shared::index_comparison::{KeyItem, comparable, describe, drop_index_help, key_items};
+use super::{Check, RuleInput};
 use crate::finding::Finding;
 use crate::schema::{Index, KeyTarget};
 
-pub(super) fn check(input: &RuleInput<'_>, out: &mut Vec<Finding>) {
+declare_rule!(
+    REDUNDANT_INDEX,
+    "redundant-index",
+    Warning,
+    "A btree index whose key is a leading prefix of another btree index's key.",
+    Check::Model(check)
+);
+
+fn check(input: &RuleInput<'_>, out: &mut Vec<Finding>) {
     let schema = input.schema;
     for (table_name, indexes) in schema.indexes_by_table() {
         let table = schema.tables.get(table_name);
@@ -93,15 +101,11 @@ fn key_text(index: &Index) -> String {
 
 #[cfg(test)]
 mod tests {
-    use crate::check::check_sql;
+    use crate::rules::tests::lint;
     use crate::finding::Finding;
 
     fn findings(sql: &str) -> Vec<Finding> {
-        check_sql("test.sql", sql)
-            .findings
-            .into_iter()
-            .filter(|f| f.rule == "redundant-index")
-            .collect()
+        lint(&super::REDUNDANT_INDEX, sql)
     }
 
     const T: &str = "CREATE TABLE t (id bigint PRIMARY KEY, a text, b int, c int, email text, deleted_at timestamptz, tags text[]);\n";
@@ -307,4 +311,10 @@ mod tests {
         assert_eq!(f.len(), 1, "{f:#?}");
         assert_eq!(f[0].object.as_deref(), Some("m_k"));
     }
+
+    crate::rules::tests::rule_cases!(
+        super::REDUNDANT_INDEX,
+        pass: ["CREATE TABLE t (a int, b int);\nCREATE INDEX t_a ON t (a);\nCREATE INDEX t_ba ON t (b, a);"],
+        fail: ["CREATE TABLE t (a int, b int);\nCREATE INDEX t_a ON t (a);\nCREATE INDEX t_ab ON t (a, b);"],
+    );
 }

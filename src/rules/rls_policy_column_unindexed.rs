@@ -9,13 +9,21 @@
 use pg_query::protobuf::{AExprKind, BoolExprType, Node, SubLinkType};
 use pg_query::{NodeEnum, NodeRef};
 
-use super::{RLS_POLICY_COLUMN_UNINDEXED, RuleInput};
+use super::{Check, RuleInput};
 use crate::finding::Finding;
 use crate::schema::expr::visit_column_refs;
 use crate::schema::names::{choose_name, name_addition};
 use crate::schema::{Index, KeyTarget, QualName, Table, quote_ident};
 
-pub(super) fn check(input: &RuleInput<'_>, out: &mut Vec<Finding>) {
+declare_rule!(
+    RLS_POLICY_COLUMN_UNINDEXED,
+    "rls-policy-column-unindexed",
+    Warning,
+    "A row-level security policy compares a column with a per-request value and no index leads with it.",
+    Check::Model(check)
+);
+
+fn check(input: &RuleInput<'_>, out: &mut Vec<Finding>) {
     let schema = input.schema;
     let by_table = schema.indexes_by_table();
     for table in schema.tables.values() {
@@ -214,16 +222,15 @@ fn calls_function(node: &Node) -> bool {
 #[cfg(test)]
 mod tests {
     use crate::check::check_sql;
+    use crate::rules::tests::lint;
 
     const TABLE: &str = "CREATE TABLE documents (id uuid PRIMARY KEY, tenant_id uuid NOT NULL, owner_id uuid, body text);\n\
                          ALTER TABLE documents ENABLE ROW LEVEL SECURITY;\n";
 
     /// (object, help) of the rule's findings on `TABLE` plus `rest`.
     fn findings(rest: &str) -> Vec<(String, String)> {
-        check_sql("test.sql", &format!("{TABLE}{rest}"))
-            .findings
+        lint(&super::RLS_POLICY_COLUMN_UNINDEXED, &format!("{TABLE}{rest}"))
             .into_iter()
-            .filter(|f| f.rule == "rls-policy-column-unindexed")
             .map(|f| (f.object.unwrap_or_default(), f.help.unwrap_or_default()))
             .collect()
     }
@@ -369,4 +376,10 @@ mod tests {
             1
         );
     }
+
+    crate::rules::tests::rule_cases!(
+        super::RLS_POLICY_COLUMN_UNINDEXED,
+        pass: ["CREATE TABLE d (id uuid PRIMARY KEY, tenant_id uuid NOT NULL);\nCREATE INDEX d_tenant ON d (tenant_id);\nALTER TABLE d ENABLE ROW LEVEL SECURITY;\nCREATE POLICY p ON d USING (tenant_id = current_setting('app.tenant_id')::uuid);"],
+        fail: ["CREATE TABLE d (id uuid PRIMARY KEY, tenant_id uuid NOT NULL);\nALTER TABLE d ENABLE ROW LEVEL SECURITY;\nCREATE POLICY p ON d USING (tenant_id = current_setting('app.tenant_id')::uuid);"],
+    );
 }

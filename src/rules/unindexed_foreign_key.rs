@@ -3,13 +3,22 @@
 //! Every DELETE or key UPDATE on the referenced table looks up referencing rows by the FK's
 //! columns (an equality test on each); without an index that lookup scans the whole table.
 
-use super::duplicate_index::comparable;
-use super::{RuleInput, UNINDEXED_FOREIGN_KEY, fk_support};
+use super::shared::index_comparison::comparable;
+use super::{Check, RuleInput};
+use crate::schema::foreign_key_support as fk_support;
 use crate::finding::Finding;
 use crate::schema::names::{choose_name, name_addition};
 use crate::schema::{Index, QualName, quote_ident};
 
-pub(super) fn check(input: &RuleInput<'_>, out: &mut Vec<Finding>) {
+declare_rule!(
+    UNINDEXED_FOREIGN_KEY,
+    "unindexed-foreign-key",
+    Warning,
+    "A foreign key whose columns no index leads with.",
+    Check::Model(check)
+);
+
+fn check(input: &RuleInput<'_>, out: &mut Vec<Finding>) {
     let schema = input.schema;
     let by_table = schema.indexes_by_table();
     for table in schema.tables.values() {
@@ -98,15 +107,11 @@ pub(super) fn check(input: &RuleInput<'_>, out: &mut Vec<Finding>) {
 
 #[cfg(test)]
 mod tests {
-    use crate::check::check_sql;
+    use crate::rules::tests::lint;
     use crate::finding::Finding;
 
     fn findings(sql: &str) -> Vec<Finding> {
-        check_sql("test.sql", sql)
-            .findings
-            .into_iter()
-            .filter(|f| f.rule == "unindexed-foreign-key")
-            .collect()
+        lint(&super::UNINDEXED_FOREIGN_KEY, sql)
     }
 
     /// The source text an origin points at.
@@ -343,4 +348,10 @@ mod tests {
             Some("CREATE INDEX CONCURRENTLY posts_author_id_idx1 ON public.posts (author_id);")
         );
     }
+
+    crate::rules::tests::rule_cases!(
+        super::UNINDEXED_FOREIGN_KEY,
+        pass: ["CREATE TABLE p (id int PRIMARY KEY);\nCREATE TABLE c (id int PRIMARY KEY, pid int REFERENCES p);\nCREATE INDEX c_pid ON c (pid);"],
+        fail: ["CREATE TABLE p (id int PRIMARY KEY);\nCREATE TABLE c (id int PRIMARY KEY, pid int REFERENCES p);"],
+    );
 }

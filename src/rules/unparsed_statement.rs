@@ -1,10 +1,18 @@
 //! `unparsed-statement`: a statement PostgreSQL's parser rejects. The rest of the file is still
 //! linted; the statement itself cannot update the model.
 
-use super::{RuleInput, UNPARSED_STATEMENT};
+use super::{Check, RuleInput};
 use crate::finding::Finding;
 
-pub(super) fn check(input: &RuleInput<'_>, out: &mut Vec<Finding>) {
+declare_rule!(
+    UNPARSED_STATEMENT,
+    "unparsed-statement",
+    Warning,
+    "A statement PostgreSQL's parser rejects.",
+    Check::Model(check)
+);
+
+fn check(input: &RuleInput<'_>, out: &mut Vec<Finding>) {
     for u in input.unparsed {
         let finding = if u.beyond_limits {
             Finding::new(
@@ -26,4 +34,13 @@ pub(super) fn check(input: &RuleInput<'_>, out: &mut Vec<Finding>) {
         };
         out.push(finding);
     }
+}
+
+#[cfg(test)]
+mod tests {
+    crate::rules::tests::rule_cases!(
+        super::UNPARSED_STATEMENT,
+        pass: ["CREATE TABLE t (a int);"],
+        fail: ["CREATE TABLE t (a int;", "CREATE TABEL t (a int);"],
+    );
 }

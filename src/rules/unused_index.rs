@@ -7,11 +7,19 @@
 //! of a parent's index, and invalid indexes (`invalid-index` reports those). Scans are counted
 //! per server: an index used only on a read replica looks unused on the primary.
 
-use super::fk_support::supports_a_foreign_key;
-use super::{RuleInput, UNUSED_INDEX};
+use crate::schema::foreign_key_support::supports_a_foreign_key;
+use super::{Check, RuleInput};
 use crate::finding::Finding;
 
-pub(super) fn check(input: &RuleInput<'_>, out: &mut Vec<Finding>) {
+declare_rule!(
+    UNUSED_INDEX,
+    "unused-index",
+    Info,
+    "An index no query has scanned since the statistics were reset (live).",
+    Check::Model(check)
+);
+
+fn check(input: &RuleInput<'_>, out: &mut Vec<Finding>) {
     let schema = input.schema;
     for index in schema.indexes.values() {
         if index.scans != Some(0)
@@ -53,19 +61,12 @@ pub(super) fn check(input: &RuleInput<'_>, out: &mut Vec<Finding>) {
 #[cfg(test)]
 mod tests {
     use crate::check::check_sql;
-    use crate::rules::RuleInput;
+    use crate::rules::tests::lint_model;
     use crate::schema::Schema;
 
     fn unused(schema: &Schema) -> Vec<String> {
-        let input = RuleInput {
-            schema,
-            events: &[],
-            unparsed: &[],
-            has_reference: false,
-        };
-        let mut out = Vec::new();
-        super::check(&input, &mut out);
-        out.into_iter()
+        lint_model(&super::UNUSED_INDEX, schema)
+            .into_iter()
             .map(|f| f.object.unwrap_or_default())
             .collect()
     }
@@ -100,5 +101,28 @@ mod tests {
         // The primary keys, the unique constraint and index, and the FK's index stay; the
         // partial index on editor_id does not serve the FK (its predicate is not implied).
         assert_eq!(unused(&schema), ["posts_editor_idx", "posts_title_idx"]);
+    }
+
+    /// Replayed models never fire this live-only rule: their indexes have no catalog state.
+    #[test]
+    fn replayed_models_pass() {
+        for sql in [
+            "CREATE TABLE t (id int PRIMARY KEY, a int);\nCREATE INDEX t_a_idx ON t (a);",
+            "CREATE TABLE p (id int, at date) PARTITION BY RANGE (at);\nCREATE INDEX p_at_idx ON p (at);",
+        ] {
+            assert_eq!(crate::rules::tests::lint(&super::UNUSED_INDEX, sql), []);
+        }
+    }
+
+    /// Live-only: the failing case is a replayed model altered as the catalog would have it.
+    #[test]
+    fn a_constructed_live_model_fails() {
+        let sql = "CREATE TABLE t (id int PRIMARY KEY, a int);\nCREATE INDEX t_a_idx ON t (a);";
+        let mut schema = check_sql("case.sql", sql).schema;
+        schema.indexes.get_mut(&crate::schema::QualName::new("public", "t_a_idx")).unwrap().scans = Some(0);
+        schema.stats_reset = Some("2026-01-01 00:00:00+00".to_string());
+        let found = lint_model(&super::UNUSED_INDEX, &schema);
+        assert_eq!(found.len(), 1, "{found:#?}");
+        insta::assert_snapshot!(crate::rules::tests::human_report(&found, sql));
     }
 }

@@ -7,12 +7,20 @@
 
 use std::collections::HashMap;
 
-use super::{RuleInput, VECTOR_INDEX_ON_EMPTY_TABLE};
+use super::{Check, RuleInput};
 use crate::finding::Finding;
 use crate::schema::replay::Event;
 use crate::schema::{KeyTarget, Origin, QualName, quote_ident};
 
-pub(super) fn check(input: &RuleInput<'_>, out: &mut Vec<Finding>) {
+declare_rule!(
+    VECTOR_INDEX_ON_EMPTY_TABLE,
+    "vector-index-on-empty-table",
+    Warning,
+    "An IVFFlat index built right after its table was created, before any data could be loaded.",
+    Check::Model(check)
+);
+
+fn check(input: &RuleInput<'_>, out: &mut Vec<Finding>) {
     let schema = input.schema;
     // For each table created in the history: where, and whether rows may have arrived since.
     let mut created: HashMap<&QualName, (Origin, bool)> = HashMap::new();
@@ -92,16 +100,15 @@ pub(super) fn check(input: &RuleInput<'_>, out: &mut Vec<Finding>) {
 #[cfg(test)]
 mod tests {
     use crate::check::check_sql;
+    use crate::rules::tests::lint;
 
     const T: &str = "CREATE EXTENSION IF NOT EXISTS vector;\n\
                      CREATE TABLE chunks (id bigint PRIMARY KEY, embedding vector(3));\n";
     const IVF: &str = "CREATE INDEX chunks_embedding_idx ON chunks USING ivfflat (embedding vector_cosine_ops) WITH (lists = 100);\n";
 
     fn objects(sql: &str) -> Vec<String> {
-        check_sql("test.sql", sql)
-            .findings
+        lint(&super::VECTOR_INDEX_ON_EMPTY_TABLE, sql)
             .into_iter()
-            .filter(|f| f.rule == "vector-index-on-empty-table")
             .map(|f| f.object.unwrap_or_default())
             .collect()
     }
@@ -176,4 +183,10 @@ mod tests {
             format!("{T}INSERT INTO chunks VALUES (1, '[1,2,3]');\nDROP TABLE chunks;\n{T}{IVF}");
         assert_eq!(objects(&sql), ["chunks_embedding_idx"]);
     }
+
+    crate::rules::tests::rule_cases!(
+        super::VECTOR_INDEX_ON_EMPTY_TABLE,
+        pass: ["CREATE EXTENSION vector;\nCREATE TABLE c (id int PRIMARY KEY, e vector(3));\nINSERT INTO c VALUES (1, '[1,2,3]');\nCREATE INDEX c_e ON c USING ivfflat (e vector_cosine_ops);"],
+        fail: ["CREATE EXTENSION vector;\nCREATE TABLE c (id int PRIMARY KEY, e vector(3));\nCREATE INDEX c_e ON c USING ivfflat (e vector_cosine_ops);"],
+    );
 }

@@ -4,9 +4,17 @@
 
 use pg_query::NodeEnum;
 
-use super::{RuleInput, VECTOR_OPCLASS_MISMATCH};
+use super::{Check, RuleInput};
 use crate::finding::Finding;
 use crate::schema::{Index, IndexKey, KeyTarget, Origin, Schema, quote_ident, types};
+
+declare_rule!(
+    VECTOR_OPCLASS_MISMATCH,
+    "vector-opclass-mismatch",
+    Error,
+    "A pgvector index whose operator class, access method or dimensions do not fit its column.",
+    Check::Model(check)
+);
 
 /// pgvector's operator classes for its index methods: name, the type it indexes, and whether
 /// IVFFlat supports it (HNSW supports all of them).
@@ -37,7 +45,7 @@ fn dimension_limit(base: &str) -> Option<u32> {
     }
 }
 
-pub(super) fn check(input: &RuleInput<'_>, out: &mut Vec<Finding>) {
+fn check(input: &RuleInput<'_>, out: &mut Vec<Finding>) {
     let schema = input.schema;
     for index in schema.indexes.values() {
         if !matches!(index.method.as_str(), "ivfflat" | "hnsw") || index.parent_index.is_some() {
@@ -214,7 +222,7 @@ fn column_origin(schema: &Schema, index: &Index, key: &IndexKey) -> Option<(Stri
 
 #[cfg(test)]
 mod tests {
-    use crate::check::check_sql;
+    use crate::rules::tests::lint;
 
     const T: &str = "CREATE EXTENSION vector;\n\
                      CREATE TABLE items (id int PRIMARY KEY, v vector(1536), h halfvec(3072), b bit(1024), s sparsevec(30000), big vector(3072), raw vector, arr real[]);\n\
@@ -222,10 +230,8 @@ mod tests {
 
     /// The rule's (message, help) for one index on `items`.
     fn check(index: &str) -> Vec<(String, String)> {
-        check_sql("t.sql", &format!("{T}CREATE INDEX i ON items {index};"))
-            .findings
+        lint(&super::VECTOR_OPCLASS_MISMATCH, &format!("{T}CREATE INDEX i ON items {index};"))
             .into_iter()
-            .filter(|f| f.rule == "vector-opclass-mismatch")
             .map(|f| (f.message, f.help.unwrap_or_default()))
             .collect()
     }
@@ -327,4 +333,10 @@ mod tests {
             "index `i`: expression `(big::halfvec(4001))` has 4001 dimensions; ivfflat indexes on `halfvec` hold at most 4000"
         );
     }
+
+    crate::rules::tests::rule_cases!(
+        super::VECTOR_OPCLASS_MISMATCH,
+        pass: ["CREATE EXTENSION vector;\nCREATE TABLE items (id int PRIMARY KEY, v vector(3));\nINSERT INTO items VALUES (1, '[1,2,3]');\nCREATE INDEX i ON items USING hnsw (v vector_l2_ops);"],
+        fail: ["CREATE EXTENSION vector;\nCREATE TABLE items (id int PRIMARY KEY, v vector(3));\nINSERT INTO items VALUES (1, '[1,2,3]');\nCREATE INDEX i ON items USING hnsw (v halfvec_l2_ops);", "CREATE EXTENSION vector;\nCREATE TABLE items (id int PRIMARY KEY, v vector(3));\nINSERT INTO items VALUES (1, '[1,2,3]');\nCREATE INDEX i ON items USING hnsw (v);"],
+    );
 }

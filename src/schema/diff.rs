@@ -1,13 +1,13 @@
 //! Drift: two schemas compared object by object (tables, columns, indexes, constraints and
-//! foreign keys, policies). Each difference is a finding that says which side has what; the
-//! differing objects are also rendered as normalised DDL for a unified diff.
+//! foreign keys, policies). Each difference is plain data that says which side has what (the
+//! drift rules turn it into findings); the differing objects are also rendered as normalised
+//! DDL for a unified diff.
 
-use std::fmt::Write;
-
+use super::ddl::{
+    constraint_body, constraint_ddl, index_ddl, index_definition_with_options, policy_ddl,
+    table_ddl,
+};
 use super::model::*;
-use crate::finding::Finding;
-use crate::report::schema::index_definition;
-use crate::rules;
 use crate::schema::opclass;
 use indexmap::IndexMap;
 
@@ -21,11 +21,66 @@ pub struct Side<'a> {
     pub label: &'a str,
 }
 
+/// Kept at its old path: the schema's DDL is rendered by [`super::ddl`].
+pub use super::ddl::schema_ddl;
+
+/// The kind of object a difference is about; each kind has its own drift rule.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ObjectKind {
+    /// A table one side lacks.
+    Table,
+    /// A column missing on one side, or with another type, nullability or default.
+    Column,
+    /// An index missing on one side, or defined otherwise.
+    Index,
+    /// A primary key, unique, check or foreign key constraint.
+    Constraint,
+    /// A row-level security policy, or whether row-level security is enabled.
+    Policy,
+}
+
+/// One differing object, as plain data.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Difference {
+    /// What kind of object differs.
+    pub kind: ObjectKind,
+    /// What differs, in one sentence that names the object and both sides.
+    pub message: String,
+    /// Side A's object when it has one, else side B's.
+    pub origin: Origin,
+    /// The table concerned.
+    pub table: Option<QualName>,
+    /// The object's name (a table, column, index, constraint or policy).
+    pub object: Option<String>,
+}
+
+impl Difference {
+    fn new(kind: ObjectKind, message: String, origin: Origin) -> Self {
+        Difference {
+            kind,
+            message,
+            origin,
+            table: None,
+            object: None,
+        }
+    }
+
+    fn table(mut self, table: &QualName) -> Self {
+        self.table = Some(table.clone());
+        self
+    }
+
+    fn object(mut self, object: impl Into<String>) -> Self {
+        self.object = Some(object.into());
+        self
+    }
+}
+
 /// What a comparison found.
 #[derive(Debug, Default)]
 pub struct Drift {
-    /// One finding per differing object.
-    pub findings: Vec<Finding>,
+    /// One difference per differing object, in comparison order.
+    pub differences: Vec<Difference>,
     /// Normalised DDL of the differing objects as side A has them (absent objects omitted).
     pub a_ddl: String,
     /// The same objects as side B has them.
@@ -87,8 +142,8 @@ fn pick(a: Option<Origin>, b: Option<Origin>) -> Origin {
 }
 
 impl Differ<'_> {
-    fn push(&mut self, finding: Finding, a_ddl: Option<String>, b_ddl: Option<String>) {
-        self.out.findings.push(finding);
+    fn push(&mut self, difference: Difference, a_ddl: Option<String>, b_ddl: Option<String>) {
+        self.out.differences.push(difference);
         for (ddl, text) in [(a_ddl, &mut self.out.a_ddl), (b_ddl, &mut self.out.b_ddl)] {
             if let Some(ddl) = ddl {
                 text.push_str(&ddl);
@@ -114,8 +169,8 @@ impl Differ<'_> {
             match (ta, tb) {
                 (Some(t), None) | (None, Some(t)) => {
                     let in_a = ta.is_some();
-                    let f = Finding::new(
-                        &rules::DRIFT_TABLE,
+                    let f = Difference::new(
+                        ObjectKind::Table,
                         format!("table `{name}` is {}", self.only_in(in_a)),
                         t.origin,
                     )
@@ -212,7 +267,7 @@ impl Differ<'_> {
         let (a_ddl, b_ddl) = (table_ddl(ta, &order), table_ddl(tb, &order));
         let last = differences.len() - 1;
         for (i, (name, message, origin)) in differences.into_iter().enumerate() {
-            let f = Finding::new(&rules::DRIFT_COLUMN, message, origin)
+            let f = Difference::new(ObjectKind::Column, message, origin)
                 .table(&ta.name)
                 .object(name);
             if i == last {
@@ -251,8 +306,8 @@ impl Differ<'_> {
                 }
                 (None, None) => continue,
             };
-            let f = Finding::new(
-                &rules::DRIFT_CONSTRAINT,
+            let f = Difference::new(
+                ObjectKind::Constraint,
                 message,
                 pick(ca.map(|c| c.origin), cb.map(|c| c.origin)),
             )
@@ -314,8 +369,8 @@ impl Differ<'_> {
                 }
                 (None, None) => continue,
             };
-            let f = Finding::new(
-                &rules::DRIFT_INDEX,
+            let f = Difference::new(
+                ObjectKind::Index,
                 message,
                 pick(xa.map(|i| i.origin), xb.map(|i| i.origin)),
             )
@@ -328,8 +383,8 @@ impl Differ<'_> {
     fn policies(&mut self, ta: &Table, tb: &Table) {
         if ta.rls_enabled != tb.rls_enabled {
             let state = |x: bool| if x { "enabled" } else { "disabled" };
-            let f = Finding::new(
-                &rules::DRIFT_POLICY,
+            let f = Difference::new(
+                ObjectKind::Policy,
                 format!(
                     "row level security on `{}` is {} in {}, {} in {}",
                     ta.name,
@@ -376,8 +431,8 @@ impl Differ<'_> {
                     self.only_in(pa.is_some())
                 )
             };
-            let f = Finding::new(
-                &rules::DRIFT_POLICY,
+            let f = Difference::new(
+                ObjectKind::Policy,
                 message,
                 pick(pa.map(|p| p.origin), pb.map(|p| p.origin)),
             )
@@ -410,196 +465,19 @@ fn column_order(t: &Table, other: Option<&Table>) -> Vec<String> {
     )
 }
 
-fn table_ddl(t: &Table, order: &[String]) -> String {
-    let mut out = format!("CREATE TABLE {} (\n", t.name);
-    let cols: Vec<String> = order
-        .iter()
-        .filter_map(|n| t.columns.get(n))
-        .map(|c| {
-            let mut s = format!("    {} {}", quote_ident(&c.name), c.type_name);
-            if let Some(d) = &c.default {
-                let _ = write!(s, " DEFAULT {d}");
-            }
-            if c.not_null {
-                s.push_str(" NOT NULL");
-            }
-            s
-        })
-        .collect();
-    out.push_str(&cols.join(",\n"));
-    out.push_str("\n);");
-    out
-}
-
-fn index_definition_with_options(i: &Index) -> String {
-    let mut def = index_definition(i);
-    if !i.options.is_empty() {
-        // Storage parameters are a set: compare them in one order.
-        let mut opts: Vec<String> = i.options.iter().map(|(k, v)| format!("{k}={v}")).collect();
-        opts.sort();
-        let _ = write!(def, " WITH ({})", opts.join(", "));
-    }
-    def
-}
-
-fn index_ddl(i: &Index) -> String {
-    let def = index_definition_with_options(i);
-    let (unique, rest) = match def.strip_prefix("UNIQUE ") {
-        Some(r) => ("UNIQUE ", r.to_string()),
-        None => ("", def),
-    };
-    format!(
-        "CREATE {unique}INDEX {} ON {} {rest};",
-        quote_ident(&i.name.name),
-        i.table
-    )
-}
-
-/// The schema as normalised DDL that replays to the same model: schemas, enum types, tables
-/// with their columns, PRIMARY KEY / UNIQUE / FOREIGN KEY constraints (foreign keys last, so
-/// that what they reference exists) and the other indexes. CHECK and EXCLUDE constraints,
-/// policies and other relations are left out: the model does not keep their full definitions.
-pub fn schema_ddl(schema: &Schema) -> String {
-    let mut out = String::new();
-    for name in schema.schemas.keys() {
-        let _ = writeln!(out, "CREATE SCHEMA {};", quote_ident(name));
-    }
-    for (name, labels) in &schema.enums {
-        let labels: Vec<String> = labels
-            .iter()
-            .map(|l| format!("'{}'", l.replace('\'', "''")))
-            .collect();
-        let _ = writeln!(out, "CREATE TYPE {name} AS ENUM ({});", labels.join(", "));
-    }
-    for t in schema.tables.values() {
-        let order: Vec<String> = t.columns.keys().cloned().collect();
-        out.push_str(&table_ddl(t, &order));
-        out.push('\n');
-    }
-    let keys = |fk: bool| {
-        schema.tables.values().flat_map(move |t| {
-            t.constraints
-                .values()
-                .filter(move |c| match c.kind {
-                    ConstraintKind::PrimaryKey | ConstraintKind::Unique => !fk,
-                    ConstraintKind::ForeignKey => fk,
-                    ConstraintKind::Check | ConstraintKind::Exclude => false,
-                })
-                .map(move |c| (t, c))
-        })
-    };
-    for (t, c) in keys(false).chain(keys(true)) {
-        out.push_str(&constraint_ddl(&t.name, c, schema));
-        out.push('\n');
-    }
-    for i in schema.indexes.values() {
-        if i.constraint.is_none() && i.parent_index.is_none() {
-            out.push_str(&index_ddl(i));
-            out.push('\n');
-        }
-    }
-    out
-}
-
-fn fk_action(c: char) -> &'static str {
-    match c {
-        'c' => "CASCADE",
-        'r' => "RESTRICT",
-        'n' => "SET NULL",
-        'd' => "SET DEFAULT",
-        _ => "NO ACTION",
-    }
-}
-
-fn idents(cols: &[String]) -> String {
-    cols.iter()
-        .map(|c| quote_ident(c).into_owned())
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
-/// A constraint's definition after its name (`PRIMARY KEY (a, b)`).
-fn constraint_body(c: &Constraint, schema: &Schema) -> String {
-    match &c.foreign_key {
-        Some(fk) => format!(
-            "FOREIGN KEY ({}) REFERENCES {} ({}) ON DELETE {} ON UPDATE {}",
-            idents(&c.columns),
-            fk.ref_table,
-            idents(&fk.ref_columns),
-            fk_action(fk.on_delete),
-            fk_action(fk.on_update)
-        ),
-        None => {
-            let index = c.index.as_ref().and_then(|n| {
-                schema
-                    .indexes
-                    .values()
-                    .find(|i| &i.name.name == n && i.constraint.as_ref() == Some(n))
-            });
-            let nnd = if index.is_some_and(|i| i.nulls_not_distinct) {
-                " NULLS NOT DISTINCT"
-            } else {
-                ""
-            };
-            format!("{}{nnd} ({})", c.kind.sql(), idents(&c.columns))
-        }
-    }
-}
-
-fn constraint_ddl(table: &QualName, c: &Constraint, schema: &Schema) -> String {
-    format!(
-        "ALTER TABLE {table} ADD CONSTRAINT {} {};",
-        quote_ident(&c.name),
-        constraint_body(c, schema)
-    )
-}
-
-fn policy_ddl(table: &QualName, p: &Policy) -> String {
-    let mut s = format!(
-        "CREATE POLICY {} ON {table} AS {} FOR {} TO {}",
-        quote_ident(&p.name),
-        if p.permissive {
-            "PERMISSIVE"
-        } else {
-            "RESTRICTIVE"
-        },
-        p.command.to_uppercase(),
-        p.roles.join(", ")
-    );
-    if let Some(u) = &p.using {
-        let _ = write!(s, " USING ({})", u.text);
-    }
-    if let Some(w) = &p.with_check {
-        let _ = write!(s, " WITH CHECK ({})", w.text);
-    }
-    s.push(';');
-    s
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::check::check_sql;
 
     fn drift(a: &str, b: &str) -> Drift {
-        let (ra, rb) = (check_sql("a.sql", a), check_sql("b.sql", b));
-        diff(
-            Side {
-                schema: &ra.schema,
-                label: "migrations",
-            },
-            Side {
-                schema: &rb.schema,
-                label: "database",
-            },
-        )
+        crate::rules::tests::drift_of(a, b)
     }
 
     #[test]
     fn identical_schemas_have_no_drift() {
         let sql =
             "CREATE TABLE t (id int PRIMARY KEY, a text UNIQUE); CREATE INDEX ON t (lower(a));";
-        assert!(drift(sql, sql).findings.is_empty());
+        assert!(drift(sql, sql).differences.is_empty());
     }
 
     #[test]
@@ -610,8 +488,8 @@ mod tests {
             "CREATE TABLE t (id bigint PRIMARY KEY, a int, b text); CREATE INDEX t_a ON t (a DESC);
              ALTER TABLE t ENABLE ROW LEVEL SECURITY;",
         );
-        let msgs: Vec<(&str, &str)> = d
-            .findings
+        let findings = crate::rules::drift_findings(&d);
+        let msgs: Vec<(&str, &str)> = findings
             .iter()
             .map(|f| (f.rule, f.message.as_str()))
             .collect();
@@ -661,8 +539,9 @@ mod tests {
                 "{base} ALTER TABLE c ADD CONSTRAINT c_fk FOREIGN KEY (pid) REFERENCES p (id); CREATE POLICY pol ON c USING (pid > 1);"
             ),
         );
-        let rules: Vec<&str> = d.findings.iter().map(|f| f.rule).collect();
+        let findings = crate::rules::drift_findings(&d);
+        let rules: Vec<&str> = findings.iter().map(|f| f.rule).collect();
         assert_eq!(rules, ["drift-constraint", "drift-policy"]);
-        assert!(d.findings[0].message.contains("ON DELETE CASCADE"));
+        assert!(findings[0].message.contains("ON DELETE CASCADE"));
     }
 }

@@ -4,6 +4,7 @@ pub mod conninfo;
 pub mod database;
 pub mod drizzle;
 pub mod drizzle_ts;
+pub mod file;
 pub mod migrations;
 pub mod prisma;
 pub mod read;

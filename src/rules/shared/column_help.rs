@@ -2,7 +2,7 @@
 
 /// The help line for a column that does not exist: the closest existing name, else the only
 /// column of a type the name suggests, else where a column of that name does exist.
-pub fn column_help(
+pub(crate) fn column_help(
     missing: &str,
     candidates: &[(String, String)],
     elsewhere: &[String],

@@ -1,5 +1,6 @@
-//! Which indexes serve a foreign key's referential-integrity lookups, for the rules that must
-//! never call such an index useless (`unused-index`). The semantics are those of
+//! Which indexes serve a foreign key's referential-integrity lookups: a PostgreSQL fact that
+//! `unindexed-foreign-key` asks of each foreign key and `unused-index` of each index (never
+//! call such an index useless). The semantics are those of
 //! `unindexed-foreign-key`: the first n key columns equal the FK's n columns as a set, btree
 //! (hash only for one column), and a partial index only when `col IS NOT NULL` implies its
 //! predicate.
@@ -10,7 +11,7 @@ use pg_query::protobuf::{BoolExprType, Node, NullTestType};
 use crate::schema::{Index, KeyTarget, Table};
 
 /// Whether `index` serves the RI lookups of some foreign key declared on `table`.
-pub(super) fn supports_a_foreign_key(table: &Table, index: &Index) -> bool {
+pub fn supports_a_foreign_key(table: &Table, index: &Index) -> bool {
     table
         .foreign_keys()
         .any(|(c, _)| !c.columns.is_empty() && supports(index, &c.columns))
@@ -18,14 +19,14 @@ pub(super) fn supports_a_foreign_key(table: &Table, index: &Index) -> bool {
 
 /// Whether `index` serves lookups by equality on all of `columns`: it leads with them and
 /// its predicate, if any, holds for every row whose FK columns are set.
-pub(super) fn supports(index: &Index, columns: &[String]) -> bool {
+pub fn supports(index: &Index, columns: &[String]) -> bool {
     leads_with(index, columns) && predicate_implied(index, columns)
 }
 
 /// Whether the index can serve the RI lookup ignoring its predicate: its first `n` key items
 /// are plain columns equal to the FK's columns as a set, and its access method answers
 /// equality on them (btree; hash only on a single column).
-pub(super) fn leads_with(index: &Index, columns: &[String]) -> bool {
+pub fn leads_with(index: &Index, columns: &[String]) -> bool {
     let n = columns.len();
     let method_fits = match index.method.as_str() {
         "btree" => true,
@@ -47,7 +48,7 @@ pub(super) fn leads_with(index: &Index, columns: &[String]) -> bool {
 }
 
 /// Whether the index has no predicate, or one that `col IS NOT NULL` on the FK columns implies.
-pub(super) fn predicate_implied(index: &Index, columns: &[String]) -> bool {
+pub fn predicate_implied(index: &Index, columns: &[String]) -> bool {
     index
         .predicate
         .as_ref()
