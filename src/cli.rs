@@ -145,19 +145,33 @@ impl SessionArgs {
     }
 }
 
+/// A command-line value clap's own parsers do not cover; clap shows it after the option name.
+#[derive(Debug, thiserror::Error)]
+pub enum ArgError {
+    /// Not a duration like `30s`, `500ms` or `2m`.
+    #[error("`{0}` is not a duration like 30s, 500ms or 2m")]
+    Duration(String),
+    /// Not the name of a migration layout.
+    #[error("unknown layout `{given}`; one of: {known}")]
+    Layout {
+        /// The name given.
+        given: String,
+        /// The known names, comma-separated.
+        known: String,
+    },
+}
+
 /// `30s`, `500ms`, `2m`, or a number of seconds.
-fn parse_duration(s: &str) -> Result<std::time::Duration, String> {
+fn parse_duration(s: &str) -> Result<std::time::Duration, ArgError> {
     let s = s.trim();
     let split = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
     let (n, unit) = s.split_at(split);
-    let n: u64 = n
-        .parse()
-        .map_err(|_| format!("`{s}` is not a duration like 30s, 500ms or 2m"))?;
+    let n: u64 = n.parse().map_err(|_| ArgError::Duration(s.to_string()))?;
     Ok(match unit.trim() {
         "" | "s" => std::time::Duration::from_secs(n),
         "ms" => std::time::Duration::from_millis(n),
         "m" | "min" => std::time::Duration::from_secs(n * 60),
-        _ => return Err(format!("`{s}` is not a duration like 30s, 500ms or 2m")),
+        _ => return Err(ArgError::Duration(s.to_string())),
     })
 }
 
@@ -182,10 +196,14 @@ pub struct DiffArgs {
     pub session: SessionArgs,
 }
 
-fn parse_layout(s: &str) -> Result<Layout, String> {
+/// A layout by its name (`--layout drizzle`).
+fn parse_layout(s: &str) -> Result<Layout, ArgError> {
     Layout::from_name(s).ok_or_else(|| {
         let names: Vec<&str> = Layout::ALL.iter().map(|l| l.name()).collect();
-        format!("unknown layout `{s}`; one of: {}", names.join(", "))
+        ArgError::Layout {
+            given: s.to_string(),
+            known: names.join(", "),
+        }
     })
 }
 

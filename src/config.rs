@@ -323,6 +323,17 @@ impl Config {
             None => true,
         });
     }
+
+    /// The database to read: the one given on the command line, else the value of the
+    /// variable `database_url_env` names, when set and not blank.
+    pub fn database_url(&self, given: Option<String>) -> Option<String> {
+        given.or_else(|| {
+            self.database_url_env
+                .as_deref()
+                .and_then(|var| std::env::var(var).ok())
+                .filter(|v| !v.trim().is_empty())
+        })
+    }
 }
 
 /// 1-based line and character column of a byte offset.

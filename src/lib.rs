@@ -8,6 +8,7 @@ pub mod baseline;
 pub mod changed;
 pub mod check;
 pub mod cli;
+pub mod commands;
 pub mod config;
 pub mod drift;
 pub mod finding;
