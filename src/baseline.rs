@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::check::SourceFile;
 use crate::finding::Finding;
-use crate::report::position;
+use crate::schema::Origin;
 
 /// The baseline file format's version.
 pub const VERSION: u32 = 1;
@@ -47,7 +47,10 @@ impl Entry {
             table: f.table.as_ref().map(|t| t.to_string()),
             object: f.object.clone(),
             message: f.message.clone(),
-            file: position(&f.origin, files).map(|p| p.file.to_string()),
+            file: match f.origin {
+                Origin::Sql { file, .. } => files.get(file as usize).map(|s| s.display.clone()),
+                _ => None,
+            },
         }
     }
 

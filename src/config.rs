@@ -238,17 +238,11 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
 
     let layout = match raw.check.layout {
         None => None,
-        Some(name) => Some(Layout::from_name(name.get_ref()).ok_or_else(|| {
-            let names: Vec<&str> = Layout::ALL.iter().map(|l| l.name()).collect();
-            invalid(
-                Some(name.span()),
-                format!(
-                    "unknown layout `{}`; one of: {}",
-                    name.get_ref(),
-                    names.join(", ")
-                ),
-            )
-        })?),
+        Some(name) => Some(
+            name.get_ref()
+                .parse::<Layout>()
+                .map_err(|unknown| invalid(Some(name.span()), unknown.to_string()))?,
+        ),
     };
     let mut patterns = Vec::new();
     for glob in raw.check.exclude.unwrap_or_default() {

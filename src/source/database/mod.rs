@@ -6,9 +6,10 @@
 //! a role with no privilege on any table can audit. The bookkeeping tables of migration tools
 //! need `SELECT` on them; without it `check --database` replays every migration and says why.
 //!
-//! Expressions (index keys, predicates, defaults, policies) are parsed with [`SqlExpr`] like the
-//! replayed ones, so `pg_get_expr`'s `(hot_rank <> (0)::double precision)` and a migration's
-//! `hot_rank <> 0` are one expression (see `SqlExpr`'s normalisation of implicit casts).
+//! Expressions (index keys, predicates, defaults, policies) are parsed with
+//! [`SqlExpr`](crate::schema::expr::SqlExpr) like the replayed ones, so `pg_get_expr`'s
+//! `(hot_rank <> (0)::double precision)` and a migration's `hot_rank <> 0` are one expression
+//! (see `SqlExpr`'s normalisation of implicit casts).
 
 mod bookkeeping;
 mod catalog;

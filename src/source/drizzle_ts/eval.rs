@@ -111,6 +111,11 @@ impl Eval<'_> {
         }
     }
 
+    /// A string without parameter bindings: a literal, a constant, an untagged template.
+    pub(super) fn literal(&self, js: &Js) -> Option<String> {
+        self.string(js, &HashMap::new())
+    }
+
     /// Whether a callee resolves to a drizzle function of this name (`pgTable`, or `x.pgTable`
     /// for a namespace import).
     pub(super) fn callee_is(&self, callee: &Js, name: &str) -> bool {
@@ -134,10 +139,7 @@ impl Eval<'_> {
             let base = self.resolve(&c.base);
             let bc = chain(&base);
             if self.callee_is(&bc.base, "pgSchema") {
-                let schema = bc
-                    .base_args
-                    .first()
-                    .and_then(|a| self.string(a, &HashMap::new()))?;
+                let schema = bc.base_args.first().and_then(|a| self.literal(a))?;
                 return Some((schema, None, args.clone(), 1));
             }
         }
@@ -197,7 +199,7 @@ impl Eval<'_> {
                 .then(|| {
                     bc.base_args
                         .first()
-                        .and_then(|a| self.string(a, &HashMap::new()))
+                        .and_then(|a| self.literal(a))
                         .map(|s| (s, args.clone()))
                 })
                 .flatten()
@@ -205,11 +207,11 @@ impl Eval<'_> {
             None
         };
         if let Some((schema, args)) = enum_schema {
-            let name = args.first().and_then(|a| self.string(a, &HashMap::new()));
+            let name = args.first().and_then(|a| self.literal(a));
             let values: Option<Vec<Value>> = match args.get(1).map(|a| self.resolve(a)) {
                 Some(Js::Array(items)) => items
                     .iter()
-                    .map(|i| self.string(i, &HashMap::new()).map(Value::String))
+                    .map(|i| self.literal(i).map(Value::String))
                     .collect(),
                 _ => None,
             };
@@ -237,10 +239,7 @@ impl Eval<'_> {
     /// `pgSchema('name')` on its own; whether `d` is one.
     fn schema_decl(&mut self, d: &Decl, c: &Chain, per_file: &mut [FileMaps]) -> bool {
         if self.callee_is(&c.base, "pgSchema") && c.methods.is_empty() {
-            if let Some(s) = c
-                .base_args
-                .first()
-                .and_then(|a| self.string(a, &HashMap::new()))
+            if let Some(s) = c.base_args.first().and_then(|a| self.literal(a))
                 && s != "public"
             {
                 per_file[d.file].2.insert(s.clone(), Value::String(s));
@@ -255,7 +254,7 @@ impl Eval<'_> {
     fn table_draft(&mut self, d: &Decl, c: &Chain) -> Option<TableDraft> {
         let (schema, creator, args, skip) = self.table_base(c)?;
         let raw_name = args.first();
-        let name = raw_name.and_then(|n| self.string(n, &HashMap::new()));
+        let name = raw_name.and_then(|n| self.literal(n));
         let name = match (name, creator) {
             (Some(n), None) => Some(n),
             (Some(n), Some(Js::Arrow(params, body))) => {
@@ -314,7 +313,7 @@ impl Eval<'_> {
                         let db = c
                             .base_args
                             .first()
-                            .and_then(|a| self.string(a, &HashMap::new()))
+                            .and_then(|a| self.literal(a))
                             .unwrap_or_else(|| self.column_name_from_key(key));
                         map.insert(key.clone(), db.clone());
                         cols.push((key.clone(), db, value.clone()));
@@ -418,7 +417,7 @@ impl Eval<'_> {
         match self.resolve(js) {
             Js::Str(s) => Some(s),
             Js::Call(c, args) if self.callee_is(&c, "pgRole") => {
-                args.first().and_then(|a| self.string(a, &HashMap::new()))
+                args.first().and_then(|a| self.literal(a))
             }
             _ => None,
         }
@@ -484,10 +483,7 @@ impl Eval<'_> {
                 let resolved = self.resolve(base);
                 let c = chain(&resolved);
                 if self.callee_is(&c.base, "pgEnum") {
-                    let name = c
-                        .base_args
-                        .first()
-                        .and_then(|a| self.string(a, &HashMap::new()))?;
+                    let name = c.base_args.first().and_then(|a| self.literal(a))?;
                     return Some((name, Some("public".into())));
                 }
                 if let Some((m, args)) = c.methods.first()
@@ -495,11 +491,8 @@ impl Eval<'_> {
                 {
                     let bc = chain(&self.resolve(&c.base));
                     if self.callee_is(&bc.base, "pgSchema") {
-                        let schema = bc
-                            .base_args
-                            .first()
-                            .and_then(|a| self.string(a, &HashMap::new()))?;
-                        let name = args.first().and_then(|a| self.string(a, &HashMap::new()))?;
+                        let schema = bc.base_args.first().and_then(|a| self.literal(a))?;
+                        let name = args.first().and_then(|a| self.literal(a))?;
                         return Some((name, Some(schema)));
                     }
                 }
@@ -587,7 +580,7 @@ impl Eval<'_> {
             return None;
         }
         let name = match c.base_args.first() {
-            Some(n) => self.string(n, &HashMap::new())?,
+            Some(n) => self.literal(n)?,
             None => format!("{table}_{}_index", names.join("_")),
         };
         let mut v = json!({"name": name, "columns": keys, "isUnique": kind == "uniqueIndex",

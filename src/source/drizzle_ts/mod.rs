@@ -1,10 +1,10 @@
-//! The Drizzle TypeScript schema (`schema.ts`) as a [`Schema`], read with a real TypeScript
-//! parser (oxc) and evaluated statically.
+//! The Drizzle TypeScript schema (`schema.ts`) as a [`Schema`](crate::schema::Schema), read
+//! with a real TypeScript parser (oxc) and evaluated statically.
 //!
 //! The file is turned into the snapshot drizzle-kit would write for it (version 7), which the
 //! snapshot reader turns into the model: one set of naming and normalisation rules for both.
 //! What cannot be evaluated without running the code (computed names, spreads, helper
-//! functions) is reported as [`Unsupported`], never guessed.
+//! functions) is reported as [`Unsupported`](super::drizzle::Unsupported), never guessed.
 
 mod eval;
 mod js;

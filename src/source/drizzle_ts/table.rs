@@ -1,8 +1,6 @@
 //! One `pgTable(…)` as the table object of a drizzle-kit snapshot: its columns, then the
 //! indexes and constraints of its third argument.
 
-use std::collections::HashMap;
-
 use serde_json::{Map, Value, json};
 
 use super::eval::{Eval, TableDraft, TableRef};
@@ -109,7 +107,7 @@ impl Eval<'_> {
                 "unique" => {
                     let name = args
                         .first()
-                        .and_then(|a| self.string(a, &HashMap::new()))
+                        .and_then(|a| self.literal(a))
                         .unwrap_or_else(|| format!("{}_{db}_unique", t.name));
                     let nnd = args
                         .iter()
@@ -280,7 +278,7 @@ impl Eval<'_> {
                     Some(Js::Array(a)) => self.columns_of(a, this, p),
                     _ => None,
                 },
-                prop(o, "name").and_then(|n| self.string(n, &HashMap::new())),
+                prop(o, "name").and_then(|n| self.literal(n)),
             ),
             _ => (self.columns_of(&c.base_args, this, p), None),
         };
@@ -328,7 +326,7 @@ impl Eval<'_> {
         let name = c
             .base_args
             .first()
-            .and_then(|a| self.string(a, &HashMap::new()))
+            .and_then(|a| self.literal(a))
             .unwrap_or_else(|| format!("{}_{}_unique", t.name, columns.join("_")));
         let nnd = c.methods.iter().any(|(m, _)| m == "nullsNotDistinct");
         maps.uniques.insert(
@@ -371,7 +369,7 @@ impl Eval<'_> {
         };
         let to_cols: Vec<String> = to.into_iter().map(|(_, c)| c).collect();
         let name = prop(&cfg, "name")
-            .and_then(|n| self.string(n, &HashMap::new()))
+            .and_then(|n| self.literal(n))
             .unwrap_or_else(|| {
                 format!(
                     "{}_{}_{}_{}_fk",
@@ -406,10 +404,7 @@ impl Eval<'_> {
         c: &Chain,
         maps: &mut TableMaps,
     ) {
-        let name = c
-            .base_args
-            .first()
-            .and_then(|a| self.string(a, &HashMap::new()));
+        let name = c.base_args.first().and_then(|a| self.literal(a));
         let value = c
             .base_args
             .get(1)
@@ -439,10 +434,7 @@ impl Eval<'_> {
         c: &Chain,
         maps: &mut TableMaps,
     ) {
-        let name = c
-            .base_args
-            .first()
-            .and_then(|a| self.string(a, &HashMap::new()));
+        let name = c.base_args.first().and_then(|a| self.literal(a));
         let cfg = c
             .base_args
             .get(1)

@@ -99,16 +99,22 @@ impl fmt::Display for Layout {
 }
 
 impl std::str::FromStr for Layout {
-    type Err = String;
+    type Err = UnknownLayout;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Layout::from_name(s).ok_or_else(|| {
-            let names: Vec<&str> = Layout::ALL.iter().map(|l| l.name()).collect();
-            format!(
-                "unknown layout `{s}`; expected one of: {}",
-                names.join(", ")
-            )
-        })
+        Layout::from_name(s).ok_or_else(|| UnknownLayout(s.to_string()))
     }
+}
+
+/// A layout name that is not one (`--layout`, `[check] layout`); the message lists the known
+/// names.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown layout `{0}`; one of: {names}", names = known_layouts())]
+pub struct UnknownLayout(pub String);
+
+/// The layout names, comma-separated.
+fn known_layouts() -> String {
+    let names: Vec<&str> = Layout::ALL.iter().map(|l| l.name()).collect();
+    names.join(", ")
 }
 
 /// One migration file to replay, in order.

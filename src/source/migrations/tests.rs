@@ -57,6 +57,7 @@ fn layout_names_round_trip() {
         "nope"
             .parse::<Layout>()
             .unwrap_err()
+            .to_string()
             .contains("drizzle-folders")
     );
 }
