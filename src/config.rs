@@ -353,6 +353,25 @@ mod tests {
     }
 
     #[test]
+    fn database_url_prefers_the_command_line_then_the_named_variable() {
+        let path = std::env::var("PATH").expect("PATH is set for the test process");
+        let named = |var: &str| Config {
+            database_url_env: Some(var.to_string()),
+            ..Config::default()
+        };
+        assert_eq!(
+            named("PATH").database_url(Some("postgres://given".into())),
+            Some("postgres://given".to_string())
+        );
+        assert_eq!(named("PATH").database_url(None), Some(path));
+        assert_eq!(
+            named("DRIFTLINT_TEST_VARIABLE_NEVER_SET").database_url(None),
+            None
+        );
+        assert_eq!(Config::default().database_url(None), None);
+    }
+
+    #[test]
     fn every_key_is_read() {
         let c = parse(
             r#"
