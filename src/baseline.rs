@@ -13,7 +13,8 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::finding::Finding;
-use crate::source::file::{SourceFile, position};
+use crate::schema::Origin;
+use crate::source::file::SourceFile;
 
 /// The baseline file format's version.
 pub const VERSION: u32 = 1;
@@ -46,7 +47,10 @@ impl Entry {
             table: f.table.as_ref().map(|t| t.to_string()),
             object: f.object.clone(),
             message: f.message.clone(),
-            file: position(&f.origin, files).map(|p| p.file.to_string()),
+            file: match f.origin {
+                Origin::Sql { file, .. } => files.get(file as usize).map(|s| s.display.clone()),
+                _ => None,
+            },
         }
     }
 

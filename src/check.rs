@@ -19,7 +19,7 @@ use crate::sql::split::{self, RawKind};
 use crate::suppress::Ignores;
 
 // Re-exported at their old path for the commands, which other branches still name this way.
-pub use crate::source::file::{SourceFile, display_path};
+use crate::source::file::SourceFile;
 
 /// What to check.
 #[derive(Debug, Default, Clone)]

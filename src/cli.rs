@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-use crate::source::migrations::Layout;
+use crate::source::migrations::{Layout, UnknownLayout};
 
 /// driftlint: a schema drift linter for PostgreSQL.
 ///
@@ -145,19 +145,22 @@ impl SessionArgs {
     }
 }
 
+/// A duration clap cannot read; clap shows the message after the option name.
+#[derive(Debug, thiserror::Error)]
+#[error("`{0}` is not a duration like 30s, 500ms or 2m")]
+pub struct DurationError(String);
+
 /// `30s`, `500ms`, `2m`, or a number of seconds.
-fn parse_duration(s: &str) -> Result<std::time::Duration, String> {
+fn parse_duration(s: &str) -> Result<std::time::Duration, DurationError> {
     let s = s.trim();
     let split = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
     let (n, unit) = s.split_at(split);
-    let n: u64 = n
-        .parse()
-        .map_err(|_| format!("`{s}` is not a duration like 30s, 500ms or 2m"))?;
+    let n: u64 = n.parse().map_err(|_| DurationError(s.to_string()))?;
     Ok(match unit.trim() {
         "" | "s" => std::time::Duration::from_secs(n),
         "ms" => std::time::Duration::from_millis(n),
         "m" | "min" => std::time::Duration::from_secs(n * 60),
-        _ => return Err(format!("`{s}` is not a duration like 30s, 500ms or 2m")),
+        _ => return Err(DurationError(s.to_string())),
     })
 }
 
@@ -182,11 +185,9 @@ pub struct DiffArgs {
     pub session: SessionArgs,
 }
 
-fn parse_layout(s: &str) -> Result<Layout, String> {
-    Layout::from_name(s).ok_or_else(|| {
-        let names: Vec<&str> = Layout::ALL.iter().map(|l| l.name()).collect();
-        format!("unknown layout `{s}`; one of: {}", names.join(", "))
-    })
+/// A layout by its name (`--layout drizzle`).
+fn parse_layout(s: &str) -> Result<Layout, UnknownLayout> {
+    s.parse()
 }
 
 /// Output formats.

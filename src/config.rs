@@ -238,17 +238,11 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
 
     let layout = match raw.check.layout {
         None => None,
-        Some(name) => Some(Layout::from_name(name.get_ref()).ok_or_else(|| {
-            let names: Vec<&str> = Layout::ALL.iter().map(|l| l.name()).collect();
-            invalid(
-                Some(name.span()),
-                format!(
-                    "unknown layout `{}`; one of: {}",
-                    name.get_ref(),
-                    names.join(", ")
-                ),
-            )
-        })?),
+        Some(name) => Some(
+            name.get_ref()
+                .parse::<Layout>()
+                .map_err(|unknown| invalid(Some(name.span()), unknown.to_string()))?,
+        ),
     };
     let mut patterns = Vec::new();
     for glob in raw.check.exclude.unwrap_or_default() {
@@ -323,6 +317,17 @@ impl Config {
             None => true,
         });
     }
+
+    /// The database to read: the one given on the command line, else the value of the
+    /// variable `database_url_env` names, when set and not blank.
+    pub fn database_url(&self, given: Option<String>) -> Option<String> {
+        given.or_else(|| {
+            self.database_url_env
+                .as_deref()
+                .and_then(|var| std::env::var(var).ok())
+                .filter(|v| !v.trim().is_empty())
+        })
+    }
 }
 
 /// 1-based line and character column of a byte offset.
@@ -345,6 +350,25 @@ mod tests {
         parse(text, Path::new("/p/driftlint.toml"))
             .unwrap_err()
             .to_string()
+    }
+
+    #[test]
+    fn database_url_prefers_the_command_line_then_the_named_variable() {
+        let path = std::env::var("PATH").expect("PATH is set for the test process");
+        let named = |var: &str| Config {
+            database_url_env: Some(var.to_string()),
+            ..Config::default()
+        };
+        assert_eq!(
+            named("PATH").database_url(Some("postgres://given".into())),
+            Some("postgres://given".to_string())
+        );
+        assert_eq!(named("PATH").database_url(None), Some(path));
+        assert_eq!(
+            named("DRIFTLINT_TEST_VARIABLE_NEVER_SET").database_url(None),
+            None
+        );
+        assert_eq!(Config::default().database_url(None), None);
     }
 
     #[test]

@@ -32,18 +32,17 @@ pub enum SideSpec {
 
 impl SideSpec {
     /// `drizzle:PATH`, a database (`postgres://…` URL or key=value conninfo), or a plain path
-    /// (migrations). Every text names some side today; [`DriftError::Side`] is the error for a
-    /// side that cannot be understood.
-    pub fn parse(text: &str) -> Result<SideSpec, DriftError> {
+    /// (migrations). Every text names some side.
+    pub fn parse(text: &str) -> SideSpec {
         if let Some(p) = text.strip_prefix("drizzle:") {
-            return Ok(SideSpec::Drizzle(PathBuf::from(p)));
+            return SideSpec::Drizzle(PathBuf::from(p));
         }
         if is_conninfo(text) {
-            return Ok(SideSpec::Database(ConnectOptions::new(text)));
+            return SideSpec::Database(ConnectOptions::new(text));
         }
-        Ok(SideSpec::Migrations(PathBuf::from(
+        SideSpec::Migrations(PathBuf::from(
             text.strip_prefix("migrations:").unwrap_or(text),
-        )))
+        ))
     }
 
     /// How messages name this side.
@@ -71,9 +70,6 @@ pub enum DriftError {
     /// Reading a Drizzle source failed.
     #[error(transparent)]
     Drizzle(#[from] DrizzleError),
-    /// A side could not be understood.
-    #[error("{0}")]
-    Side(String),
     /// A database side could not be read.
     #[error(transparent)]
     Database(#[from] DatabaseError),

@@ -140,7 +140,7 @@ pub fn check_with_database(
         if done {
             skipped
                 .borrow_mut()
-                .push(crate::check::display_path(&mf.path, cwd.as_deref()));
+                .push(crate::source::file::display_path(&mf.path, cwd.as_deref()));
         }
         !done
     };

@@ -33,6 +33,17 @@ impl Hash for SqlExpr {
     }
 }
 
+/// Why expression text is not an expression.
+#[derive(Debug, thiserror::Error)]
+pub enum ExprError {
+    /// The parser rejected it.
+    #[error(transparent)]
+    Parse(#[from] pg_query::Error),
+    /// It parsed, but not as one expression (`a, b`, or an empty string).
+    #[error("not an expression: {0}")]
+    NotAnExpression(String),
+}
+
 impl SqlExpr {
     /// Builds an expression from a parse tree node.
     pub fn from_node(node: Node) -> SqlExpr {
@@ -59,8 +70,8 @@ impl SqlExpr {
     }
 
     /// Parses expression text (`lower(email)`, `tenant_id = current_setting('x')::uuid`).
-    pub fn parse(text: &str) -> Result<SqlExpr, String> {
-        let parsed = pg_query::parse(&format!("SELECT {text}"), 0).map_err(|e| e.to_string())?;
+    pub fn parse(text: &str) -> Result<SqlExpr, ExprError> {
+        let parsed = pg_query::parse(&format!("SELECT {text}"), 0)?;
         let target = parsed
             .protobuf
             .stmts
@@ -75,8 +86,16 @@ impl SqlExpr {
                 Some(NodeEnum::ResTarget(res)) => res.val,
                 _ => None,
             })
-            .ok_or_else(|| format!("not an expression: {text}"))?;
+            .ok_or_else(|| ExprError::NotAnExpression(text.to_string()))?;
         Ok(SqlExpr::from_node(*target))
+    }
+
+    /// The normal form of expression text (as the replay writes it), or the text itself when
+    /// it does not parse: catalog and snapshot defaults are compared in this form.
+    pub fn normalise_text(text: &str) -> String {
+        SqlExpr::parse(text)
+            .map(|e| e.text)
+            .unwrap_or_else(|_| text.to_string())
     }
 
     /// The parse tree.

@@ -12,6 +12,69 @@ use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
 use rustls::{DigitallySignedStruct, Error as TlsError, RootCertStore, SignatureScheme};
 
+/// Why a connection string cannot be used. Never quotes a password: values are named by
+/// their keyword, and only non-secret values (port, sslmode, paths) are shown.
+#[derive(Debug, thiserror::Error)]
+pub enum ConnInfoError {
+    /// `sslmode` is not one libpq knows.
+    #[error("sslmode `{0}` is not one of disable, prefer, require, verify-ca, verify-full")]
+    SslMode(String),
+    /// `port` is not a number.
+    #[error("port `{0}` is not a number")]
+    Port(String),
+    /// `connect_timeout` is not a number.
+    #[error("connect_timeout `{0}` is not a number")]
+    ConnectTimeout(String),
+    /// rustls refused the client configuration.
+    #[error("TLS setup: {0}")]
+    Tls(#[from] TlsError),
+    /// rustls refused the certificate verifier.
+    #[error("TLS setup: {0}")]
+    Verifier(#[from] rustls::client::VerifierBuilderError),
+    /// The `sslrootcert` file cannot be read or is not PEM.
+    #[error("cannot read sslrootcert `{path}`: {source}")]
+    RootCertUnreadable {
+        /// The file.
+        path: String,
+        /// Why.
+        source: rustls::pki_types::pem::Error,
+    },
+    /// The `sslrootcert` file holds no certificate.
+    #[error("sslrootcert `{0}` holds no PEM certificate")]
+    RootCertEmpty(String),
+    /// A certificate in the `sslrootcert` file is not usable as a root.
+    #[error("sslrootcert `{path}`: {source}")]
+    RootCertInvalid {
+        /// The file.
+        path: String,
+        /// Why.
+        source: TlsError,
+    },
+    /// A `%` not followed by two hex digits.
+    #[error("the URL has an invalid %-escape")]
+    Escape,
+    /// `%`-escapes that decode to bytes that are not UTF-8.
+    #[error("the URL's %-escapes are not UTF-8")]
+    EscapeNotUtf8,
+    /// The password's escapes are bad (said without quoting the password).
+    #[error("the URL's password has an invalid %-escape")]
+    PasswordEscape,
+    /// An IPv6 host without its `]`.
+    #[error("the URL has an unclosed `[`")]
+    UnclosedBracket,
+    /// A query parameter's value has bad escapes.
+    #[error("the URL's parameter `{0}` has an invalid %-escape")]
+    ParameterEscape(String),
+    /// A keyword without `=value`.
+    #[error(
+        "the connection string has `{0}` without `=value` (expected key=value pairs or a postgresql:// URL)"
+    )]
+    NoValue(String),
+    /// A quoted value without its closing quote.
+    #[error("the connection string's value of `{0}` has an unterminated quote")]
+    UnterminatedQuote(String),
+}
+
 /// What `sslmode` asks for (libpq's meanings).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SslMode {
@@ -29,18 +92,14 @@ pub enum SslMode {
 }
 
 impl SslMode {
-    fn parse(text: &str) -> Result<SslMode, String> {
+    fn parse(text: &str) -> Result<SslMode, ConnInfoError> {
         Ok(match text {
             "disable" | "allow" => SslMode::Disable,
             "prefer" => SslMode::Prefer,
             "require" => SslMode::Require,
             "verify-ca" => SslMode::VerifyCa,
             "verify-full" => SslMode::VerifyFull,
-            other => {
-                return Err(format!(
-                    "sslmode `{other}` is not one of disable, prefer, require, verify-ca, verify-full"
-                ));
-            }
+            other => return Err(ConnInfoError::SslMode(other.to_string())),
         })
     }
 }
@@ -75,7 +134,7 @@ const ENV: &[(&str, &str)] = &[
 impl ConnInfo {
     /// Parses a URL or key=value conninfo. Errors never quote the text (it may hold a
     /// password).
-    pub fn parse(text: &str) -> Result<ConnInfo, String> {
+    pub fn parse(text: &str) -> Result<ConnInfo, ConnInfoError> {
         let text = text.trim();
         let params = if text.starts_with("postgres://") || text.starts_with("postgresql://") {
             parse_url(text)?
@@ -114,7 +173,7 @@ impl ConnInfo {
     }
 
     /// The requested `sslmode` (libpq's default `prefer`).
-    pub fn ssl_mode(&self) -> Result<SslMode, String> {
+    pub fn ssl_mode(&self) -> Result<SslMode, ConnInfoError> {
         SslMode::parse(self.get("sslmode").unwrap_or("prefer"))
     }
 
@@ -160,7 +219,7 @@ impl ConnInfo {
 
     /// The `postgres` configuration: hosts, ports, user, password, database, timeouts,
     /// `application_name = driftlint`, and the TLS mode.
-    pub fn config(&self, connect_timeout: Duration) -> Result<postgres::Config, String> {
+    pub fn config(&self, connect_timeout: Duration) -> Result<postgres::Config, ConnInfoError> {
         let mut config = postgres::Config::new();
         for h in self.hosts() {
             if h.starts_with('/') {
@@ -174,7 +233,7 @@ impl ConnInfo {
                 let port: u16 = p
                     .trim()
                     .parse()
-                    .map_err(|_| format!("port `{p}` is not a number"))?;
+                    .map_err(|_| ConnInfoError::Port(p.to_string()))?;
                 config.port(port);
             }
         }
@@ -192,7 +251,7 @@ impl ConnInfo {
             Some(t) => match t.trim().parse::<u64>() {
                 Ok(0) => connect_timeout,
                 Ok(s) => Duration::from_secs(s.max(2)),
-                Err(_) => return Err(format!("connect_timeout `{t}` is not a number")),
+                Err(_) => return Err(ConnInfoError::ConnectTimeout(t.to_string())),
             },
             None => connect_timeout,
         };
@@ -207,13 +266,12 @@ impl ConnInfo {
     }
 
     /// The rustls connector for the requested `sslmode` and `sslrootcert`.
-    pub fn tls(&self) -> Result<tokio_postgres_rustls::MakeRustlsConnect, String> {
+    pub fn tls(&self) -> Result<tokio_postgres_rustls::MakeRustlsConnect, ConnInfoError> {
         let mode = self.ssl_mode()?;
         let rootcert = self.get("sslrootcert").filter(|p| !p.is_empty());
         let provider = Arc::new(rustls::crypto::ring::default_provider());
         let builder = rustls::ClientConfig::builder_with_provider(provider.clone())
-            .with_safe_default_protocol_versions()
-            .map_err(|e| format!("TLS setup: {e}"))?;
+            .with_safe_default_protocol_versions()?;
         // libpq: `require` with a root certificate file verifies like `verify-ca`.
         let verify = match mode {
             SslMode::VerifyFull => Some(true),
@@ -232,8 +290,7 @@ impl ConnInfo {
                     roots,
                     provider.clone(),
                 )
-                .build()
-                .map_err(|e| format!("TLS setup: {e}"))?;
+                .build()?;
                 if check_host {
                     builder.with_webpki_verifier(webpki).with_no_client_auth()
                 } else {
@@ -260,7 +317,7 @@ fn default_host() -> String {
 
 /// Root certificates: the `sslrootcert` file (PEM, one or more certificates), `system` or
 /// none given for the bundled Mozilla roots.
-fn root_store(rootcert: Option<&str>) -> Result<RootCertStore, String> {
+fn root_store(rootcert: Option<&str>) -> Result<RootCertStore, ConnInfoError> {
     let mut store = RootCertStore::empty();
     match rootcert {
         None | Some("system") => {
@@ -269,14 +326,20 @@ fn root_store(rootcert: Option<&str>) -> Result<RootCertStore, String> {
         Some(path) => {
             let certs: Vec<CertificateDer<'static>> = CertificateDer::pem_file_iter(path)
                 .and_then(|it| it.collect::<Result<Vec<_>, _>>())
-                .map_err(|e| format!("cannot read sslrootcert `{path}`: {e}"))?;
+                .map_err(|source| ConnInfoError::RootCertUnreadable {
+                    path: path.to_string(),
+                    source,
+                })?;
             if certs.is_empty() {
-                return Err(format!("sslrootcert `{path}` holds no PEM certificate"));
+                return Err(ConnInfoError::RootCertEmpty(path.to_string()));
             }
             for c in certs {
                 store
                     .add(c)
-                    .map_err(|e| format!("sslrootcert `{path}`: {e}"))?;
+                    .map_err(|source| ConnInfoError::RootCertInvalid {
+                        path: path.to_string(),
+                        source,
+                    })?;
             }
         }
     }
@@ -486,7 +549,8 @@ fn redact_keywords(text: &str, sep: char) -> String {
     out
 }
 
-fn percent_decode(s: &str) -> Result<String, String> {
+/// Decodes the URL's `%XX` escapes.
+fn percent_decode(s: &str) -> Result<String, ConnInfoError> {
     let bytes = s.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
@@ -495,7 +559,7 @@ fn percent_decode(s: &str) -> Result<String, String> {
             let hex = s
                 .get(i + 1..i + 3)
                 .and_then(|h| u8::from_str_radix(h, 16).ok())
-                .ok_or("the URL has an invalid %-escape")?;
+                .ok_or(ConnInfoError::Escape)?;
             out.push(hex);
             i += 3;
         } else {
@@ -503,11 +567,11 @@ fn percent_decode(s: &str) -> Result<String, String> {
             i += 1;
         }
     }
-    String::from_utf8(out).map_err(|_| "the URL's %-escapes are not UTF-8".to_string())
+    String::from_utf8(out).map_err(|_| ConnInfoError::EscapeNotUtf8)
 }
 
 /// `postgresql://[user[:password]@][host][:port][,…][/dbname][?key=value&…]`.
-fn parse_url(text: &str) -> Result<Vec<(String, String)>, String> {
+fn parse_url(text: &str) -> Result<Vec<(String, String)>, ConnInfoError> {
     let rest = text
         .strip_prefix("postgresql://")
         .or_else(|| text.strip_prefix("postgres://"))
@@ -533,7 +597,7 @@ fn parse_url(text: &str) -> Result<Vec<(String, String)>, String> {
             if let Some(p) = password {
                 params.push((
                     "password".to_string(),
-                    percent_decode(p).map_err(|_| "the URL's password has an invalid %-escape")?,
+                    percent_decode(p).map_err(|_| ConnInfoError::PasswordEscape)?,
                 ));
             }
             hp
@@ -544,7 +608,7 @@ fn parse_url(text: &str) -> Result<Vec<(String, String)>, String> {
     let mut ports = Vec::new();
     for hp in hostport.split(',').filter(|s| !s.is_empty()) {
         let (host, port) = if let Some(v6) = hp.strip_prefix('[') {
-            let (h, after) = v6.split_once(']').ok_or("the URL has an unclosed `[`")?;
+            let (h, after) = v6.split_once(']').ok_or(ConnInfoError::UnclosedBracket)?;
             (h.to_string(), after.strip_prefix(':').map(str::to_string))
         } else {
             match hp.rsplit_once(':') {
@@ -574,15 +638,14 @@ fn parse_url(text: &str) -> Result<Vec<(String, String)>, String> {
         }
         let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
         let key = percent_decode(k)?;
-        let value = percent_decode(v)
-            .map_err(|_| format!("the URL's parameter `{key}` has an invalid %-escape"))?;
+        let value = percent_decode(v).map_err(|_| ConnInfoError::ParameterEscape(key.clone()))?;
         params.push((key, value));
     }
     Ok(params)
 }
 
 /// `host=… port=… password='a b\'c'`: values may be single-quoted with backslash escapes.
-fn parse_keywords(text: &str) -> Result<Vec<(String, String)>, String> {
+fn parse_keywords(text: &str) -> Result<Vec<(String, String)>, ConnInfoError> {
     let mut params = Vec::new();
     let mut chars = text.chars().peekable();
     loop {
@@ -604,9 +667,7 @@ fn parse_keywords(text: &str) -> Result<Vec<(String, String)>, String> {
             chars.next();
         }
         if chars.next() != Some('=') {
-            return Err(format!(
-                "the connection string has `{key}` without `=value` (expected key=value pairs or a postgresql:// URL)"
-            ));
+            return Err(ConnInfoError::NoValue(key));
         }
         while chars.peek().is_some_and(|c| c.is_whitespace()) {
             chars.next();
@@ -626,9 +687,7 @@ fn parse_keywords(text: &str) -> Result<Vec<(String, String)>, String> {
                 }
             }
             if !closed {
-                return Err(format!(
-                    "the connection string's value of `{key}` has an unterminated quote"
-                ));
+                return Err(ConnInfoError::UnterminatedQuote(key));
             }
         } else {
             while let Some(&c) = chars.peek() {
@@ -687,7 +746,9 @@ mod tests {
         assert_eq!(c.password(), Some("a b'c"));
         assert_eq!(c.get("dbname"), Some("x"));
         assert!(ConnInfo::parse("host").is_err());
-        let err = ConnInfo::parse("password='hunter2").unwrap_err();
+        let err = ConnInfo::parse("password='hunter2")
+            .unwrap_err()
+            .to_string();
         assert!(!err.contains("hunter2"), "{err}");
     }
 
@@ -775,7 +836,8 @@ mod tests {
             .unwrap()
             .tls()
             .err()
-            .unwrap();
+            .unwrap()
+            .to_string();
         assert!(missing.contains("/nonexistent/root.pem"), "{missing}");
     }
 }

@@ -1,0 +1,31 @@
+//! `driftlint diff A B`: compare two schemas object by object.
+
+use super::output::{finish, human_style};
+use super::{Error, ExitStatus, load_config};
+use crate::cli::{DiffArgs, Format};
+use crate::drift::{SideSpec, run_diff};
+use crate::report::human::render_diff;
+use crate::report::{self, Summary};
+
+/// Reports the drift between the two sides; [`ExitStatus::Findings`] when drift at or above
+/// `--fail-on` is found.
+pub fn run(args: DiffArgs) -> Result<ExitStatus, Error> {
+    let mut a = SideSpec::parse(&args.a);
+    let mut b = SideSpec::parse(&args.b);
+    for side in [&mut a, &mut b] {
+        if let SideSpec::Database(o) = side {
+            *o = args.session.options(&o.target);
+        }
+    }
+    let config = load_config(None)?;
+    let mut run = run_diff(&a, &b, args.layout.or(config.layout), &config.exclude)?;
+    config.apply(&mut run.findings);
+    let text = match args.format {
+        Format::Human => render_diff(&run, human_style()),
+        _ => {
+            let summary = Summary::new(&run.findings, run.files.len(), run.statements);
+            report::json::render(&run.findings, &run.files, &summary)
+        }
+    };
+    finish(&text, &run.findings, args.fail_on)
+}

@@ -1,0 +1,416 @@
+//! A parsed snapshot as a [`Schema`]: the builder that adds tables, keys, indexes and
+//! policies as PostgreSQL would have built them from the SQL.
+
+use serde_json::{Map, Value};
+
+use crate::schema::expr::SqlExpr;
+use crate::schema::names::{make_object_name, truncate_identifier};
+use crate::schema::{
+    Column, Constraint, ConstraintKind, ForeignKey, Index, IndexKey, KeyTarget, Origin, Policy,
+    QualName, Schema, Table, types,
+};
+
+/// Why a parsed snapshot cannot be turned into a schema.
+#[derive(Debug, thiserror::Error)]
+pub enum SnapshotError {
+    /// The snapshot is for another database.
+    #[error("not a PostgreSQL drizzle-kit snapshot (dialect `{0}`)")]
+    Dialect(String),
+}
+
+/// Builds the model from a parsed snapshot of any supported version.
+pub fn from_json(value: &Value, file: u32) -> Result<Schema, SnapshotError> {
+    let dialect = value.get("dialect").and_then(Value::as_str).unwrap_or("");
+    if !matches!(dialect, "postgresql" | "pg" | "postgres") {
+        return Err(SnapshotError::Dialect(dialect.to_string()));
+    }
+    let origin = Origin::Drizzle { file };
+    let mut builder = Builder::new(origin);
+    if let Some(ddl) = value.get("ddl").and_then(Value::as_array) {
+        builder.ddl(ddl);
+    } else {
+        builder.tables_v5_to_v7(value);
+    }
+    Ok(builder.finish())
+}
+
+/// The schema name of a snapshot's `schema` field (`""` is `public`).
+pub(super) fn schema_or_public(s: Option<&str>) -> String {
+    match s {
+        None | Some("") => "public".to_string(),
+        Some(s) => s.to_string(),
+    }
+}
+
+pub(super) fn str_field<'a>(v: &'a Value, key: &str) -> Option<&'a str> {
+    v.get(key).and_then(Value::as_str)
+}
+
+pub(super) fn bool_field(v: &Value, key: &str) -> bool {
+    v.get(key).and_then(Value::as_bool).unwrap_or(false)
+}
+
+pub(super) fn strings_field(v: &Value, key: &str) -> Vec<String> {
+    match v.get(key) {
+        Some(Value::Array(a)) => a
+            .iter()
+            .filter_map(Value::as_str)
+            .map(|s| truncate_identifier(s).to_string())
+            .collect(),
+        // Very old snapshots encode column lists as `a,b`.
+        Some(Value::String(s)) => s.split(',').map(|c| c.trim().to_string()).collect(),
+        _ => Vec::new(),
+    }
+}
+
+pub(super) fn entries(v: Option<&Value>) -> impl Iterator<Item = &Value> {
+    let map: Option<&Map<String, Value>> = v.and_then(Value::as_object);
+    map.into_iter().flat_map(|m| m.values())
+}
+
+/// A drizzle type text (`varchar(255)`, `timestamp(3) with time zone`, `"public"."role"`,
+/// `text[]`) in `format_type` form.
+pub fn normalise_type(text: &str) -> String {
+    let mut base = text.trim();
+    let mut dims = 0;
+    while let Some(rest) = base.strip_suffix("[]") {
+        base = rest.trim_end();
+        dims += 1;
+    }
+    let (name, mods) = match (base.find('('), base.find(')')) {
+        (Some(open), Some(close)) if close > open => {
+            let mods: Vec<String> = base[open + 1..close]
+                .split(',')
+                .map(|m| m.trim().to_string())
+                .filter(|m| !m.is_empty())
+                .collect();
+            let name = format!("{} {}", base[..open].trim(), base[close + 1..].trim());
+            (name.trim().to_string(), mods)
+        }
+        _ => (base.to_string(), Vec::new()),
+    };
+    // `"public"."role"`: the enum's own name, unquoted.
+    let last = split_qualified(&name).pop().unwrap_or_default();
+    let lowered = if name.contains('"') {
+        last
+    } else {
+        last.to_ascii_lowercase()
+    };
+    let mut out = types::normalise_parts(&lowered, &mods).name;
+    for _ in 0..dims {
+        out.push_str("[]");
+    }
+    out
+}
+
+/// Splits `"a"."b"` / `a.b` into its unquoted parts.
+pub(super) fn split_qualified(name: &str) -> Vec<String> {
+    let mut parts = Vec::new();
+    let mut cur = String::new();
+    let mut quoted = false;
+    let mut chars = name.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' if quoted && chars.peek() == Some(&'"') => {
+                cur.push('"');
+                chars.next();
+            }
+            '"' => quoted = !quoted,
+            '.' if !quoted => parts.push(std::mem::take(&mut cur)),
+            c => cur.push(c),
+        }
+    }
+    parts.push(cur);
+    parts
+}
+
+pub(super) fn is_serial(type_text: &str) -> bool {
+    matches!(
+        type_text.trim().to_ascii_lowercase().as_str(),
+        "serial" | "bigserial" | "smallserial" | "serial4" | "serial8" | "serial2"
+    )
+}
+
+/// A default as the replay stores it: PostgreSQL's deparse of the expression.
+pub fn normalise_default(value: &Value) -> Option<String> {
+    let text = match value {
+        Value::Null => return None,
+        Value::String(s) => s.clone(),
+        Value::Number(n) => n.to_string(),
+        Value::Bool(b) => b.to_string(),
+        other => other.to_string(),
+    };
+    Some(SqlExpr::normalise_text(&text))
+}
+
+pub(super) fn fk_action(text: Option<&str>) -> char {
+    match text.map(|t| t.to_ascii_lowercase()).as_deref() {
+        Some("cascade") => 'c',
+        Some("restrict") => 'r',
+        Some("set null") => 'n',
+        Some("set default") => 'd',
+        _ => 'a',
+    }
+}
+
+/// Builds a [`Schema`] from snapshot pieces, as PostgreSQL would have built it from the SQL.
+pub(super) struct Builder {
+    /// The schema built so far.
+    pub(super) schema: Schema,
+    /// The origin of everything built.
+    pub(super) origin: Origin,
+}
+
+impl Builder {
+    pub(super) fn new(origin: Origin) -> Self {
+        Builder {
+            schema: Schema::default(),
+            origin,
+        }
+    }
+
+    pub(super) fn finish(self) -> Schema {
+        self.schema
+    }
+
+    pub(super) fn column(
+        &mut self,
+        table: &QualName,
+        name: &str,
+        type_text: &str,
+        not_null: bool,
+        default: Option<String>,
+    ) -> Column {
+        let name = truncate_identifier(name).to_string();
+        let serial = is_serial(type_text);
+        let default = if serial {
+            let seq = make_object_name(&table.name, Some(&name), "seq");
+            self.schema.other_relations.insert(
+                QualName::new(table.schema.clone(), seq.clone()),
+                crate::schema::OtherRelation {
+                    kind: crate::schema::RelKind::Sequence,
+                    origin: self.origin,
+                },
+            );
+            Some(format!("nextval('{seq}'::regclass)"))
+        } else {
+            default
+        };
+        Column {
+            name,
+            type_name: normalise_type(type_text),
+            not_null: not_null || serial,
+            default,
+            origin: self.origin,
+        }
+    }
+
+    pub(super) fn new_index(&self, table: &QualName, name: &str, method: Option<&str>) -> Index {
+        Index::new(
+            QualName::new(table.schema.clone(), truncate_identifier(name)),
+            table.clone(),
+            method.filter(|m| !m.is_empty()).unwrap_or("btree"),
+            self.origin,
+        )
+    }
+
+    /// A column-level unique recorded before the table is in the schema.
+    pub(super) fn pending_unique(
+        &mut self,
+        table: &mut Table,
+        name: &str,
+        columns: Vec<String>,
+        nnd: bool,
+    ) {
+        let qn = table.name.clone();
+        let mut index = self.new_index(&qn, name, None);
+        index.unique = true;
+        index.nulls_not_distinct = nnd;
+        index.constraint = Some(name.to_string());
+        index.keys = columns.iter().map(IndexKey::column).collect();
+        self.schema.indexes.insert(index.name.clone(), index);
+        table.constraints.insert(
+            name.to_string(),
+            Constraint {
+                name: name.to_string(),
+                kind: ConstraintKind::Unique,
+                columns,
+                index: Some(name.to_string()),
+                foreign_key: None,
+                origin: self.origin,
+            },
+        );
+    }
+
+    pub(super) fn add_key(
+        &mut self,
+        table: &QualName,
+        name: &str,
+        kind: ConstraintKind,
+        columns: Vec<String>,
+        nulls_not_distinct: bool,
+    ) {
+        let name = truncate_identifier(name).to_string();
+        let Some(t) = self.schema.tables.get_mut(table) else {
+            return;
+        };
+        if kind == ConstraintKind::PrimaryKey {
+            if t.primary_key().is_some() {
+                return;
+            }
+            for c in &columns {
+                if let Some(col) = t.columns.get_mut(c) {
+                    col.not_null = true;
+                }
+            }
+        }
+        t.constraints.insert(
+            name.clone(),
+            Constraint {
+                name: name.clone(),
+                kind,
+                columns: columns.clone(),
+                index: Some(name.clone()),
+                foreign_key: None,
+                origin: self.origin,
+            },
+        );
+        let mut index = self.new_index(table, &name, None);
+        index.unique = true;
+        index.primary = kind == ConstraintKind::PrimaryKey;
+        index.constraint = Some(name);
+        index.nulls_not_distinct = nulls_not_distinct;
+        index.keys = columns.into_iter().map(IndexKey::column).collect();
+        self.schema.indexes.insert(index.name.clone(), index);
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn add_fk(
+        &mut self,
+        table: &QualName,
+        name: &str,
+        columns: Vec<String>,
+        ref_table: QualName,
+        ref_columns: Vec<String>,
+        on_delete: Option<&str>,
+        on_update: Option<&str>,
+    ) {
+        let name = truncate_identifier(name).to_string();
+        let origin = self.origin;
+        let Some(t) = self.schema.tables.get_mut(table) else {
+            return;
+        };
+        t.constraints.insert(
+            name.clone(),
+            Constraint {
+                name,
+                kind: ConstraintKind::ForeignKey,
+                columns,
+                index: None,
+                foreign_key: Some(ForeignKey {
+                    ref_table,
+                    ref_columns,
+                    on_delete: fk_action(on_delete),
+                    on_update: fk_action(on_update),
+                    validated: true,
+                }),
+                origin,
+            },
+        );
+    }
+
+    pub(super) fn add_check(&mut self, table: &QualName, name: &str, value: &str) {
+        let columns = SqlExpr::parse(value).map(|e| e.columns).unwrap_or_default();
+        let origin = self.origin;
+        if let Some(t) = self.schema.tables.get_mut(table) {
+            let name = truncate_identifier(name).to_string();
+            t.constraints.insert(
+                name.clone(),
+                Constraint {
+                    name,
+                    kind: ConstraintKind::Check,
+                    columns,
+                    index: None,
+                    foreign_key: None,
+                    origin,
+                },
+            );
+        }
+    }
+
+    pub(super) fn add_policy(&mut self, table: &QualName, p: &Value, roles_key: &str) {
+        let Some(name) = str_field(p, "name") else {
+            return;
+        };
+        let roles = {
+            let r = strings_field(p, roles_key);
+            if r.is_empty() {
+                vec!["public".to_string()]
+            } else {
+                r
+            }
+        };
+        let expr = |key| {
+            str_field(p, key)
+                .filter(|s| !s.is_empty())
+                .and_then(|s| SqlExpr::parse(s).ok())
+        };
+        let policy = Policy {
+            name: name.to_string(),
+            permissive: !str_field(p, "as").is_some_and(|a| a.eq_ignore_ascii_case("restrictive")),
+            command: str_field(p, "for").unwrap_or("all").to_ascii_lowercase(),
+            roles,
+            using: expr("using"),
+            with_check: expr("withCheck"),
+            origin: self.origin,
+        };
+        if let Some(t) = self.schema.tables.get_mut(table) {
+            t.policies.retain(|q| q.name != policy.name);
+            t.policies.push(policy);
+        }
+    }
+}
+
+pub(super) fn index_key(
+    text: &str,
+    is_expression: bool,
+    asc: bool,
+    nulls_first: bool,
+    opclass: Option<&str>,
+) -> IndexKey {
+    let target = if is_expression {
+        match SqlExpr::parse(text) {
+            Ok(e) => KeyTarget::Expr(e),
+            Err(_) => KeyTarget::Column(text.to_string()),
+        }
+    } else {
+        KeyTarget::Column(truncate_identifier(text).to_string())
+    };
+    IndexKey {
+        target,
+        opclass: opclass.filter(|o| !o.is_empty()).map(str::to_string),
+        collation: None,
+        desc: !asc,
+        nulls_first,
+    }
+}
+
+pub(super) fn option_text(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// drizzle-kit 1.x stores `WITH` as SQL text (`lists = 100, fillfactor = 70`).
+pub(super) fn parse_with_text(text: &str) -> Vec<(String, String)> {
+    text.split(',')
+        .filter_map(|kv| {
+            let (k, v) = kv.split_once('=')?;
+            Some((
+                k.trim().to_ascii_lowercase(),
+                v.trim().trim_matches('\'').to_string(),
+            ))
+        })
+        .collect()
+}
