@@ -6,6 +6,8 @@
 //! layout = "prisma"                  # instead of detecting it
 //! exclude = ["**/seed*.sql"]         # globs, relative to this file
 //! drizzle = "drizzle"                # the Drizzle folder, for `check --drizzle`
+//! prisma = "prisma/schema.prisma"    # or the Prisma schema, for `check --prisma`
+//! prisma_version = 5                 # the Prisma major version (default: package.json, else 6)
 //! database_url_env = "DATABASE_URL"  # the variable holding the database URL
 //!
 //! [rules]
@@ -146,6 +148,10 @@ pub struct Config {
     pub exclude: Exclude,
     /// `[check] drizzle`: the Drizzle folder.
     pub drizzle: Option<PathBuf>,
+    /// `[check] prisma`: the Prisma schema.
+    pub prisma: Option<PathBuf>,
+    /// `[check] prisma_version`: the Prisma major version.
+    pub prisma_version: Option<u32>,
     /// `[check] database_url_env`: the environment variable that holds the database URL.
     pub database_url_env: Option<String>,
     /// `[rules]`: severity overrides by rule id.
@@ -193,6 +199,8 @@ struct RawCheck {
     layout: Option<Spanned<String>>,
     exclude: Option<Vec<Spanned<String>>>,
     drizzle: Option<PathBuf>,
+    prisma: Option<PathBuf>,
+    prisma_version: Option<u32>,
     database_url_env: Option<String>,
 }
 
@@ -296,6 +304,8 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
             patterns,
         },
         drizzle: raw.check.drizzle.map(|p| shown_from_cwd(&dir.join(p))),
+        prisma: raw.check.prisma.map(|p| shown_from_cwd(&dir.join(p))),
+        prisma_version: raw.check.prisma_version,
         database_url_env: raw.check.database_url_env,
         rules: levels,
     })
@@ -380,6 +390,8 @@ paths = ["db/migrations", "extra.sql"]
 layout = "prisma"
 exclude = ["**/seed.sql"]
 drizzle = "drizzle"
+prisma = "prisma/schema.prisma"
+prisma_version = 5
 database_url_env = "STAGING_URL"
 
 [rules]
@@ -402,6 +414,8 @@ redundant-index = "warning"
         assert!(c.exclude.matches(Path::new("/p/db/migrations/seed.sql")));
         assert!(!c.exclude.matches(Path::new("/p/db/migrations/001.sql")));
         assert_eq!(c.drizzle, Some(PathBuf::from("/p/drizzle")));
+        assert_eq!(c.prisma, Some(PathBuf::from("/p/prisma/schema.prisma")));
+        assert_eq!(c.prisma_version, Some(5));
         assert_eq!(c.database_url_env.as_deref(), Some("STAGING_URL"));
         assert_eq!(c.rules["no-primary-key"], Level::Off);
         assert_eq!(c.rules["unindexed-foreign-key"], Level::On(Severity::Error));

@@ -110,6 +110,7 @@ registry! {
     drift_policy::DRIFT_POLICY,
     drizzle_unsupported::DRIZZLE_UNSUPPORTED,
     drizzle_journal::DRIZZLE_JOURNAL,
+    prisma_unsupported::PRISMA_UNSUPPORTED,
     unused_ignore::UNUSED_IGNORE,
 }
 
