@@ -15,7 +15,7 @@ use crate::rules::{
     self, drizzle_journal, drizzle_unsupported, prisma_unsupported, unreadable_file,
 };
 use crate::schema::diff::{Drift, Side, diff};
-use crate::schema::{Origin, Schema};
+use crate::schema::{Origin, QualName, Schema};
 use crate::source::conninfo::is_conninfo;
 use crate::source::database::{ConnectOptions, DatabaseError};
 use crate::source::drizzle::{self, DrizzleError};
@@ -102,6 +102,8 @@ struct Loaded {
     files: Vec<SourceFile>,
     findings: Vec<Finding>,
     statements: usize,
+    /// Where enum types are declared, when the source knows (Prisma); the model keeps none.
+    enum_origins: Vec<(QualName, Origin)>,
 }
 
 /// A Drizzle or Prisma file of a side, read again for the report's excerpts (empty when
@@ -172,6 +174,7 @@ fn load_side(
                 files: run.files,
                 findings,
                 statements: run.statements,
+                enum_origins: Vec::new(),
             })
         }
         SideSpec::Database(options) => {
@@ -187,6 +190,7 @@ fn load_side(
                 files: Vec::new(),
                 findings: Vec::new(),
                 statements: 0,
+                enum_origins: Vec::new(),
             })
         }
         SideSpec::Prisma { path, major } => {
@@ -196,6 +200,7 @@ fn load_side(
                 schema: r.schema,
                 findings: r.findings,
                 statements: 0,
+                enum_origins: r.enum_origins,
             })
         }
         SideSpec::Drizzle(path) => {
@@ -210,7 +215,29 @@ fn load_side(
                 schema: d.schema,
                 findings,
                 statements: 0,
+                enum_origins: Vec::new(),
             })
+        }
+    }
+}
+
+/// Points each enum difference at the type's declaration, side A's first, when a side
+/// knows where it is.
+fn place_enum_findings(
+    findings: &mut [Finding],
+    a: &[(QualName, Origin)],
+    b: &[(QualName, Origin)],
+) {
+    for f in findings.iter_mut() {
+        if f.rule != rules::drift_enum::DRIFT_ENUM.id || f.origin != Origin::Derived {
+            continue;
+        }
+        let found = a
+            .iter()
+            .chain(b)
+            .find(|(name, _)| f.object.as_deref() == Some(name.to_string().as_str()));
+        if let Some((_, origin)) = found {
+            f.origin = *origin;
         }
     }
 }
@@ -242,6 +269,20 @@ pub fn run_diff(
     let by = la.files.len() as u32;
     shift_schema(&mut lb.schema, by);
     shift_findings(&mut lb.findings, by);
+    for (_, origin) in &mut lb.enum_origins {
+        shift(origin, by);
+    }
+    // A Prisma side takes the other side's sequence names, as Prisma's own diff ignores them.
+    match (a, b) {
+        (SideSpec::Prisma { .. }, SideSpec::Prisma { .. }) => {}
+        (SideSpec::Prisma { .. }, _) => {
+            prisma::compare::adopt_sequence_names(&mut la.schema, &lb.schema);
+        }
+        (_, SideSpec::Prisma { .. }) => {
+            prisma::compare::adopt_sequence_names(&mut lb.schema, &la.schema);
+        }
+        _ => {}
+    }
     let (label_a, label_b) = (a.label(), b.label());
     // Two sides of one kind need distinct names in messages.
     let (label_a, label_b) = if label_a == label_b {
@@ -260,6 +301,7 @@ pub fn run_diff(
         },
     );
     let mut findings = rules::drift_findings(&drift);
+    place_enum_findings(&mut findings, &la.enum_origins, &lb.enum_origins);
     findings.append(&mut la.findings);
     findings.append(&mut lb.findings);
     crate::check::sort_findings(&mut findings);
@@ -294,6 +336,7 @@ struct LoadedReference {
     schema: Schema,
     files: Vec<SourceFile>,
     findings: Vec<Finding>,
+    enum_origins: Vec<(QualName, Origin)>,
 }
 
 /// While `check` runs, a Prisma reference's files are numbered from here, above any number of
@@ -311,6 +354,7 @@ fn load_prisma(
     let p = prisma::load_with(path, first_file, major)?;
     Ok(LoadedReference {
         findings: prisma_unsupported::unsupported(&p),
+        enum_origins: p.enum_origins.clone(),
         files: p
             .files
             .iter()
@@ -333,6 +377,7 @@ fn load_reference(reference: &Reference) -> Result<LoadedReference, DriftError> 
                     .map(|p| source_file(p, cwd.as_deref()))
                     .collect(),
                 schema: d.schema,
+                enum_origins: Vec::new(),
             })
         }
         Reference::Prisma { path, major } => load_prisma(path, REFERENCE_FILES, *major),

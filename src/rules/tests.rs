@@ -237,6 +237,7 @@ fn ids_are_unique_and_every_kind_of_difference_has_a_rule() {
         ObjectKind::Index,
         ObjectKind::Constraint,
         ObjectKind::Policy,
+        ObjectKind::Enum,
     ] {
         assert!(drift_rule(kind).is_some(), "{kind:?}");
     }

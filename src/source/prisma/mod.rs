@@ -8,6 +8,7 @@
 //! MySQL-only arguments, CockroachDB sequences, …) is listed in
 //! [`PrismaSchema::unsupported`] with its place in the file, never dropped silently.
 
+pub mod compare;
 pub mod lexer;
 pub mod mapping;
 pub mod naming;
@@ -19,7 +20,7 @@ use std::fs;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
-use crate::schema::{Origin, Schema};
+use crate::schema::{Origin, QualName, Schema};
 
 /// A syntax error in a schema file, with its 1-based line and column (in characters).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -127,6 +128,8 @@ pub struct PrismaSchema {
     pub unsupported: Vec<Unsupported>,
     /// The Prisma major version the model follows (see [`version`]).
     pub major: u32,
+    /// Where each enum type is declared (the model keeps no origin for enum types).
+    pub enum_origins: Vec<(QualName, Origin)>,
 }
 
 /// The largest schema file read; real schemas are well under a megabyte.
@@ -171,12 +174,13 @@ pub fn load_with(
         .map(PathBuf::as_path)
         .zip(texts.iter().map(String::as_str))
         .collect();
-    let (schema, unsupported) = mapping::map_files(&sources, first_file, major)?;
+    let mapped = mapping::map_files(&sources, first_file, major)?;
     Ok(PrismaSchema {
-        schema,
+        schema: mapped.schema,
         files,
-        unsupported,
+        unsupported: mapped.unsupported,
         major,
+        enum_origins: mapped.enum_origins,
     })
 }
 
@@ -188,12 +192,13 @@ pub fn read_text(name: &str, text: &str) -> Result<PrismaSchema, PrismaError> {
 /// [`read_text`] for Prisma major version `major`.
 pub fn read_text_as(name: &str, text: &str, major: u32) -> Result<PrismaSchema, PrismaError> {
     let path = PathBuf::from(name);
-    let (schema, unsupported) = mapping::map_files(&[(path.as_path(), text)], 0, major)?;
+    let mapped = mapping::map_files(&[(path.as_path(), text)], 0, major)?;
     Ok(PrismaSchema {
-        schema,
+        schema: mapped.schema,
         files: vec![path],
-        unsupported,
+        unsupported: mapped.unsupported,
         major,
+        enum_origins: mapped.enum_origins,
     })
 }
 

@@ -39,7 +39,7 @@ pub(super) fn map_files(
     sources: &[(&Path, &str)],
     first_file: u32,
     major: u32,
-) -> Result<(Schema, Vec<Unsupported>), PrismaError> {
+) -> Result<Mapped, PrismaError> {
     let mut docs = Vec::with_capacity(sources.len());
     for (path, text) in sources {
         let doc = parse(text).map_err(|error| PrismaError::Invalid {
@@ -54,7 +54,19 @@ pub(super) fn map_files(
     mapper.collect_models()?;
     mapper.tables()?;
     mapper.join_tables()?;
-    Ok((mapper.schema, mapper.unsupported))
+    Ok(Mapped {
+        schema: mapper.schema,
+        unsupported: mapper.unsupported,
+        enum_origins: mapper.enum_origins,
+    })
+}
+
+/// What [`map_files`] made of a schema.
+pub(super) struct Mapped {
+    pub(super) schema: Schema,
+    pub(super) unsupported: Vec<Unsupported>,
+    /// Where each enum type is declared (the model keeps no origin for enum types).
+    pub(super) enum_origins: Vec<(QualName, Origin)>,
 }
 
 /// A block and the file it is in (an index into the sources).
@@ -88,6 +100,7 @@ struct Mapper<'s, 'd> {
     first_file: u32,
     schema: Schema,
     unsupported: Vec<Unsupported>,
+    enum_origins: Vec<(QualName, Origin)>,
     /// The schema of models and enums without `@@schema`.
     default_schema: String,
     /// With `schemas = [...]` Prisma qualifies every name in its SQL, type casts included.
@@ -126,6 +139,7 @@ impl<'s, 'd> Mapper<'s, 'd> {
             first_file,
             schema: Schema::default(),
             unsupported: Vec::new(),
+            enum_origins: Vec::new(),
             default_schema: "public".to_string(),
             qualify: false,
             emulated_relations: false,
@@ -273,6 +287,8 @@ impl<'s, 'd> Mapper<'s, 'd> {
                 ordered.push(label.to_string());
             }
             self.schema.enums.insert(name.clone(), ordered);
+            let origin = self.origin(placed.source, block.span.clone());
+            self.enum_origins.push((name.clone(), origin));
             self.enums
                 .insert(block.name.as_str(), EnumInfo { name, labels });
         }
