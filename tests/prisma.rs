@@ -12,8 +12,10 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use driftlint::check::{CheckOptions, check};
+use driftlint::config::Exclude;
+use driftlint::drift::{Reference, SideSpec, check_with_reference, run_diff};
 use driftlint::schema::diff::{Side, diff};
-use driftlint::schema::{ConstraintKind, KeyTarget, QualName, RelKind, Schema};
+use driftlint::schema::{ConstraintKind, KeyTarget, Origin, QualName, RelKind, Schema};
 use driftlint::source::prisma;
 use serde_json::Value;
 
@@ -547,4 +549,259 @@ fn expected_native(word: &str, args: &[&str]) -> String {
         Some(zone) => format!("{base}{mods} {zone}"),
         None => format!("{base}{mods}"),
     }
+}
+
+// ---- Drift a real edit must produce ---------------------------------------------------------
+
+/// `rule message` of every finding of `diff migrations prisma:<edited schema>`, where the
+/// fixture's schema.prisma has each `(from, to)` replaced once.
+fn drift_after_edit(name: &str, edits: &[(&str, &str)]) -> Vec<String> {
+    let mut text =
+        std::fs::read_to_string(fixture(&format!("{name}/prisma/schema.prisma"))).unwrap();
+    for (from, to) in edits {
+        assert_eq!(
+            text.matches(from).count(),
+            1,
+            "{name}: `{from}` must occur once"
+        );
+        text = text.replacen(from, to, 1);
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let schema = dir.path().join("schema.prisma");
+    std::fs::write(&schema, text).unwrap();
+    let run = run_diff(
+        &SideSpec::Migrations(fixture(&format!("{name}/prisma/migrations"))),
+        &SideSpec::Prisma {
+            path: schema,
+            major: None,
+        },
+        None,
+        &Exclude::default(),
+    )
+    .unwrap();
+    let mut out: Vec<String> = run
+        .findings
+        .iter()
+        .filter(|f| f.rule.starts_with("drift-"))
+        .map(|f| format!("{} {}", f.rule, f.message))
+        .collect();
+    out.sort();
+    out
+}
+
+#[test]
+fn an_edited_full_schema_drifts_by_exactly_its_edits() {
+    let found = drift_after_edit(
+        "prisma-full",
+        &[
+            // A unique index dropped from the schema, still in the migrations.
+            (
+                "email       String    @unique @db.Citext",
+                "email       String    @db.Citext",
+            ),
+            // Nullability and type.
+            (
+                "ratio       Float?    @db.Real",
+                "ratio       Float     @db.Real",
+            ),
+            (
+                "@default(\"NL\") @db.Char(2)",
+                "@default(\"NL\") @db.Char(3)",
+            ),
+            // An enum value the migrations never added.
+            (
+                "  GUEST // a trailing comment\n",
+                "  GUEST // a trailing comment\n  OWNER\n",
+            ),
+            // Another referential action.
+            (
+                "onDelete: Cascade, onUpdate: NoAction, map: \"profile_user_fk\"",
+                "onDelete: Restrict, onUpdate: NoAction, map: \"profile_user_fk\"",
+            ),
+            // An index only in the schema.
+            (
+                "  @@index([createdAt(sort: Desc)])\n",
+                "  @@index([createdAt(sort: Desc)])\n  @@index([role])\n",
+            ),
+        ],
+    );
+    let want = [
+        "drift-column column `public.users.country` type differs: character(2) vs character(3) (migrations vs prisma schema)",
+        "drift-column column `public.users.ratio` nullability differs: nullable vs NOT NULL (migrations vs prisma schema)",
+        "drift-constraint constraint `profile_user_fk` on `public.\"Profile\"` differs: FOREIGN KEY (user_id) REFERENCES public.users (id) ON DELETE CASCADE ON UPDATE NO ACTION in migrations, FOREIGN KEY (user_id) REFERENCES public.users (id) ON DELETE RESTRICT ON UPDATE NO ACTION in prisma schema",
+        "drift-enum enum type `public.\"Role\"` differs: ('USER', 'admin', 'GUEST') in migrations, ('USER', 'admin', 'GUEST', 'OWNER') in prisma schema",
+        "drift-index index `Post_published_authorId_idx` on `public.\"Post\"` is in migrations, not in prisma schema",
+        "drift-index index `users_email_key` on `public.users` is in migrations, not in prisma schema",
+        "drift-index index `users_role_idx` on `public.users` is in prisma schema, not in migrations",
+    ];
+    assert_eq!(found, want, "{found:#?}");
+}
+
+#[test]
+fn an_edited_native_schema_drifts_by_exactly_its_edits() {
+    let found = drift_after_edit(
+        "prisma-native",
+        &[
+            // The implicit many-to-many `pair` dropped: its join table is only in migrations.
+            ("  ms M2[] @relation(\"pair\")\n", ""),
+            ("  ms M1[] @relation(\"pair\")\n", ""),
+            ("  SAD @map(\"sad\")\n", "  SAD @map(\"unhappy\")\n"),
+            (
+                "  x     DateTime @db.Timestamp(0)",
+                "  x     DateTime @db.Timestamp(3)",
+            ),
+        ],
+    );
+    let want = [
+        "drift-column column `public.\"N\".r` default differs: 'sad' vs 'unhappy' (migrations vs prisma schema)",
+        "drift-column column `public.\"N\".s` default differs: ARRAY['sad', 'HAPPY']::\"Mood\"[] vs ARRAY['unhappy', 'HAPPY']::\"Mood\"[] (migrations vs prisma schema)",
+        "drift-column column `public.\"N\".x` type differs: timestamp(0) without time zone vs timestamp(3) without time zone (migrations vs prisma schema)",
+        "drift-enum enum type `public.\"Mood\"` differs: ('HAPPY', 'sad') in migrations, ('HAPPY', 'unhappy') in prisma schema",
+        "drift-table table `public._pair` is in migrations, not in prisma schema",
+    ];
+    assert_eq!(found, want, "{found:#?}");
+}
+
+#[test]
+fn an_edited_basic_schema_drifts_by_exactly_its_edits() {
+    let found = drift_after_edit(
+        "prisma-basic",
+        &[
+            ("  name  String @unique\n", "  name  String\n"),
+            ("  name      String?\n", "  name      String\n"),
+            ("  @@index([title])\n", ""),
+        ],
+    );
+    let want = [
+        "drift-column column `public.\"User\".name` nullability differs: nullable vs NOT NULL (migrations vs prisma schema)",
+        "drift-index index `Post_isPublished_createdAt_idx` on `public.\"Post\"` is in prisma schema, not in migrations",
+        "drift-index index `Post_title_idx` on `public.\"Post\"` is in migrations, not in prisma schema",
+        "drift-index index `Tag_name_key` on `public.\"Tag\"` is in migrations, not in prisma schema",
+    ];
+    assert_eq!(found, want, "{found:#?}");
+}
+
+#[test]
+fn an_enum_difference_points_at_the_schemas_enum() {
+    let dir = tempfile::tempdir().unwrap();
+    let schema = dir.path().join("schema.prisma");
+    let text = std::fs::read_to_string(fixture("prisma-basic/prisma/schema.prisma")).unwrap();
+    std::fs::write(&schema, text.replacen("  ADMIN\n", "  ADMIN\n  OWNER\n", 1)).unwrap();
+    let run = run_diff(
+        &SideSpec::Migrations(fixture("prisma-basic/prisma/migrations")),
+        &SideSpec::Prisma {
+            path: schema.clone(),
+            major: None,
+        },
+        None,
+        &Exclude::default(),
+    )
+    .unwrap();
+    let f = run
+        .findings
+        .iter()
+        .find(|f| f.rule == "drift-enum")
+        .unwrap();
+    let Origin::Sql { file, start, .. } = f.origin else {
+        panic!("{:?}", f.origin)
+    };
+    assert_eq!(run.files[file as usize].path, schema);
+    assert!(run.files[file as usize].text[start as usize..].starts_with("enum Role {"));
+    assert_eq!(run.labels, ("migrations", "prisma schema"));
+}
+
+#[test]
+fn check_prisma_takes_the_tables_from_the_schema_and_suggests_the_column() {
+    let run = check_with_reference(
+        &CheckOptions {
+            paths: vec![fixture(
+                "prisma-full/prisma/migrations/20250315090000_hand_written_indexes",
+            )],
+            layout: None,
+        },
+        Some(&Reference::Prisma {
+            path: fixture("prisma-full"),
+            major: None,
+        }),
+        &Exclude::default(),
+    )
+    .unwrap();
+    let missing = run
+        .findings
+        .iter()
+        .find(|f| f.rule == "index-missing-column")
+        .expect("the wrong column is reported");
+    assert!(
+        missing.message.contains("`displayName`"),
+        "{}",
+        missing.message
+    );
+    assert_eq!(
+        missing.help.as_deref(),
+        Some("did you mean `display_name`?")
+    );
+    // The table comes from the schema: the related location is the model's line there.
+    let related = &missing.related[0];
+    let Origin::Sql { file, start, .. } = related.origin else {
+        panic!("{:?}", related.origin)
+    };
+    let file = &run.files[file as usize];
+    assert!(
+        file.path.ends_with("prisma-full/prisma/schema.prisma"),
+        "{:?}",
+        file.path
+    );
+    assert!(file.text[start as usize..].starts_with("model User {"));
+    // The view is reported where it is declared, not dropped.
+    let view = run
+        .findings
+        .iter()
+        .find(|f| f.rule == "prisma-unsupported")
+        .expect("the view is reported");
+    assert!(
+        view.message.starts_with("view `ActiveUser`"),
+        "{}",
+        view.message
+    );
+    // Nothing else is wrong with the hand-written partial index.
+    assert!(
+        !run.findings
+            .iter()
+            .any(|f| f.rule.starts_with("index-")
+                && f.message.contains("Post_published_authorId_idx")),
+        "{:#?}",
+        run.findings
+    );
+}
+
+#[test]
+fn a_prisma_5_project_keys_join_tables_with_a_unique_index() {
+    let dir = tempfile::tempdir().unwrap();
+    let prisma_dir = dir.path().join("prisma");
+    std::fs::create_dir_all(&prisma_dir).unwrap();
+    std::fs::copy(
+        fixture("prisma-basic/prisma/schema.prisma"),
+        prisma_dir.join("schema.prisma"),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("package.json"),
+        r#"{"devDependencies": {"prisma": "^5.22.0"}}"#,
+    )
+    .unwrap();
+    // From package.json, and overridden by the caller.
+    let five = prisma::load_with(dir.path(), 0, None).unwrap();
+    assert_eq!(five.major, 5);
+    let tags = QualName::new("public", "_PostToTag");
+    assert!(five.schema.tables[&tags].primary_key().is_none());
+    assert!(
+        five.schema
+            .indexes
+            .contains_key(&QualName::new("public", "_PostToTag_AB_unique"))
+    );
+    let six = prisma::load_with(dir.path(), 0, Some(6)).unwrap();
+    assert_eq!(
+        six.schema.tables[&tags].primary_key().unwrap().name,
+        "_PostToTag_AB_pkey"
+    );
 }
