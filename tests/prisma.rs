@@ -7,6 +7,8 @@
 //! `tests/prisma-oracle/dmmf.js`) reads each fixture, and its models, fields, ids, uniques,
 //! indexes and relations must be what driftlint modelled.
 
+mod support;
+
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -803,5 +805,123 @@ fn a_prisma_5_project_keys_join_tables_with_a_unique_index() {
     assert_eq!(
         six.schema.tables[&tags].primary_key().unwrap().name,
         "_PostToTag_AB_pkey"
+    );
+}
+
+// ---- Three ways: schema.prisma, the replay, and the database the migrations build ------------
+
+/// The drift messages of `a` against `b`, sorted.
+fn drift_messages(a: (&Schema, &str), b: (&Schema, &str)) -> Vec<String> {
+    let found = diff(
+        Side {
+            schema: a.0,
+            label: a.1,
+        },
+        Side {
+            schema: b.0,
+            label: b.1,
+        },
+    );
+    let mut out: Vec<String> = found
+        .differences
+        .iter()
+        .map(|d| d.message.clone())
+        .collect();
+    out.sort();
+    out
+}
+
+/// Applies a fixture's migrations to a throw-away PostgreSQL, introspects it, and compares it
+/// with the replay and with schema.prisma. The replay must agree with the database except for
+/// `defaults` (column names whose default PostgreSQL stores in another spelling than the
+/// migration's, which the comparison does not yet treat as equal); schema.prisma must agree
+/// with the database except for those and `expected` (what the fixture's hand-written
+/// migrations change on purpose).
+fn three_ways(
+    pg: support::TestPg,
+    name: &str,
+    rejected: &[&str],
+    defaults: &[&str],
+    expected: &[&str],
+) {
+    let migrations = fixture(&format!("{name}/prisma/migrations"));
+    let failed = support::apply_fixture(&pg, &migrations);
+    let failed_ok =
+        failed.len() == rejected.len() && failed.iter().zip(rejected).all(|(f, r)| f.contains(r));
+    assert!(
+        failed_ok,
+        "{name}: statements PostgreSQL rejected: {failed:#?}"
+    );
+    let (live, _, _) = driftlint::live::introspect(
+        &driftlint::source::database::ConnectOptions::new(pg.conninfo()),
+    )
+    .expect("introspect");
+    let spelled_otherwise = |m: &String| {
+        defaults
+            .iter()
+            .any(|c| m.starts_with(&format!("column `{c}` default differs: ")))
+    };
+    let (replayed, _) = replayed(name);
+    let replay_vs_db = drift_messages((&replayed, "migrations"), (&live.schema, "database"));
+    let (known, other): (Vec<String>, Vec<String>) =
+        replay_vs_db.into_iter().partition(spelled_otherwise);
+    assert_eq!(other, Vec::<String>::new(), "{name}: replay vs database");
+    assert_eq!(known.len(), defaults.len(), "{name}: {known:#?}");
+    let mut schema = from_prisma(name).schema;
+    prisma::compare::adopt_sequence_names(&mut schema, &live.schema);
+    let schema_vs_db = drift_messages((&schema, "prisma schema"), (&live.schema, "database"));
+    let (known, other): (Vec<String>, Vec<String>) =
+        schema_vs_db.into_iter().partition(spelled_otherwise);
+    assert_eq!(other, expected, "{name}: schema.prisma vs database");
+    assert_eq!(known.len(), defaults.len(), "{name}: {known:#?}");
+}
+
+#[test]
+fn the_full_fixture_agrees_three_ways() {
+    let Some(pg) = support::TestPg::start() else {
+        return;
+    };
+    three_ways(
+        pg,
+        "prisma-full",
+        &["column \"displayName\" does not exist"],
+        // `ARRAY['USER']::"Role"[]` is stored as `ARRAY['USER'::"Role"]`; `-1` on a smallint
+        // as `'-1'::integer`.
+        &["public.users.roles", "public.users.small"],
+        &[
+            "index `Post_published_authorId_idx` on `public.\"Post\"` is in database, not in prisma schema",
+        ],
+    );
+}
+
+#[test]
+fn the_native_fixture_agrees_three_ways() {
+    let Some(pg) = support::TestPg::start() else {
+        return;
+    };
+    // `'2020-01-02 03:04:05 +00:00'` on a timestamp(3) column is stored converted, without
+    // the zone; the enum array as above.
+    three_ways(
+        pg,
+        "prisma-native",
+        &[],
+        &["public.\"N\".q", "public.\"N\".s"],
+        &[],
+    );
+}
+
+#[test]
+fn the_basic_fixture_agrees_three_ways() {
+    let Some(pg) = support::TestPg::start() else {
+        return;
+    };
+    three_ways(
+        pg,
+        "prisma-basic",
+        &["column \"published\" does not exist"],
+        &[],
+        &[
+            "index `Post_isPublished_createdAt_idx` on `public.\"Post\"` is in prisma schema, not in database",
+        ],
     );
 }
