@@ -272,16 +272,17 @@ pub fn run_diff(
     for (_, origin) in &mut lb.enum_origins {
         shift(origin, by);
     }
-    // A Prisma side takes the other side's sequence names, as Prisma's own diff ignores them.
-    match (a, b) {
-        (SideSpec::Prisma { .. }, SideSpec::Prisma { .. }) => {}
-        (SideSpec::Prisma { .. }, _) => {
-            prisma::compare::adopt_sequence_names(&mut la.schema, &lb.schema);
-        }
-        (_, SideSpec::Prisma { .. }) => {
-            prisma::compare::adopt_sequence_names(&mut lb.schema, &la.schema);
-        }
-        _ => {}
+    // A Prisma side takes the other side's sequence names and enum value order, which
+    // Prisma's own diff ignores.
+    let (prisma_side, other) = match (a, b) {
+        (SideSpec::Prisma { .. }, SideSpec::Prisma { .. }) => (None, &lb.schema),
+        (SideSpec::Prisma { .. }, _) => (Some(&mut la.schema), &lb.schema),
+        (_, SideSpec::Prisma { .. }) => (Some(&mut lb.schema), &la.schema),
+        _ => (None, &lb.schema),
+    };
+    if let Some(side) = prisma_side {
+        prisma::compare::adopt_sequence_names(side, other);
+        prisma::compare::adopt_enum_order(side, other);
     }
     let (label_a, label_b) = (a.label(), b.label());
     // Two sides of one kind need distinct names in messages.

@@ -4,6 +4,11 @@
 //! field: after `ALTER TABLE "Old" RENAME TO "New"`, PostgreSQL keeps `"Old_id_seq"`, and
 //! `prisma migrate diff` reports nothing. The model names the sequence after the table, so
 //! before comparing, the Prisma side takes the other side's sequence name.
+//!
+//! Nor does it compare the order of enum values: a value added to an enum in the middle of the
+//! schema's list becomes `ALTER TYPE … ADD VALUE`, which appends it, and the schema's order is
+//! never applied to the database. An enum with the same values on both sides takes the other
+//! side's order.
 
 use crate::schema::{QualName, RelKind, Schema};
 
@@ -72,6 +77,29 @@ pub fn adopt_sequence_names(prisma: &mut Schema, other: &Schema) -> Vec<String> 
     changed
 }
 
+/// For each enum of `prisma` with the same labels as `other`'s enum of that name, in another
+/// order, takes `other`'s order. Returns the enums changed.
+pub fn adopt_enum_order(prisma: &mut Schema, other: &Schema) -> Vec<QualName> {
+    let mut changed = Vec::new();
+    for (name, labels) in prisma.enums.iter_mut() {
+        let Some(theirs) = other.enums.get(name) else {
+            continue;
+        };
+        if labels == theirs || labels.len() != theirs.len() {
+            continue;
+        }
+        let mut a = labels.clone();
+        let mut b = theirs.clone();
+        a.sort();
+        b.sort();
+        if a == b {
+            labels.clone_from(theirs);
+            changed.push(name.clone());
+        }
+    }
+    changed
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -120,6 +148,26 @@ mod tests {
         .unwrap()
         .schema;
         assert!(adopt_sequence_names(&mut again, &plain).is_empty());
+    }
+
+    #[test]
+    fn enum_order_is_taken_from_the_other_side_when_the_values_agree() {
+        let mut ours = read_text(
+            "schema.prisma",
+            "datasource db {\n  provider = \"postgresql\"\n  url = env(\"U\")\n}\nenum Role {\n  USER\n  ADMIN\n  OWNER\n}\nenum Kind {\n  A\n  B\n}\n",
+        )
+        .unwrap()
+        .schema;
+        let migrations = check_sql(
+            "m.sql",
+            "CREATE TYPE \"Role\" AS ENUM ('USER', 'OWNER');\nALTER TYPE \"Role\" ADD VALUE 'ADMIN';\nCREATE TYPE \"Kind\" AS ENUM ('B', 'C');",
+        )
+        .schema;
+        let role = QualName::new("public", "Role");
+        assert_eq!(adopt_enum_order(&mut ours, &migrations), [role.clone()]);
+        assert_eq!(ours.enums[&role], ["USER", "OWNER", "ADMIN"]);
+        // Other values: left as the schema has them, and reported by the diff.
+        assert_eq!(ours.enums[&QualName::new("public", "Kind")], ["A", "B"]);
     }
 
     #[test]
