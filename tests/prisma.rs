@@ -925,3 +925,81 @@ fn the_basic_fixture_agrees_three_ways() {
         ],
     );
 }
+
+// ---- The command line ---------------------------------------------------------------------
+
+fn driftlint(args: &[&str]) -> std::process::Output {
+    use assert_cmd::cargo::CommandCargoExt;
+    Command::cargo_bin("driftlint")
+        .unwrap()
+        .current_dir(root())
+        .env_remove("DATABASE_URL")
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn the_cli_diffs_a_prisma_side_and_checks_against_one() {
+    let out = driftlint(&[
+        "diff",
+        "testdata/prisma-full/prisma/migrations",
+        "prisma:testdata/prisma-full",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(out.status.code(), Some(1), "drift is a warning: exit 1");
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let rules: Vec<(&str, &str)> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap(),
+                f["location"]["file"].as_str().unwrap_or(""),
+            )
+        })
+        .collect();
+    assert_eq!(
+        rules,
+        [
+            (
+                "drift-index",
+                "testdata/prisma-full/prisma/migrations/20250315090000_hand_written_indexes/migration.sql"
+            ),
+            (
+                "prisma-unsupported",
+                "testdata/prisma-full/prisma/schema.prisma"
+            ),
+        ]
+    );
+    let out = driftlint(&[
+        "check",
+        "--prisma",
+        "testdata/prisma-full/prisma/schema.prisma",
+        "testdata/prisma-full/prisma/migrations/20250315090000_hand_written_indexes",
+    ]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(text.contains("did you mean `display_name`?"), "{text}");
+    assert!(text.contains("prisma/schema.prisma:36:1"), "{text}");
+    let out = driftlint(&[
+        "check",
+        "--prisma",
+        "testdata/prisma-full",
+        "--database",
+        "postgresql://localhost/none",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("--database and --prisma cannot be combined")
+    );
+    let out = driftlint(&[
+        "diff",
+        "testdata/prisma-full/prisma/migrations",
+        "prisma:testdata/nowhere",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("testdata/nowhere"));
+}
