@@ -6,7 +6,6 @@
 //! layout = "prisma"                  # instead of detecting it
 //! exclude = ["**/seed*.sql"]         # globs, relative to this file
 //! drizzle = "drizzle"                # the Drizzle folder, for `check --drizzle`
-//! prisma = "prisma/schema.prisma"    # or the Prisma schema, for `check --prisma`
 //! prisma_version = 5                 # the Prisma major version (default: package.json, else 6)
 //! database_url_env = "DATABASE_URL"  # the variable holding the database URL
 //!
@@ -148,8 +147,6 @@ pub struct Config {
     pub exclude: Exclude,
     /// `[check] drizzle`: the Drizzle folder.
     pub drizzle: Option<PathBuf>,
-    /// `[check] prisma`: the Prisma schema.
-    pub prisma: Option<PathBuf>,
     /// `[check] prisma_version`: the Prisma major version.
     pub prisma_version: Option<u32>,
     /// `[check] database_url_env`: the environment variable that holds the database URL.
@@ -199,7 +196,6 @@ struct RawCheck {
     layout: Option<Spanned<String>>,
     exclude: Option<Vec<Spanned<String>>>,
     drizzle: Option<PathBuf>,
-    prisma: Option<PathBuf>,
     prisma_version: Option<u32>,
     database_url_env: Option<String>,
 }
@@ -304,7 +300,6 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
             patterns,
         },
         drizzle: raw.check.drizzle.map(|p| shown_from_cwd(&dir.join(p))),
-        prisma: raw.check.prisma.map(|p| shown_from_cwd(&dir.join(p))),
         prisma_version: raw.check.prisma_version,
         database_url_env: raw.check.database_url_env,
         rules: levels,
@@ -390,7 +385,6 @@ paths = ["db/migrations", "extra.sql"]
 layout = "prisma"
 exclude = ["**/seed.sql"]
 drizzle = "drizzle"
-prisma = "prisma/schema.prisma"
 prisma_version = 5
 database_url_env = "STAGING_URL"
 
@@ -414,7 +408,6 @@ redundant-index = "warning"
         assert!(c.exclude.matches(Path::new("/p/db/migrations/seed.sql")));
         assert!(!c.exclude.matches(Path::new("/p/db/migrations/001.sql")));
         assert_eq!(c.drizzle, Some(PathBuf::from("/p/drizzle")));
-        assert_eq!(c.prisma, Some(PathBuf::from("/p/prisma/schema.prisma")));
         assert_eq!(c.prisma_version, Some(5));
         assert_eq!(c.database_url_env.as_deref(), Some("STAGING_URL"));
         assert_eq!(c.rules["no-primary-key"], Level::Off);

@@ -43,18 +43,7 @@ pub fn run(args: CheckArgs) -> Result<ExitStatus, Error> {
             report_pending(&pending);
             run
         }
-        None => {
-            // Without a flag, the configuration's reference: `[check] drizzle` or `prisma`.
-            let reference = reference.or_else(|| match (&config.drizzle, &config.prisma) {
-                (Some(path), _) => Some(Reference::Drizzle(path.clone())),
-                (None, Some(path)) => Some(Reference::Prisma {
-                    path: path.clone(),
-                    major: args.prisma_version.or(config.prisma_version),
-                }),
-                (None, None) => None,
-            });
-            crate::drift::check_with_reference(&options, reference.as_ref(), &config.exclude)?
-        }
+        None => crate::drift::check_with_reference(&options, reference.as_ref(), &config.exclude)?,
     };
     config.apply(&mut run.findings);
     if let Some(path) = &args.write_baseline {
