@@ -10,7 +10,7 @@ use rayon::prelude::*;
 use crate::config::Exclude;
 use crate::finding::Finding;
 use crate::rules::{self, RuleInput, Unparsed, unlisted_migration, unreadable_file};
-use crate::schema::replay::{Replay, Stmt};
+use crate::schema::replay::{FileRun, Replay, Stmt};
 use crate::schema::{Origin, Schema};
 use crate::source::migrations::{self, DiscoverError, Layout, NoticeKind, section_range};
 use crate::source::read;
@@ -234,6 +234,8 @@ pub fn check_starting_from(
         unparsed: Vec::new(),
         ignores: Ignores::default(),
         statements: 0,
+        // Against a database the pending files are known: drizzle-kit runs them as one batch.
+        batch: started.then_some(u32::MAX),
     };
     let mut replay = match start {
         Some(schema) => Replay::starting_from(schema, reference),
@@ -284,6 +286,8 @@ struct Checking {
     unparsed: Vec<Unparsed>,
     ignores: Ignores,
     statements: usize,
+    /// The transaction unit shared by the pending files, when they are known.
+    batch: Option<u32>,
 }
 
 impl Checking {
@@ -326,6 +330,8 @@ impl Checking {
             Ok(n) => self.statements += n,
             Err(payload) => return Err(InternalError::from_panic(payload, Some(&file)).into()),
         }
+        let run = migrations::runner::file_run(mf.layout, &mf.path, &file.text, id, self.batch);
+        replay.file_run(id, run);
         self.files.push(file);
         Ok(())
     }
@@ -452,6 +458,7 @@ fn replay_statement(
     unparsed: &mut Vec<Unparsed>,
 ) {
     let file = stmt.file;
+    replay.note_statement(stmt);
     match (class, tree) {
         (StatementClass::Data, _) => replay.data_load(stmt),
         (_, Some(Ok(nodes))) => {
@@ -523,6 +530,7 @@ pub fn check_sql_running(
             panic!("{}", InternalError::from_panic(payload, Some(&file)));
         }
     };
+    replay.file_run(0, FileRun::unknown(0));
     unparsed.append(&mut replay.unparsed);
     replay.settle();
     let input = RuleInput {

@@ -111,6 +111,7 @@ registry! {
     drizzle_unsupported::DRIZZLE_UNSUPPORTED,
     drizzle_journal::DRIZZLE_JOURNAL,
     unused_ignore::UNUSED_IGNORE,
+    concurrently_in_transaction::CONCURRENTLY_IN_TRANSACTION,
 }
 
 /// Looks a rule up by id.
