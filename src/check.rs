@@ -518,19 +518,38 @@ pub fn check_sql_running(
     sql: &str,
     run_rules: &dyn Fn(&RuleInput<'_>) -> Vec<Finding>,
 ) -> Run {
+    check_sql_files_running(&[(name, sql)], run_rules)
+}
+
+/// Checks several in-memory files as consecutive migrations (rule pages whose example needs a
+/// table from an earlier migration).
+pub fn check_sql_files(files: &[(&str, &str)]) -> Run {
+    check_sql_files_running(files, &rules::run)
+}
+
+/// [`check_sql_files`] running `run_rules` instead of every rule.
+pub fn check_sql_files_running(
+    files: &[(&str, &str)],
+    run_rules: &dyn Fn(&RuleInput<'_>) -> Vec<Finding>,
+) -> Run {
     let mut replay = Replay::new(None);
     let mut unparsed = Vec::new();
     let mut ignores = Ignores::default();
-    let statements = match catch_unwind(AssertUnwindSafe(|| {
-        replay_text_collecting(sql, 0, 0, &mut replay, &mut unparsed, &mut ignores)
-    })) {
-        Ok(n) => n,
-        Err(payload) => {
-            let file = SourceFile::new(PathBuf::from(name), sql.to_string(), None);
-            panic!("{}", InternalError::from_panic(payload, Some(&file)));
+    let mut statements = 0;
+    for (id, (name, sql)) in files.iter().enumerate() {
+        let id = id as u32;
+        replay.reset_session();
+        match catch_unwind(AssertUnwindSafe(|| {
+            replay_text_collecting(sql, 0, id, &mut replay, &mut unparsed, &mut ignores)
+        })) {
+            Ok(n) => statements += n,
+            Err(payload) => {
+                let file = SourceFile::new(PathBuf::from(name), sql.to_string(), None);
+                panic!("{}", InternalError::from_panic(payload, Some(&file)));
+            }
         }
-    };
-    replay.file_run(0, FileRun::unknown(0));
+        replay.file_run(id, FileRun::unknown(id));
+    }
     unparsed.append(&mut replay.unparsed);
     replay.settle();
     let input = RuleInput {
@@ -542,7 +561,10 @@ pub fn check_sql_running(
     let mut findings = run_rules(&input);
     ignores.apply(&mut findings);
     sort_findings(&mut findings);
-    let files = vec![SourceFile::new(PathBuf::from(name), sql.to_string(), None)];
+    let files = files
+        .iter()
+        .map(|(name, sql)| SourceFile::new(PathBuf::from(name), sql.to_string(), None))
+        .collect();
     Run {
         files,
         schema: replay.schema,

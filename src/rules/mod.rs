@@ -112,6 +112,14 @@ registry! {
     drizzle_journal::DRIZZLE_JOURNAL,
     unused_ignore::UNUSED_IGNORE,
     concurrently_in_transaction::CONCURRENTLY_IN_TRANSACTION,
+    index_not_concurrent::INDEX_NOT_CONCURRENT,
+    concurrent_index_if_not_exists::CONCURRENT_INDEX_IF_NOT_EXISTS,
+    foreign_key_not_valid::FOREIGN_KEY_NOT_VALID,
+    check_constraint_not_valid::CHECK_CONSTRAINT_NOT_VALID,
+    set_not_null_scan::SET_NOT_NULL_SCAN,
+    column_type_rewrite::COLUMN_TYPE_REWRITE,
+    volatile_default_rewrite::VOLATILE_DEFAULT_REWRITE,
+    unique_without_index::UNIQUE_WITHOUT_INDEX,
 }
 
 /// Looks a rule up by id.

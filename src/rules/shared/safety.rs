@@ -4,6 +4,8 @@
 
 use std::collections::HashMap;
 
+use crate::finding::Finding;
+use crate::rules::Rule;
 use crate::rules::RuleInput;
 use crate::schema::replay::{Action, Delivery, Event, FileRun, Safety};
 
@@ -22,8 +24,6 @@ pub(crate) struct Facts<'a> {
     files: HashMap<u32, FileFacts<'a>>,
     /// The safety facts, in statement order.
     pub safety: Vec<&'a Safety>,
-    /// Files that set `lock_timeout`.
-    pub lock_timeout_files: Vec<u32>,
 }
 
 impl<'a> Facts<'a> {
@@ -31,7 +31,6 @@ impl<'a> Facts<'a> {
     pub fn of(input: &RuleInput<'a>) -> Self {
         let mut files = HashMap::new();
         let mut safety = Vec::new();
-        let mut lock_timeout_files = Vec::new();
         for event in input.events {
             match event {
                 Event::FileRun {
@@ -50,19 +49,12 @@ impl<'a> Facts<'a> {
                     );
                 }
                 Event::Safety(s) => {
-                    if s.action == Action::LockTimeout {
-                        lock_timeout_files.push(s.file);
-                    }
                     safety.push(&**s);
                 }
                 _ => {}
             }
         }
-        Facts {
-            files,
-            safety,
-            lock_timeout_files,
-        }
+        Facts { files, safety }
     }
 
     /// How `file` is run (unknown when the replay did not say).
@@ -92,15 +84,55 @@ impl<'a> Facts<'a> {
         transactional && self.unit(created) == self.unit(s.file)
     }
 
-    /// Whether the runner can run `CREATE INDEX CONCURRENTLY` as written in `file`: a
-    /// concurrent index is only advice worth giving where it would work.
-    pub fn concurrently_works(&self, file: u32) -> bool {
-        match self.files.get(&file) {
-            Some(f) => f.run.delivery == Delivery::PerStatement,
-            None => false,
-        }
+    /// The facts about tables that existed before the statement's transaction, with the
+    /// action: what the lock rules judge.
+    pub fn on_existing_tables(&self) -> impl Iterator<Item = (&'a Safety, &'a Action)> + '_ {
+        self.safety
+            .iter()
+            .copied()
+            .filter(|s| s.table.is_some() && !self.is_new(s))
+            .map(|s| (s, &s.action))
     }
 
+    /// How to run a step that needs CONCURRENTLY with `file`'s tool: nothing to add where the
+    /// tool runs statements one by one, else the tool's way to run it outside a transaction.
+    pub fn concurrently_note(&self, file: u32) -> String {
+        match self.files.get(&file) {
+            Some(f) if f.run.delivery == Delivery::PerStatement => String::new(),
+            _ => format!(
+                " — CONCURRENTLY cannot run in a transaction: {}",
+                self.how_alone(file)
+            ),
+        }
+    }
+}
+
+/// A lock finding on the statement's table.
+pub(crate) fn lock_finding(
+    rule: &'static Rule,
+    s: &Safety,
+    message: String,
+    help: String,
+) -> Finding {
+    let mut f = Finding::new(rule, message, s.location).help(help);
+    if let Some(t) = &s.table {
+        f = f.table(t);
+    }
+    f
+}
+
+/// The table's name for messages.
+pub(crate) fn table_name(s: &Safety) -> String {
+    s.table.as_ref().map_or_else(String::new, |t| {
+        if t.schema == "public" {
+            crate::schema::model::quote_ident(&t.name).to_string()
+        } else {
+            t.to_string()
+        }
+    })
+}
+
+impl Facts<'_> {
     /// The advice for running a statement that cannot run in a transaction with `file`'s tool.
     pub fn how_alone(&self, file: u32) -> &'static str {
         self.files.get(&file).map_or(

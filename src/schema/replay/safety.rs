@@ -108,8 +108,8 @@ pub enum Action {
         if_not_exists: bool,
         /// `UNIQUE`.
         unique: bool,
-        /// The key columns (plain column keys only).
-        columns: Vec<String>,
+        /// The statement with `CONCURRENTLY` added (for the help).
+        concurrent_sql: String,
     },
     /// `ADD FOREIGN KEY` on an existing table.
     AddForeignKey {
@@ -284,22 +284,29 @@ impl Replay<'_> {
             return;
         };
         let table = self.lookup_name(rv);
-        let columns = s
-            .index_params
-            .iter()
-            .filter_map(|p| match p.node.as_ref() {
-                Some(NodeEnum::IndexElem(e)) if !e.name.is_empty() => {
-                    Some(truncate_identifier(&e.name).to_string())
-                }
-                _ => None,
+        // An index on a column the table lacks fails anyway (another rule says so): its lock
+        // is not worth a word.
+        if let Some(t) = self.schema.tables.get(&table)
+            && s.index_params.iter().any(|p| {
+                matches!(p.node.as_ref(), Some(NodeEnum::IndexElem(e))
+                    if !e.name.is_empty() && !t.columns.contains_key(truncate_identifier(&e.name)))
             })
-            .collect();
+        {
+            return;
+        }
+        let text = ctx.stmt.text.trim_end().trim_end_matches(';');
+        let concurrent_sql = tokenize(text)
+            .find(|t| t.kind == TokenKind::Ident && t.text(text).eq_ignore_ascii_case("index"))
+            .map_or_else(
+                || text.to_string(),
+                |t| format!("{} CONCURRENTLY{}", &text[..t.end], &text[t.end..]),
+            );
         let action = Action::CreateIndex {
             index: s.idxname.clone(),
             concurrently: s.concurrent,
             if_not_exists: s.if_not_exists,
             unique: s.unique,
-            columns,
+            concurrent_sql,
         };
         self.safety_event(ctx.stmt.whole(), ctx.stmt.file, Some(&table), action);
     }
@@ -517,17 +524,18 @@ fn calls_volatile(text: &str) -> bool {
 }
 
 /// A type split into its base name and typmods: `character varying(10)` → (`character
-/// varying`, [10]).
-fn split_type(t: &str) -> (&str, Vec<i64>) {
-    match t.find('(') {
-        Some(open) if t.ends_with(')') => {
-            let mods = t[open + 1..t.len() - 1]
+/// varying`, [10]); `timestamp(3) without time zone` → (`timestamp without time zone`, [3]).
+fn split_type(t: &str) -> (String, Vec<i64>) {
+    match (t.find('('), t.find(')')) {
+        (Some(open), Some(close)) if close > open => {
+            let mods = t[open + 1..close]
                 .split(',')
                 .filter_map(|m| m.trim().parse().ok())
                 .collect();
-            (t[..open].trim_end(), mods)
+            let base = format!("{}{}", t[..open].trim_end(), &t[close + 1..]);
+            (base, mods)
         }
-        _ => (t, Vec::new()),
+        _ => (t.to_string(), Vec::new()),
     }
 }
 
@@ -547,7 +555,7 @@ pub fn type_change(from: &str, to: &str) -> TypeChange {
         ([f, fs @ ..], [t, ts @ ..]) => t >= f && (!strict_scale || fs == ts),
     };
     use TypeChange::*;
-    match (fb, tb) {
+    match (fb.as_str(), tb.as_str()) {
         ("character varying", "character varying") | ("bit varying", "bit varying") => {
             if widened(false) {
                 MetadataOnly

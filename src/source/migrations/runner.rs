@@ -62,7 +62,7 @@ pub fn file_run(layout: Layout, path: &Path, text: &str, file: u32, batch: Optio
             unit: batch.unwrap_or(file),
             ..wrapped(
                 "drizzle-kit",
-                "drizzle-kit runs every pending migration in one transaction and has no opt-out: run the statement outside drizzle-kit (psql, a deploy script) and keep a transaction-safe form in the migration",
+                "drizzle-kit runs all pending migrations in one transaction and has no opt-out: run it outside drizzle-kit (psql, a deploy step)",
             )
         },
         Layout::Prisma => FileRun {
