@@ -67,13 +67,16 @@ fn words(mode: &str) -> &'static str {
     }
 }
 
+/// A rule, the locks (table, `pg_locks` mode) its example must take and name, and whether
+/// `orders` is rewritten.
+type Case = (&'static str, &'static [(&'static str, &'static str)], bool);
+
 #[test]
 fn each_lock_rule_example_takes_the_lock_its_message_names() {
     let Some(pg) = TestPg::start() else {
         return;
     };
-    // (rule, the locks it must name, on which tables, and whether `orders` is rewritten)
-    let cases: &[(&str, &[(&str, &str)], bool)] = &[
+    let cases: &[Case] = &[
         ("index-not-concurrent", &[("orders", "ShareLock")], false),
         (
             "foreign-key-not-valid",
