@@ -37,6 +37,12 @@ pub fn run(args: CheckArgs) -> Result<ExitStatus, Error> {
             crate::drift::check_with_reference(&options, args.drizzle.as_deref(), &config.exclude)?
         }
     };
+    let stats = args
+        .stats
+        .as_deref()
+        .map(crate::source::database::stats::Stats::load)
+        .transpose()?;
+    crate::rules::sized::apply(&mut run.findings, stats.as_ref());
     config.apply(&mut run.findings);
     if let Some(path) = &args.write_baseline {
         Baseline::of(&run.findings, &run.files)

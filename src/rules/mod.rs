@@ -78,6 +78,7 @@ macro_rules! registry {
 }
 
 mod shared;
+pub use shared::sized;
 
 registry! {
     index_missing_column::INDEX_MISSING_COLUMN,

@@ -24,8 +24,10 @@ fn check(input: &RuleInput<'_>, out: &mut Vec<Finding>) {
             continue;
         };
         let table = table_name(s);
+        let column_name = column.clone();
         let check = format!("{}_{column}_not_null", s.table.as_ref().map_or("", |t| &t.name));
-        out.push(lock_finding(
+        out.push(
+            lock_finding(
             &SET_NOT_NULL_SCAN,
             s,
             format!(
@@ -34,7 +36,9 @@ fn check(input: &RuleInput<'_>, out: &mut Vec<Finding>) {
             format!(
                 "prove it first (PostgreSQL 12+ then skips the scan): `ALTER TABLE {table} ADD CONSTRAINT {check} CHECK ({column} IS NOT NULL) NOT VALID;` then, in a later migration, `ALTER TABLE {table} VALIDATE CONSTRAINT {check};` and `ALTER TABLE {table} ALTER COLUMN {column} SET NOT NULL; ALTER TABLE {table} DROP CONSTRAINT {check};`"
             ),
-        ));
+        )
+            .object(column_name),
+        );
     }
 }
 

@@ -34,7 +34,7 @@ fn check(input: &RuleInput<'_>, out: &mut Vec<Finding>) {
             name.clone()
         };
         let cols = columns.join(", ");
-        out.push(lock_finding(
+        let mut finding = lock_finding(
             &UNIQUE_WITHOUT_INDEX,
             s,
             format!(
@@ -44,7 +44,12 @@ fn check(input: &RuleInput<'_>, out: &mut Vec<Finding>) {
                 "build the index first: `CREATE UNIQUE INDEX CONCURRENTLY {index} ON {table} ({cols});`{} then `ALTER TABLE {table} ADD CONSTRAINT {index} {kind} USING INDEX {index};`",
                 facts.concurrently_note(s.file)
             ),
-        ));
+        );
+        // One key column: the statistics can tell whether it holds duplicates.
+        if let [column] = columns.as_slice() {
+            finding = finding.object(column.clone());
+        }
+        out.push(finding);
     }
 }
 
