@@ -7,6 +7,7 @@
 //! exclude = ["**/seed*.sql"]         # globs, relative to this file
 //! drizzle = "drizzle"                # the Drizzle folder, for `check --drizzle`
 //! database_url_env = "DATABASE_URL"  # the variable holding the database URL
+//! stats = "driftlint-stats.json"     # table sizes from `driftlint stats`, for `check`
 //!
 //! [rules]
 //! no-primary-key = "off"
@@ -150,6 +151,8 @@ pub struct Config {
     pub database_url_env: Option<String>,
     /// `[rules]`: severity overrides by rule id.
     pub rules: BTreeMap<&'static str, Level>,
+    /// `[check] stats`: the statistics file `driftlint stats` wrote.
+    pub stats: Option<PathBuf>,
 }
 
 /// Why the configuration cannot be used.
@@ -194,6 +197,7 @@ struct RawCheck {
     exclude: Option<Vec<Spanned<String>>>,
     drizzle: Option<PathBuf>,
     database_url_env: Option<String>,
+    stats: Option<PathBuf>,
 }
 
 /// Looks for `driftlint.toml` in `start` and each of its parents.
@@ -298,6 +302,7 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
         drizzle: raw.check.drizzle.map(|p| shown_from_cwd(&dir.join(p))),
         database_url_env: raw.check.database_url_env,
         rules: levels,
+        stats: raw.check.stats.map(|p| shown_from_cwd(&dir.join(p))),
     })
 }
 
@@ -350,6 +355,16 @@ mod tests {
         parse(text, Path::new("/p/driftlint.toml"))
             .unwrap_err()
             .to_string()
+    }
+
+    #[test]
+    fn stats_is_a_path_relative_to_the_file() {
+        let c = parse(
+            "[check]\nstats = \"s/stats.json\"\n",
+            Path::new("/p/driftlint.toml"),
+        )
+        .unwrap();
+        assert_eq!(c.stats, Some(PathBuf::from("/p/s/stats.json")));
     }
 
     #[test]

@@ -120,6 +120,29 @@ fn stats_reads_sizes_without_privileges_and_check_uses_them() {
     let idx = find("index-not-concurrent");
     assert_eq!(idx["severity"], "info", "50 rows: {idx}");
 
+    // Against the database itself: its sizes are read directly.
+    let pending = dir.path().join("pending");
+    std::fs::create_dir(&pending).unwrap();
+    std::fs::copy(m.join("002.sql"), pending.join("002.sql")).unwrap();
+    let out = driftlint()
+        .args(["check", "--format", "json", "--database", &pg.conninfo()])
+        .arg(&pending)
+        .output()
+        .unwrap();
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|_| panic!("{}", String::from_utf8_lossy(&out.stderr)));
+    let severity_of = |rule: &str| {
+        doc["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["rule"] == rule)
+            .unwrap_or_else(|| panic!("no {rule}: {doc}"))["severity"]
+            .clone()
+    };
+    assert_eq!(severity_of("set-not-null-scan"), "error");
+    assert_eq!(severity_of("index-not-concurrent"), "info");
+
     // Without statistics: warnings that say the size is unknown.
     let out = driftlint()
         .args(["check", "--format", "json"])
