@@ -306,20 +306,20 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
     })
 }
 
+/// Rules that report only when `[rules]` turns them on.
+pub const OFF_BY_DEFAULT: &[&str] = &["lock-timeout-missing"];
+
 impl Config {
     /// Applies `[rules]`: drops the findings of rules turned off and sets the others'
     /// severities. Runs after the rules, so a rule never needs to know its configuration.
     pub fn apply(&self, findings: &mut Vec<Finding>) {
-        if self.rules.is_empty() {
-            return;
-        }
         findings.retain_mut(|f| match self.rules.get(f.rule) {
             Some(Level::Off) => false,
             Some(Level::On(s)) => {
                 f.severity = *s;
                 true
             }
-            None => true,
+            None => !OFF_BY_DEFAULT.contains(&f.rule),
         });
     }
 

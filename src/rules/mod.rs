@@ -121,6 +121,7 @@ registry! {
     column_type_rewrite::COLUMN_TYPE_REWRITE,
     volatile_default_rewrite::VOLATILE_DEFAULT_REWRITE,
     unique_without_index::UNIQUE_WITHOUT_INDEX,
+    lock_timeout_missing::LOCK_TIMEOUT_MISSING,
 }
 
 /// Looks a rule up by id.

@@ -165,6 +165,27 @@ pub enum Action {
     },
     /// `SET lock_timeout`.
     LockTimeout,
+    /// Any other ALTER TABLE subcommand that takes ACCESS EXCLUSIVE (ADD / DROP / RENAME
+    /// COLUMN, SET DEFAULT, …): only `lock-timeout-missing` looks at it.
+    AccessExclusive {
+        /// The subcommand, for messages.
+        what: &'static str,
+    },
+}
+
+impl Action {
+    /// Whether the statement takes an ACCESS EXCLUSIVE lock on its table.
+    pub fn takes_access_exclusive(&self) -> bool {
+        matches!(
+            self,
+            Action::AddCheck { .. }
+                | Action::SetNotNull { .. }
+                | Action::AlterType { .. }
+                | Action::VolatileDefault { .. }
+                | Action::AddKey { .. }
+                | Action::AccessExclusive { .. }
+        )
+    }
 }
 
 /// One safety fact.
@@ -344,7 +365,21 @@ impl Replay<'_> {
             (T::AtAlterColumnType, Some(NodeEnum::ColumnDef(col))) => {
                 self.type_facts(table, column, col)
             }
-            (T::AtAddColumn, Some(NodeEnum::ColumnDef(col))) => volatile_default(col),
+            (T::AtAddColumn, Some(NodeEnum::ColumnDef(col))) => {
+                volatile_default(col).or(Some(Action::AccessExclusive { what: "ADD COLUMN" }))
+            }
+            (T::AtDropColumn, _) => Some(Action::AccessExclusive {
+                what: "DROP COLUMN",
+            }),
+            (T::AtColumnDefault, _) => Some(Action::AccessExclusive {
+                what: "SET DEFAULT",
+            }),
+            (T::AtDropNotNull, _) => Some(Action::AccessExclusive {
+                what: "DROP NOT NULL",
+            }),
+            (T::AtDropConstraint, _) => Some(Action::AccessExclusive {
+                what: "DROP CONSTRAINT",
+            }),
             _ => None,
         };
         if let Some(action) = action {
