@@ -315,6 +315,13 @@ impl Replay<'_> {
         {
             return;
         }
+        // `IF NOT EXISTS` on a name that exists: PostgreSQL builds nothing.
+        if s.if_not_exists && !s.idxname.is_empty() {
+            let name = QualName::new(table.schema.clone(), truncate_identifier(&s.idxname));
+            if self.schema.relation_exists(&name) {
+                return;
+            }
+        }
         let text = ctx.stmt.text.trim_end().trim_end_matches(';');
         let concurrent_sql = tokenize(text)
             .find(|t| t.kind == TokenKind::Ident && t.text(text).eq_ignore_ascii_case("index"))
