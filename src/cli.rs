@@ -40,6 +40,8 @@ pub enum Command {
     Diff(DiffArgs),
     /// Audit a live database: introspect its catalog (read-only) and run every schema rule.
     Audit(AuditArgs),
+    /// Write table sizes and column statistics (no data values) for `check --stats`.
+    Stats(StatsArgs),
     /// List the rules with their default severity.
     Rules {
         /// Output format.
@@ -98,6 +100,24 @@ pub struct CheckArgs {
     #[arg(long, value_name = "URL")]
     pub database: Option<String>,
     /// Limits for the database session.
+    #[command(flatten)]
+    pub session: SessionArgs,
+    /// Table sizes from `driftlint stats`: lock findings on small tables become info, on very
+    /// large ones errors.
+    #[arg(long, value_name = "FILE")]
+    pub stats: Option<PathBuf>,
+}
+
+/// Arguments of `stats`.
+#[derive(Debug, clap::Args)]
+pub struct StatsArgs {
+    /// The database: a postgresql:// URL or key=value conninfo.
+    #[arg(long, value_name = "URL", env = "DATABASE_URL", hide_env_values = true)]
+    pub database: Option<String>,
+    /// Where to write the statistics (default: standard output).
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Session limits.
     #[command(flatten)]
     pub session: SessionArgs,
 }

@@ -8,6 +8,7 @@
 //! drizzle = "drizzle"                # the Drizzle folder, for `check --drizzle`
 //! prisma_version = 5                 # the Prisma major version (default: package.json, else 6)
 //! database_url_env = "DATABASE_URL"  # the variable holding the database URL
+//! stats = "driftlint-stats.json"     # table sizes from `driftlint stats`, for `check`
 //!
 //! [rules]
 //! no-primary-key = "off"
@@ -153,6 +154,8 @@ pub struct Config {
     pub database_url_env: Option<String>,
     /// `[rules]`: severity overrides by rule id.
     pub rules: BTreeMap<&'static str, Level>,
+    /// `[check] stats`: the statistics file `driftlint stats` wrote.
+    pub stats: Option<PathBuf>,
 }
 
 /// Why the configuration cannot be used.
@@ -198,6 +201,7 @@ struct RawCheck {
     drizzle: Option<PathBuf>,
     prisma_version: Option<u32>,
     database_url_env: Option<String>,
+    stats: Option<PathBuf>,
 }
 
 /// Looks for `driftlint.toml` in `start` and each of its parents.
@@ -303,23 +307,24 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
         prisma_version: raw.check.prisma_version,
         database_url_env: raw.check.database_url_env,
         rules: levels,
+        stats: raw.check.stats.map(|p| shown_from_cwd(&dir.join(p))),
     })
 }
+
+/// Rules that report only when `[rules]` turns them on.
+pub const OFF_BY_DEFAULT: &[&str] = &["lock-timeout-missing"];
 
 impl Config {
     /// Applies `[rules]`: drops the findings of rules turned off and sets the others'
     /// severities. Runs after the rules, so a rule never needs to know its configuration.
     pub fn apply(&self, findings: &mut Vec<Finding>) {
-        if self.rules.is_empty() {
-            return;
-        }
         findings.retain_mut(|f| match self.rules.get(f.rule) {
             Some(Level::Off) => false,
             Some(Level::On(s)) => {
                 f.severity = *s;
                 true
             }
-            None => true,
+            None => !OFF_BY_DEFAULT.contains(&f.rule),
         });
     }
 
@@ -355,6 +360,16 @@ mod tests {
         parse(text, Path::new("/p/driftlint.toml"))
             .unwrap_err()
             .to_string()
+    }
+
+    #[test]
+    fn stats_is_a_path_relative_to_the_file() {
+        let c = parse(
+            "[check]\nstats = \"s/stats.json\"\n",
+            Path::new("/p/driftlint.toml"),
+        )
+        .unwrap();
+        assert_eq!(c.stats, Some(PathBuf::from("/p/s/stats.json")));
     }
 
     #[test]

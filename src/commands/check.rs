@@ -31,7 +31,8 @@ pub fn run(args: CheckArgs) -> Result<ExitStatus, Error> {
         }),
         (None, None) => None,
     };
-    let mut run = match config.database_url(args.database.clone()) {
+    let database = config.database_url(args.database.clone());
+    let mut run = match database.clone() {
         Some(_) if args.drizzle.is_some() => return Err(Error::DatabaseWithDrizzle),
         Some(_) if args.prisma.is_some() => return Err(Error::DatabaseWithPrisma),
         Some(target) => {
@@ -45,6 +46,18 @@ pub fn run(args: CheckArgs) -> Result<ExitStatus, Error> {
         }
         None => crate::drift::check_with_reference(&options, reference.as_ref(), &config.exclude)?,
     };
+    let stats = match (args.stats.as_ref().or(config.stats.as_ref()), &database) {
+        (Some(path), _) => Some(crate::source::database::stats::Stats::load(path)?),
+        // Against a database its own sizes are the best there are.
+        (None, Some(target)) => {
+            let mut db = crate::source::database::Database::connect(&args.session.options(target))?;
+            let stats = db.stats()?;
+            db.close();
+            Some(stats)
+        }
+        (None, None) => None,
+    };
+    crate::rules::sized::apply(&mut run.findings, stats.as_ref());
     config.apply(&mut run.findings);
     if let Some(path) = &args.write_baseline {
         Baseline::of(&run.findings, &run.files)

@@ -8,6 +8,7 @@ pub mod explain;
 pub mod output;
 pub mod rules;
 pub mod schema;
+pub mod stats;
 
 use std::path::Path;
 
@@ -79,6 +80,9 @@ pub enum Error {
     /// `audit` has no database to read.
     #[error("no database given: pass --database postgresql://user@host/db or set DATABASE_URL")]
     NoDatabase,
+    /// `--stats` cannot be read.
+    #[error(transparent)]
+    Stats(#[from] crate::source::database::stats::StatsError),
     /// Standard output could not be written (a closed pipe is not an error).
     #[error("cannot write output: {0}")]
     Output(#[source] std::io::Error),
@@ -91,6 +95,7 @@ pub fn run(command: Command) -> Result<ExitStatus, Error> {
         Command::Schema { paths, layout } => schema::run(paths, layout),
         Command::Diff(args) => diff::run(args),
         Command::Audit(args) => audit::run(args),
+        Command::Stats(args) => stats::run(args),
         Command::Rules { format } => rules::run(format),
         Command::Explain { rule } => explain::run(&rule),
     }

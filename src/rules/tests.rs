@@ -36,6 +36,20 @@ pub(crate) fn lint(rule: &'static Rule, sql: &str) -> Vec<Finding> {
     }
 }
 
+/// The findings of model rule `rule` alone on two consecutive migration files, `1.sql` and
+/// `2.sql`: a table of the first already exists when the second runs.
+pub(crate) fn lint_two_files(rule: &'static Rule, first: &str, second: &str) -> Vec<Finding> {
+    let Check::Model(check) = rule.check else {
+        panic!("{} does not read the model", rule.id)
+    };
+    let only = |input: &RuleInput<'_>| {
+        let mut out = Vec::new();
+        check(input, &mut out);
+        out
+    };
+    crate::check::check_sql_files_running(&[("1.sql", first), ("2.sql", second)], &only).findings
+}
+
 /// The findings of model rule `rule` alone on `schema`, a model built or altered by the test:
 /// how the rules that speak only of a live database's catalog (statistics, validity, row
 /// estimates) are tested without one.

@@ -13,6 +13,7 @@
 
 mod bookkeeping;
 mod catalog;
+pub mod stats;
 
 use std::time::Duration;
 
