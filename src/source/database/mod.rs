@@ -13,6 +13,7 @@
 
 mod bookkeeping;
 mod catalog;
+mod objects;
 
 use std::time::Duration;
 

@@ -469,6 +469,7 @@ impl<'s, 'd> Mapper<'s, 'd> {
                     OtherRelation {
                         kind: RelKind::Sequence,
                         origin: column.origin,
+                        detail: Default::default(),
                     },
                 );
             }

@@ -1,0 +1,488 @@
+//! Replay of the objects beside tables and indexes: sequence options and ownership, view
+//! queries, functions and procedures, triggers, extension versions, and the table kinds
+//! (`INHERITS`, `UNLOGGED`) that `diff` compares.
+
+use pg_query::NodeEnum;
+use pg_query::protobuf::{self, Node};
+
+use super::nodes::{def_arg_text, strings};
+use super::{Ctx, Replay};
+use crate::schema::model::{QualName, RelKind, RelationDetail, Sequence, ViewQuery};
+use crate::schema::names::truncate_identifier;
+use crate::schema::object_nodes::{
+    function_from_stmt, identity_arg_types, qualified, query_text, trigger_from_stmt,
+};
+use crate::schema::view_query::normalise_query;
+
+/// Whether a DefElem list names `option`.
+fn has_option(options: &[Node], option: &str) -> bool {
+    options
+        .iter()
+        .any(|o| matches!(o.node.as_ref(), Some(NodeEnum::DefElem(d)) if d.defname == option))
+}
+
+impl Replay<'_> {
+    /// `CREATE SEQUENCE`: the relation and its options.
+    pub(super) fn create_sequence(&mut self, s: &protobuf::CreateSeqStmt, ctx: &Ctx<'_>) {
+        let Some(rv) = s.sequence.as_ref() else {
+            return;
+        };
+        let name = self.creation_name(rv);
+        if self.schema.relation_exists(&name) {
+            return;
+        }
+        let mut seq = Sequence::with_type("bigint");
+        self.sequence_options(&mut seq, &s.options, true);
+        self.add_other(name.clone(), RelKind::Sequence, ctx.stmt.whole());
+        self.set_detail(&name, RelationDetail::Sequence(seq));
+    }
+
+    /// `ALTER SEQUENCE`: changed options, `AS`, `OWNED BY`.
+    pub(super) fn alter_sequence(&mut self, s: &protobuf::AlterSeqStmt) {
+        let Some(rv) = s.sequence.as_ref() else {
+            return;
+        };
+        let name = self.lookup_name(rv);
+        let Some(RelationDetail::Sequence(mut seq)) = self
+            .schema
+            .other_relations
+            .get(&name)
+            .map(|o| o.detail.clone())
+        else {
+            return;
+        };
+        self.sequence_options(&mut seq, &s.options, false);
+        self.set_detail(&name, RelationDetail::Sequence(seq));
+    }
+
+    /// Applies sequence options; `create` fills in the defaults the options leave out.
+    pub(super) fn sequence_options(&self, seq: &mut Sequence, options: &[Node], create: bool) {
+        let number = |n: Option<&Node>| def_arg_text(n).parse::<i64>().ok();
+        let mut start = None;
+        if let Some(t) = options.iter().find_map(|o| match o.node.as_ref() {
+            Some(NodeEnum::DefElem(d)) if d.defname == "as" => match d.arg.as_deref()?.node.as_ref()? {
+                NodeEnum::TypeName(t) => Some(crate::schema::types::normalise(t).name),
+                _ => None,
+            },
+            _ => None,
+        }) {
+            seq.set_type(
+                &t,
+                !has_option(options, "minvalue"),
+                !has_option(options, "maxvalue"),
+            );
+        }
+        for o in options {
+            let Some(NodeEnum::DefElem(d)) = o.node.as_ref() else {
+                continue;
+            };
+            let arg = d.arg.as_deref();
+            match d.defname.as_str() {
+                "increment" => {
+                    if let Some(n) = number(arg) {
+                        let (lo, hi) = seq.default_bounds();
+                        let (was_lo, was_hi) = (seq.min == lo, seq.max == hi);
+                        seq.increment = n;
+                        let (lo, hi) = seq.default_bounds();
+                        if was_lo && !has_option(options, "minvalue") {
+                            seq.min = lo;
+                        }
+                        if was_hi && !has_option(options, "maxvalue") {
+                            seq.max = hi;
+                        }
+                    }
+                }
+                // `NO MINVALUE` has no argument: back to the default.
+                "minvalue" => seq.min = number(arg).unwrap_or(seq.default_bounds().0),
+                "maxvalue" => seq.max = number(arg).unwrap_or(seq.default_bounds().1),
+                "start" => start = number(arg),
+                "cycle" => seq.cycle = def_arg_text(arg) != "false" && def_arg_text(arg) != "0",
+                "owned_by" => {
+                    let parts = match arg.and_then(|a| a.node.as_ref()) {
+                        Some(NodeEnum::List(l)) => strings(&l.items),
+                        _ => Vec::new(),
+                    };
+                    seq.owned_by = match parts.split_last() {
+                        Some((col, table)) if !table.is_empty() && col != "none" => {
+                            Some((self.qualified_from_list(table), col.clone()))
+                        }
+                        _ => None,
+                    };
+                }
+                _ => {}
+            }
+        }
+        match start {
+            Some(s) => seq.start = s,
+            None if create => seq.start = if seq.increment > 0 { seq.min } else { seq.max },
+            None => {}
+        }
+    }
+
+    /// Stores what the model knows of a relation beyond its kind.
+    fn set_detail(&mut self, name: &QualName, detail: RelationDetail) {
+        if let Some(o) = self.schema.other_relations.get_mut(name) {
+            o.detail = detail;
+        }
+    }
+
+    /// The sequence of a serial or identity column: its type, the identity options, its owner.
+    pub(super) fn owned_sequence_detail(
+        &mut self,
+        seq: &QualName,
+        table: &QualName,
+        column: &str,
+        options: &[Node],
+    ) {
+        let type_name = self
+            .schema
+            .tables
+            .get(table)
+            .and_then(|t| t.columns.get(column))
+            .map(|c| c.type_name.clone())
+            .filter(|t| Sequence::type_range(t).is_some())
+            .unwrap_or_else(|| "integer".to_string());
+        let mut s = Sequence::with_type(&type_name);
+        self.sequence_options(&mut s, options, true);
+        s.owned_by = Some((table.clone(), column.to_string()));
+        self.set_detail(seq, RelationDetail::Sequence(s));
+    }
+
+    /// A table or column renamed or moved: the sequences it owns and the tables that inherit
+    /// from it follow, as the catalog refers to both by OID.
+    pub(super) fn follow_table(
+        &mut self,
+        from: &QualName,
+        to: &QualName,
+        column: Option<(&str, &str)>,
+    ) {
+        for o in self.schema.other_relations.values_mut() {
+            let RelationDetail::Sequence(s) = &mut o.detail else {
+                continue;
+            };
+            let Some((t, c)) = &mut s.owned_by else {
+                continue;
+            };
+            if t != from {
+                continue;
+            }
+            *t = to.clone();
+            if let Some((old, new)) = column
+                && c == old
+            {
+                *c = new.to_string();
+            }
+        }
+        if from != to {
+            for t in self.schema.tables.values_mut() {
+                for p in &mut t.inherits {
+                    if p == from {
+                        *p = to.clone();
+                    }
+                }
+            }
+        }
+    }
+
+    /// `ADD GENERATED … AS IDENTITY (options)`: the options of the column's sequence.
+    pub(super) fn identity_options(&mut self, table: &QualName, column: &str, options: &[Node]) {
+        let owned = |o: &&mut crate::schema::OtherRelation| {
+            matches!(&o.detail, RelationDetail::Sequence(s)
+                if s.owned_by.as_ref().is_some_and(|(t, c)| t == table && c == column))
+        };
+        let Some(mut seq) = self
+            .schema
+            .other_relations
+            .values_mut()
+            .find(owned)
+            .and_then(|o| match &o.detail {
+                RelationDetail::Sequence(s) => Some(s.clone()),
+                _ => None,
+            })
+        else {
+            return;
+        };
+        self.sequence_options(&mut seq, options, true);
+        if let Some(o) = self.schema.other_relations.values_mut().find(owned) {
+            o.detail = RelationDetail::Sequence(seq);
+        }
+    }
+
+    /// A dropped column drops the sequence it owns.
+    pub(super) fn drop_sequences_owned_by(&mut self, table: &QualName, column: &str) {
+        self.schema.other_relations.retain(|_, o| {
+            !matches!(&o.detail, RelationDetail::Sequence(s)
+                if s.owned_by.as_ref().is_some_and(|(t, c)| t == table && c == column))
+        });
+    }
+
+    /// `CREATE VIEW` (and `OR REPLACE`): the relation and its query.
+    pub(super) fn create_view(&mut self, s: &protobuf::ViewStmt, ctx: &Ctx<'_>) {
+        let Some(rv) = s.view.as_ref() else {
+            return;
+        };
+        let name = self.creation_name(rv);
+        let replacing = s.replace
+            && self
+                .schema
+                .other_relations
+                .get(&name)
+                .is_some_and(|o| o.kind == RelKind::View);
+        if !replacing {
+            self.add_other(name.clone(), RelKind::View, ctx.stmt.whole());
+        }
+        if let Some(q) = s.query.as_deref() {
+            self.set_detail(&name, view_detail(q));
+        }
+    }
+
+    /// `CREATE MATERIALIZED VIEW … AS`: its query (the relation is made by `create_table_as`).
+    pub(super) fn materialized_view_query(&mut self, s: &protobuf::CreateTableAsStmt) {
+        if s.objtype != protobuf::ObjectType::ObjectMatview as i32 {
+            return;
+        }
+        let (Some(rv), Some(q)) = (s.into.as_ref().and_then(|i| i.rel.as_ref()), s.query.as_deref())
+        else {
+            return;
+        };
+        let name = self.creation_name(rv);
+        self.set_detail(&name, view_detail(q));
+    }
+
+    /// `CREATE [OR REPLACE] FUNCTION | PROCEDURE`.
+    pub(super) fn create_function(&mut self, s: &protobuf::CreateFunctionStmt, ctx: &Ctx<'_>) {
+        let f = function_from_stmt(s, &self.creation_schema(), ctx.stmt.whole());
+        let key = f.signature();
+        if s.replace || !self.schema.functions.contains_key(&key) {
+            self.schema.functions.insert(key, f);
+        }
+    }
+
+    /// The function a trigger executes: qualified as written, else the first schema of
+    /// `search_path` that has a function of that name.
+    fn function_named(&self, names: &[Node]) -> QualName {
+        let q = qualified(names, &self.creation_schema());
+        if names.len() > 1 {
+            return q;
+        }
+        self.search_path
+            .iter()
+            .map(|s| QualName::new(s.clone(), q.name.clone()))
+            .find(|c| self.schema.functions.values().any(|f| &f.name == c))
+            .unwrap_or(q)
+    }
+
+    /// `CREATE [OR REPLACE] TRIGGER`.
+    pub(super) fn create_trigger(&mut self, s: &protobuf::CreateTrigStmt, ctx: &Ctx<'_>) {
+        let Some(rv) = s.relation.as_ref() else {
+            return;
+        };
+        let table = self.lookup_name(rv);
+        let function = self.function_named(&s.funcname);
+        let trigger = trigger_from_stmt(s, function, ctx.stmt.whole());
+        if !self.ensure_table(&table) {
+            return;
+        }
+        let Some(t) = self.schema.tables.get_mut(&table) else {
+            return;
+        };
+        match t.triggers.iter_mut().find(|x| x.name == trigger.name) {
+            Some(existing) if s.replace => *existing = trigger,
+            Some(_) => {}
+            None => t.triggers.push(trigger),
+        }
+    }
+
+    /// `DROP FUNCTION | PROCEDURE | ROUTINE | TRIGGER`; other kinds are dropped by `drop`.
+    pub(super) fn drop_objects(&mut self, s: &protobuf::DropStmt) {
+        use protobuf::ObjectType as O;
+        let rt = s.remove_type;
+        for obj in &s.objects {
+            match obj.node.as_ref() {
+                Some(NodeEnum::ObjectWithArgs(f))
+                    if rt == O::ObjectFunction as i32
+                        || rt == O::ObjectProcedure as i32
+                        || rt == O::ObjectRoutine as i32 =>
+                {
+                    let keys = self.functions_matching(f);
+                    for k in keys {
+                        self.schema.functions.shift_remove(&k);
+                    }
+                }
+                Some(NodeEnum::List(l)) if rt == O::ObjectTrigger as i32 => {
+                    let names = strings(&l.items);
+                    if let Some((trigger, table)) = names.split_last() {
+                        let t = self.qualified_from_list(table);
+                        if let Some(t) = self.schema.tables.get_mut(&t) {
+                            t.triggers.retain(|x| &x.name != trigger);
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// The functions an `ObjectWithArgs` names: by signature, or by name alone when the
+    /// arguments are left out.
+    fn functions_matching(&self, f: &protobuf::ObjectWithArgs) -> Vec<String> {
+        let name = qualified(&f.objname, &self.creation_schema());
+        let unqualified = f.objname.len() == 1;
+        let same_name = |q: &QualName| {
+            q.name == name.name
+                && (!unqualified && q.schema == name.schema
+                    || unqualified && self.search_path.contains(&q.schema))
+        };
+        let types: Option<Vec<String>> = (!f.args_unspecified).then(|| {
+            if f.objfuncargs.is_empty() {
+                f.objargs
+                    .iter()
+                    .filter_map(|a| match a.node.as_ref()? {
+                        NodeEnum::TypeName(t) => Some(crate::schema::types::normalise(t).name),
+                        _ => None,
+                    })
+                    .collect()
+            } else {
+                identity_arg_types(&f.objfuncargs)
+            }
+        });
+        self.schema
+            .functions
+            .iter()
+            .filter(|(_, x)| same_name(&x.name) && types.as_ref().is_none_or(|t| &x.arg_types == t))
+            .map(|(k, _)| k.clone())
+            .collect()
+    }
+
+    /// `ALTER FUNCTION … RENAME TO`, `ALTER TRIGGER … RENAME TO`.
+    pub(super) fn rename_objects(&mut self, s: &protobuf::RenameStmt) {
+        use protobuf::ObjectType as O;
+        let rt = s.rename_type;
+        let new = truncate_identifier(&s.newname).to_string();
+        if rt == O::ObjectTrigger as i32 {
+            if let Some(rv) = s.relation.as_ref() {
+                let table = self.lookup_name(rv);
+                if let Some(t) = self.schema.tables.get_mut(&table)
+                    && let Some(x) = t.triggers.iter_mut().find(|x| x.name == s.subname)
+                {
+                    x.name = new;
+                }
+            }
+        } else if rt == O::ObjectFunction as i32
+            || rt == O::ObjectProcedure as i32
+            || rt == O::ObjectRoutine as i32
+        {
+            self.move_functions(s.object.as_deref(), |q| q.name = new.clone());
+        }
+    }
+
+    /// `ALTER FUNCTION | TYPE … SET SCHEMA` (relations are moved by `set_schema`).
+    pub(super) fn set_object_schema(&mut self, s: &protobuf::AlterObjectSchemaStmt) {
+        use protobuf::ObjectType as O;
+        let ot = s.object_type;
+        let schema = truncate_identifier(&s.newschema).to_string();
+        if ot == O::ObjectFunction as i32
+            || ot == O::ObjectProcedure as i32
+            || ot == O::ObjectRoutine as i32
+        {
+            self.move_functions(s.object.as_deref(), |q| q.schema = schema.clone());
+        } else if ot == O::ObjectType as i32
+            && let Some(NodeEnum::List(l)) = s.object.as_deref().and_then(|o| o.node.as_ref())
+        {
+            let old = self.qualified_from_list(&strings(&l.items));
+            if let Some(labels) = self.schema.enums.shift_remove(&old) {
+                self.schema
+                    .enums
+                    .insert(QualName::new(schema, old.name), labels);
+            }
+        }
+    }
+
+    /// Renames or moves the functions an object node names, rekeying them by signature.
+    fn move_functions(&mut self, object: Option<&Node>, change: impl Fn(&mut QualName)) {
+        let Some(NodeEnum::ObjectWithArgs(f)) = object.and_then(|o| o.node.as_ref()) else {
+            return;
+        };
+        for key in self.functions_matching(f) {
+            if let Some(mut x) = self.schema.functions.shift_remove(&key) {
+                change(&mut x.name);
+                self.schema.functions.insert(x.signature(), x);
+            }
+        }
+    }
+
+    /// `CREATE EXTENSION … VERSION` and `ALTER EXTENSION … UPDATE TO`: the version.
+    pub(super) fn extension_version(&mut self, name: &str, options: &[Node]) {
+        for o in options {
+            if let Some(NodeEnum::DefElem(d)) = o.node.as_ref()
+                && d.defname == "new_version"
+            {
+                self.schema
+                    .extension_versions
+                    .insert(name.to_string(), def_arg_text(d.arg.as_deref()));
+            }
+        }
+    }
+
+    /// `CREATE [UNLOGGED] TABLE … INHERITS (…)`: persistence and the inheritance parents.
+    pub(super) fn table_kind(&mut self, s: &protobuf::CreateStmt) {
+        let Some(rv) = s.relation.as_ref() else {
+            return;
+        };
+        let name = self.creation_name(rv);
+        let parents: Vec<QualName> = if s.partbound.is_some() {
+            Vec::new()
+        } else {
+            s.inh_relations
+                .iter()
+                .filter_map(|p| match p.node.as_ref()? {
+                    NodeEnum::RangeVar(prv) => Some(self.lookup_name(prv)),
+                    _ => None,
+                })
+                .collect()
+        };
+        if let Some(t) = self.schema.tables.get_mut(&name)
+            && t.inherits.is_empty()
+        {
+            t.unlogged = rv.relpersistence == "u";
+            t.inherits = parents;
+        }
+    }
+
+    /// `ALTER TABLE … INHERIT | NO INHERIT | SET LOGGED | SET UNLOGGED`.
+    pub(super) fn alter_table_kind(&mut self, s: &protobuf::AlterTableStmt) {
+        use protobuf::AlterTableType as T;
+        let Some(rv) = s.relation.as_ref() else {
+            return;
+        };
+        let table = self.lookup_name(rv);
+        for cmd in &s.cmds {
+            let Some(NodeEnum::AlterTableCmd(cmd)) = cmd.node.as_ref() else {
+                continue;
+            };
+            let parent = match cmd.def.as_deref().and_then(|d| d.node.as_ref()) {
+                Some(NodeEnum::RangeVar(prv)) => Some(self.lookup_name(prv)),
+                _ => None,
+            };
+            let Some(t) = self.schema.tables.get_mut(&table) else {
+                return;
+            };
+            match T::try_from(cmd.subtype) {
+                Ok(T::AtAddInherit) => t.inherits.extend(parent),
+                Ok(T::AtDropInherit) => t.inherits.retain(|p| Some(p) != parent.as_ref()),
+                Ok(T::AtSetLogged) => t.unlogged = false,
+                Ok(T::AtSetUnLogged) => t.unlogged = true,
+                _ => {}
+            }
+        }
+    }
+}
+
+/// A view's query as the model keeps it.
+fn view_detail(query: &Node) -> RelationDetail {
+    let text = query_text(query);
+    RelationDetail::View(ViewQuery {
+        key: normalise_query(&text),
+        text,
+    })
+}
