@@ -182,6 +182,48 @@ impl Replay<'_> {
                 }
             }
         }
+        if from.schema != to.schema {
+            self.move_owned_sequences(to);
+        }
+        // A view reads its tables by OID: the catalog prints the new names, the model's query
+        // text has the old ones. Its query is no longer known rather than reported as drift.
+        let old_name = match column {
+            Some((old, _)) => old,
+            None => from.name.as_str(),
+        };
+        if from != to || column.is_some() {
+            for o in self.schema.other_relations.values_mut() {
+                if let RelationDetail::View(v) = &mut o.detail
+                    && v.key
+                        .as_ref()
+                        .is_some_and(|k| k.split([' ', '.']).any(|t| t == old_name))
+                {
+                    v.key = None;
+                }
+            }
+        }
+    }
+
+    /// `ALTER TABLE … SET SCHEMA` moves the sequences the table's columns own along with it.
+    fn move_owned_sequences(&mut self, table: &QualName) {
+        let owned: Vec<QualName> = self
+            .schema
+            .other_relations
+            .iter()
+            .filter(|(q, o)| {
+                q.schema != table.schema
+                    && matches!(&o.detail, RelationDetail::Sequence(s)
+                        if s.owned_by.as_ref().is_some_and(|(t, _)| t == table))
+            })
+            .map(|(q, _)| q.clone())
+            .collect();
+        for q in owned {
+            if let Some(o) = self.schema.other_relations.shift_remove(&q) {
+                self.schema
+                    .other_relations
+                    .insert(QualName::new(table.schema.clone(), q.name), o);
+            }
+        }
     }
 
     /// `ADD GENERATED … AS IDENTITY (options)`: the options of the column's sequence.
@@ -405,7 +447,16 @@ impl Replay<'_> {
         };
         for key in self.functions_matching(f) {
             if let Some(mut x) = self.schema.functions.shift_remove(&key) {
+                let old = x.name.clone();
                 change(&mut x.name);
+                // Triggers execute their function by OID.
+                for t in self.schema.tables.values_mut() {
+                    for trigger in &mut t.triggers {
+                        if trigger.function == old {
+                            trigger.function = x.name.clone();
+                        }
+                    }
+                }
                 self.schema.functions.insert(x.signature(), x);
             }
         }
