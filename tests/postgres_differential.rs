@@ -340,6 +340,7 @@ fn every_fixture_is_covered() {
         "saas-rls",
         "index-health",
         "layouts",
+        "objects",
     ];
     let layouts = [
         "golang-migrate",
