@@ -19,7 +19,7 @@ pub fn normalise_query(text: &str) -> Option<String> {
         .ok()
         .and_then(|p| pg_query::deparse(&p.protobuf, Default::default()).ok())
         .unwrap_or_else(|| text.to_string());
-    let tokens = tokens(&deparsed);
+    let tokens = drop_function_aliases(tokens(&deparsed));
     let mut out: Vec<String> = Vec::with_capacity(tokens.len());
     let mut i = 0;
     while i < tokens.len() {
@@ -49,6 +49,11 @@ pub fn normalise_query(text: &str) -> Option<String> {
                 i += 2;
                 continue;
             }
+            // The catalog spells out a CASE's implicit `ELSE NULL` (with a cast).
+            "end" if out.ends_with(&["else".to_string(), "null".to_string()]) => {
+                out.truncate(out.len() - 2);
+                out.push(t.clone());
+            }
             "!=" => out.push("<>".into()),
             "like" => out.push("~~".into()),
             "ilike" => out.push("~~*".into()),
@@ -57,6 +62,38 @@ pub fn normalise_query(text: &str) -> Option<String> {
         i += 1;
     }
     Some(out.join(" ").replace(" . ", "."))
+}
+
+/// Drops the column aliases the catalog gives a function in `FROM`: `jsonb_each(x)` is
+/// printed `jsonb_each(x) jsonb_each(key, value)`.
+fn drop_function_aliases(tokens: Vec<String>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::with_capacity(tokens.len());
+    let mut opened: Vec<usize> = Vec::new();
+    let mut i = 0;
+    while i < tokens.len() {
+        let t = &tokens[i];
+        if t == "(" {
+            opened.push(out.len());
+        } else if t == ")"
+            && let Some(at) = opened.pop()
+        {
+            let name = at.checked_sub(1).map(|n| out[n].clone());
+            out.push(t.clone());
+            i += 1;
+            // `name ( … )` repeated as an alias with a column list.
+            if name.as_ref().is_some_and(|n| is_word(n))
+                && tokens.get(i) == name.as_ref()
+                && tokens.get(i + 1).is_some_and(|p| p == "(")
+                && let Some(close) = tokens[i + 1..].iter().position(|x| x == ")")
+            {
+                i += close + 2;
+            }
+            continue;
+        }
+        out.push(t.clone());
+        i += 1;
+    }
+    out
 }
 
 /// Whether a token is an identifier or keyword.
@@ -158,6 +195,18 @@ mod tests {
         let written = "select id, count(*) as n from posts p where p.score > 0 and title like 'a%'";
         let catalog = "SELECT p.id,\n    count(*) AS n\n   FROM posts p\n  WHERE ((p.score > 0) AND ((p.title)::text ~~ 'a%'::text));";
         assert_eq!(normalise_query(written), normalise_query(catalog));
+        assert_eq!(
+            normalise_query("SELECT (SELECT jsonb_object_agg(key, value) FROM jsonb_each(r.doc)) FROM r"),
+            normalise_query("SELECT ( SELECT jsonb_object_agg(jsonb_each.key, jsonb_each.value) AS jsonb_object_agg FROM jsonb_each(r.doc) jsonb_each(key, value)) AS jsonb_object_agg FROM r;")
+        );
+    }
+
+    #[test]
+    fn case_without_else_is_else_null() {
+        assert_eq!(
+            normalise_query("SELECT CASE s WHEN 'a' THEN 1 END AS o FROM t"),
+            normalise_query("SELECT CASE t.s WHEN 'a'::text THEN 1 ELSE NULL::integer END AS o FROM t;")
+        );
     }
 
     #[test]

@@ -348,8 +348,17 @@ impl Replay<'_> {
                 {
                     let keys = self.functions_matching(f);
                     for k in keys {
-                        self.schema.functions.shift_remove(&k);
+                        if let Some(gone) = self.schema.functions.shift_remove(&k) {
+                            self.drop_triggers_calling(|q| q == &gone.name);
+                        }
                     }
+                }
+                Some(NodeEnum::String(schema)) if rt == O::ObjectSchema as i32 => {
+                    // DROP SCHEMA (with CASCADE, or empty): its functions go, and the triggers
+                    // that call them.
+                    let schema = truncate_identifier(&schema.sval).to_string();
+                    self.schema.functions.retain(|_, f| f.name.schema != schema);
+                    self.drop_triggers_calling(|q| q.schema == schema);
                 }
                 Some(NodeEnum::List(l)) if rt == O::ObjectTrigger as i32 => {
                     let names = strings(&l.items);
@@ -363,6 +372,20 @@ impl Replay<'_> {
                 _ => {}
             }
         }
+    }
+
+    /// Drops the triggers whose function is gone: PostgreSQL refuses to drop a function a
+    /// trigger calls unless CASCADE drops the trigger too, so either way none is left.
+    fn drop_triggers_calling(&mut self, gone: impl Fn(&QualName) -> bool) {
+        let still_there = |q: &QualName, functions: &indexmap::IndexMap<String, crate::schema::Function>| {
+            functions.values().any(|f| &f.name == q && f.arg_types.is_empty())
+        };
+        let functions = std::mem::take(&mut self.schema.functions);
+        for t in self.schema.tables.values_mut() {
+            t.triggers
+                .retain(|x| !gone(&x.function) || still_there(&x.function, &functions));
+        }
+        self.schema.functions = functions;
     }
 
     /// The functions an `ObjectWithArgs` names: by signature, or by name alone when the
