@@ -557,16 +557,40 @@ fn each_object_kind_changed_on_the_server_drifts() {
         .map(|f| (f.rule, f.message))
         .collect();
     let expected = [
-        ("drift-sequence", "sequence `archive.invoice_no_seq` differs: AS bigint INCREMENT BY 5"),
+        (
+            "drift-sequence",
+            "sequence `archive.invoice_no_seq` differs: AS bigint INCREMENT BY 5",
+        ),
         ("drift-view", "view `public.recent_notes` query differs"),
-        ("drift-function", "function `public.space_label(integer, character varying)` differs: body differs"),
-        ("drift-trigger", "trigger `audit_log_note` on `public.audit_log` is in migrations, not in database"),
-        ("drift-enum", "enum `archive.mood` labels differ: ('sad', 'fine', 'happy') in migrations, ('angry', 'sad', 'fine', 'happy') in database"),
-        ("drift-extension", "extension `btree_gist` is in migrations, not in database"),
-        ("drift-table", "table `public.cache_entries` is unlogged in migrations, plain in database"),
-        ("drift-table", "table `public.measurements_2025` is partition of public.measurements in migrations, plain in database"),
+        (
+            "drift-function",
+            "function `public.space_label(integer, character varying)` differs: body differs",
+        ),
+        (
+            "drift-trigger",
+            "trigger `audit_log_note` on `public.audit_log` is in migrations, not in database",
+        ),
+        (
+            "drift-enum",
+            "enum `archive.mood` labels differ: ('sad', 'fine', 'happy') in migrations, ('angry', 'sad', 'fine', 'happy') in database",
+        ),
+        (
+            "drift-extension",
+            "extension `btree_gist` is in migrations, not in database",
+        ),
+        (
+            "drift-table",
+            "table `public.cache_entries` is unlogged in migrations, plain in database",
+        ),
+        (
+            "drift-table",
+            "table `public.measurements_2025` is partition of public.measurements in migrations, plain in database",
+        ),
         // The exclusion constraint went with the extension's operator classes.
-        ("drift-constraint", "EXCLUDE constraint `bookings_no_overlap` on `public.bookings` is in migrations, not in database"),
+        (
+            "drift-constraint",
+            "EXCLUDE constraint `bookings_no_overlap` on `public.bookings` is in migrations, not in database",
+        ),
     ];
     for (rule, message) in expected {
         assert!(

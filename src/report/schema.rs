@@ -3,8 +3,8 @@
 
 use serde_json::{Value, json};
 
-use crate::schema::{RelKind, RelationDetail, Schema};
 use crate::schema::ddl::index_definition;
+use crate::schema::{RelKind, RelationDetail, Schema};
 
 /// Renders the schema.
 pub fn render(schema: &Schema) -> String {

@@ -38,28 +38,28 @@ fn exclusion_body(index: &Index) -> String {
 
 /// One key item as the catalog prints it.
 fn key_text(k: &IndexKey) -> String {
-            let mut s = match &k.target {
-                KeyTarget::Column(c) => quote_ident(c).into_owned(),
-                KeyTarget::Expr(e) => format!("({})", e.text),
-            };
-            if let Some(c) = &k.collation {
-                s.push_str(&format!(" COLLATE {}", quote_ident(c)));
-            }
-            if let Some(o) = &k.opclass {
-                s.push(' ');
-                s.push_str(o);
-            }
-            if k.desc {
-                s.push_str(" DESC");
-            }
-            if k.nulls_first != k.desc {
-                s.push_str(if k.nulls_first {
-                    " NULLS FIRST"
-                } else {
-                    " NULLS LAST"
-                });
-            }
-            s
+    let mut s = match &k.target {
+        KeyTarget::Column(c) => quote_ident(c).into_owned(),
+        KeyTarget::Expr(e) => format!("({})", e.text),
+    };
+    if let Some(c) = &k.collation {
+        s.push_str(&format!(" COLLATE {}", quote_ident(c)));
+    }
+    if let Some(o) = &k.opclass {
+        s.push(' ');
+        s.push_str(o);
+    }
+    if k.desc {
+        s.push_str(" DESC");
+    }
+    if k.nulls_first != k.desc {
+        s.push_str(if k.nulls_first {
+            " NULLS FIRST"
+        } else {
+            " NULLS LAST"
+        });
+    }
+    s
 }
 
 /// INCLUDE, NULLS NOT DISTINCT and WHERE of an index definition.

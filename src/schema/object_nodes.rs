@@ -34,7 +34,11 @@ pub fn qualified(nodes: &[Node], schema: &str) -> QualName {
 /// A type as compared: `format_type`'s spelling, `SETOF` kept.
 fn type_text(t: &protobuf::TypeName) -> String {
     let name = types::normalise(t).name;
-    if t.setof { format!("SETOF {name}") } else { name }
+    if t.setof {
+        format!("SETOF {name}")
+    } else {
+        name
+    }
 }
 
 /// The argument types that identify a function (IN, INOUT and VARIADIC parameters).
@@ -57,14 +61,21 @@ pub fn identity_arg_types(parameters: &[Node]) -> Vec<String> {
 
 /// A `CREATE FUNCTION` / `CREATE PROCEDURE` statement as the model keeps it; unqualified names
 /// go to `schema`.
-pub fn function_from_stmt(s: &protobuf::CreateFunctionStmt, schema: &str, origin: Origin) -> Function {
+pub fn function_from_stmt(
+    s: &protobuf::CreateFunctionStmt,
+    schema: &str,
+    origin: Origin,
+) -> Function {
     let mut language = String::from("sql");
     let mut body = None;
     for o in &s.options {
         let Some(NodeEnum::DefElem(d)) = o.node.as_ref() else {
             continue;
         };
-        match (d.defname.as_str(), d.arg.as_ref().and_then(|a| a.node.as_ref())) {
+        match (
+            d.defname.as_str(),
+            d.arg.as_ref().and_then(|a| a.node.as_ref()),
+        ) {
             ("language", Some(NodeEnum::String(l))) => language = l.sval.to_ascii_lowercase(),
             ("as", Some(NodeEnum::List(l))) => {
                 let parts: Vec<String> = l
@@ -85,9 +96,13 @@ pub fn function_from_stmt(s: &protobuf::CreateFunctionStmt, schema: &str, origin
         .parameters
         .iter()
         .filter_map(|p| match p.node.as_ref()? {
-            NodeEnum::FunctionParameter(p) if p.mode == Mode::FuncParamTable as i32 => Some(
-                format!("{} {}", p.name, p.arg_type.as_ref().map(type_text).unwrap_or_default()),
-            ),
+            NodeEnum::FunctionParameter(p) if p.mode == Mode::FuncParamTable as i32 => {
+                Some(format!(
+                    "{} {}",
+                    p.name,
+                    p.arg_type.as_ref().map(type_text).unwrap_or_default()
+                ))
+            }
             _ => None,
         })
         .collect();
@@ -120,7 +135,11 @@ const INSTEAD: i32 = 1 << 6;
 
 /// A `CREATE TRIGGER` statement as the model keeps it; `function` is the executed function
 /// already resolved to its schema.
-pub fn trigger_from_stmt(s: &protobuf::CreateTrigStmt, function: QualName, origin: Origin) -> Trigger {
+pub fn trigger_from_stmt(
+    s: &protobuf::CreateTrigStmt,
+    function: QualName,
+    origin: Origin,
+) -> Trigger {
     let timing = if s.timing & INSTEAD != 0 {
         "INSTEAD OF"
     } else if s.timing & BEFORE != 0 {

@@ -82,7 +82,11 @@ impl Sequence {
     /// The default MINVALUE and MAXVALUE for the type and the direction of the increment.
     pub fn default_bounds(&self) -> (i64, i64) {
         let (lo, hi) = Sequence::type_range(&self.type_name).unwrap_or((i64::MIN, i64::MAX));
-        if self.increment > 0 { (1, hi) } else { (lo, -1) }
+        if self.increment > 0 {
+            (1, hi)
+        } else {
+            (lo, -1)
+        }
     }
 
     /// The options as `CREATE SEQUENCE` writes them (without OWNED BY).

@@ -103,14 +103,7 @@ fn is_word(t: &str) -> bool {
 
 /// The index after a type name that follows `::` (several words, modifiers, `[]`).
 fn skip_type(tokens: &[String], mut i: usize) -> usize {
-    const WORDS: &[&str] = &[
-        "with",
-        "without",
-        "time",
-        "zone",
-        "varying",
-        "precision",
-    ];
+    const WORDS: &[&str] = &["with", "without", "time", "zone", "varying", "precision"];
     if tokens.get(i).is_some_and(|t| is_word(t)) {
         i += 1;
     }
@@ -163,7 +156,8 @@ fn tokens(text: &str) -> Vec<String> {
             }
         } else if c.is_alphanumeric() || c == '_' || c == '$' {
             let start = i;
-            while i < chars.len() && (chars[i].is_alphanumeric() || chars[i] == '_' || chars[i] == '$')
+            while i < chars.len()
+                && (chars[i].is_alphanumeric() || chars[i] == '_' || chars[i] == '$')
             {
                 i += 1;
             }
@@ -196,8 +190,12 @@ mod tests {
         let catalog = "SELECT p.id,\n    count(*) AS n\n   FROM posts p\n  WHERE ((p.score > 0) AND ((p.title)::text ~~ 'a%'::text));";
         assert_eq!(normalise_query(written), normalise_query(catalog));
         assert_eq!(
-            normalise_query("SELECT (SELECT jsonb_object_agg(key, value) FROM jsonb_each(r.doc)) FROM r"),
-            normalise_query("SELECT ( SELECT jsonb_object_agg(jsonb_each.key, jsonb_each.value) AS jsonb_object_agg FROM jsonb_each(r.doc) jsonb_each(key, value)) AS jsonb_object_agg FROM r;")
+            normalise_query(
+                "SELECT (SELECT jsonb_object_agg(key, value) FROM jsonb_each(r.doc)) FROM r"
+            ),
+            normalise_query(
+                "SELECT ( SELECT jsonb_object_agg(jsonb_each.key, jsonb_each.value) AS jsonb_object_agg FROM jsonb_each(r.doc) jsonb_each(key, value)) AS jsonb_object_agg FROM r;"
+            )
         );
     }
 
@@ -205,7 +203,9 @@ mod tests {
     fn case_without_else_is_else_null() {
         assert_eq!(
             normalise_query("SELECT CASE s WHEN 'a' THEN 1 END AS o FROM t"),
-            normalise_query("SELECT CASE t.s WHEN 'a'::text THEN 1 ELSE NULL::integer END AS o FROM t;")
+            normalise_query(
+                "SELECT CASE t.s WHEN 'a'::text THEN 1 ELSE NULL::integer END AS o FROM t;"
+            )
         );
     }
 

@@ -349,7 +349,11 @@ impl Differ<'_> {
                     let mut what = Vec::new();
                     let (la, lb) = (self.a.label, self.b.label);
                     if x.procedure != y.procedure {
-                        what.push(format!("a {} in {la}, a {} in {lb}", kind_word(x), kind_word(y)));
+                        what.push(format!(
+                            "a {} in {la}, a {} in {lb}",
+                            kind_word(x),
+                            kind_word(y)
+                        ));
                     }
                     if x.returns != y.returns {
                         let r = |r: &Option<String>| r.clone().unwrap_or_else(|| "nothing".into());

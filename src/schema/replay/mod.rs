@@ -352,13 +352,14 @@ impl<'r> Replay<'r> {
     }
 
     fn add_other(&mut self, name: QualName, kind: RelKind, origin: Origin) {
-        self.schema
-            .other_relations
-            .insert(name, OtherRelation {
+        self.schema.other_relations.insert(
+            name,
+            OtherRelation {
                 kind,
                 origin,
                 detail: RelationDetail::None,
-            });
+            },
+        );
     }
 
     /// Makes a table the history never created available from the reference schema.

@@ -60,10 +60,12 @@ impl Replay<'_> {
         let number = |n: Option<&Node>| def_arg_text(n).parse::<i64>().ok();
         let mut start = None;
         if let Some(t) = options.iter().find_map(|o| match o.node.as_ref() {
-            Some(NodeEnum::DefElem(d)) if d.defname == "as" => match d.arg.as_deref()?.node.as_ref()? {
-                NodeEnum::TypeName(t) => Some(crate::schema::types::normalise(t).name),
-                _ => None,
-            },
+            Some(NodeEnum::DefElem(d)) if d.defname == "as" => {
+                match d.arg.as_deref()?.node.as_ref()? {
+                    NodeEnum::TypeName(t) => Some(crate::schema::types::normalise(t).name),
+                    _ => None,
+                }
+            }
             _ => None,
         }) {
             seq.set_type(
@@ -283,8 +285,10 @@ impl Replay<'_> {
         if s.objtype != protobuf::ObjectType::ObjectMatview as i32 {
             return;
         }
-        let (Some(rv), Some(q)) = (s.into.as_ref().and_then(|i| i.rel.as_ref()), s.query.as_deref())
-        else {
+        let (Some(rv), Some(q)) = (
+            s.into.as_ref().and_then(|i| i.rel.as_ref()),
+            s.query.as_deref(),
+        ) else {
             return;
         };
         let name = self.creation_name(rv);
@@ -377,9 +381,12 @@ impl Replay<'_> {
     /// Drops the triggers whose function is gone: PostgreSQL refuses to drop a function a
     /// trigger calls unless CASCADE drops the trigger too, so either way none is left.
     fn drop_triggers_calling(&mut self, gone: impl Fn(&QualName) -> bool) {
-        let still_there = |q: &QualName, functions: &indexmap::IndexMap<String, crate::schema::Function>| {
-            functions.values().any(|f| &f.name == q && f.arg_types.is_empty())
-        };
+        let still_there =
+            |q: &QualName, functions: &indexmap::IndexMap<String, crate::schema::Function>| {
+                functions
+                    .values()
+                    .any(|f| &f.name == q && f.arg_types.is_empty())
+            };
         let functions = std::mem::take(&mut self.schema.functions);
         for t in self.schema.tables.values_mut() {
             t.triggers
