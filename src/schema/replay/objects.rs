@@ -567,3 +567,163 @@ fn view_detail(query: &Node) -> RelationDetail {
         text,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::schema::Schema;
+
+    fn replay(sql: &str) -> Schema {
+        let mut r = Replay::new(None);
+        let mut unparsed = Vec::new();
+        crate::check::replay_text(sql, 0, 0, &mut r, &mut unparsed);
+        assert!(unparsed.is_empty(), "unexpected parse errors: {unparsed:?}");
+        r.settle();
+        r.schema
+    }
+
+    fn q(schema: &str, name: &str) -> QualName {
+        QualName::new(schema, name)
+    }
+
+    fn sequence<'s>(s: &'s Schema, name: &QualName) -> &'s Sequence {
+        match &s.other_relations[name].detail {
+            RelationDetail::Sequence(seq) => seq,
+            other => panic!("{name} is not a known sequence: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn sequences_follow_renames_ownership_type_and_schema() {
+        let s = replay(
+            "CREATE TABLE inv (no int);
+             CREATE SEQUENCE nums AS integer START 10 INCREMENT 5;
+             ALTER SEQUENCE nums RENAME TO inv_no;
+             ALTER SEQUENCE inv_no OWNED BY inv.no;
+             ALTER SEQUENCE inv_no AS bigint;
+             ALTER TABLE inv RENAME COLUMN no TO number;
+             ALTER TABLE inv RENAME TO bills;
+             CREATE SCHEMA archive;
+             ALTER TABLE bills SET SCHEMA archive;",
+        );
+        let seq = sequence(&s, &q("archive", "inv_no"));
+        assert_eq!(seq.type_name, "bigint");
+        assert_eq!((seq.start, seq.increment, seq.max), (10, 5, i64::MAX));
+        assert_eq!(
+            seq.owned_by,
+            Some((q("archive", "bills"), "number".to_string()))
+        );
+        assert!(!s.other_relations.contains_key(&q("public", "inv_no")));
+    }
+
+    #[test]
+    fn serial_and_identity_sequences_are_owned_and_dropped_with_their_column() {
+        let s = replay(
+            "CREATE TABLE t (id serial, b bigint GENERATED ALWAYS AS IDENTITY (START WITH -7 INCREMENT BY -1));
+             CREATE TABLE u (id smallserial);
+             ALTER TABLE u DROP COLUMN id;",
+        );
+        let id = sequence(&s, &q("public", "t_id_seq"));
+        assert_eq!(
+            (id.type_name.as_str(), id.max),
+            ("integer", i32::MAX as i64)
+        );
+        let b = sequence(&s, &q("public", "t_b_seq"));
+        assert_eq!((b.start, b.increment, b.min, b.max), (-7, -1, i64::MIN, -1));
+        assert_eq!(b.owned_by, Some((q("public", "t"), "b".to_string())));
+        assert!(!s.other_relations.contains_key(&q("public", "u_id_seq")));
+    }
+
+    #[test]
+    fn functions_and_triggers_follow_renames_moves_and_drops() {
+        let s = replay(
+            "CREATE TABLE t (a int);
+             CREATE FUNCTION f() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;
+             CREATE FUNCTION g(x int) RETURNS int LANGUAGE sql AS $$ SELECT x $$;
+             CREATE TRIGGER tr AFTER INSERT ON t FOR EACH ROW EXECUTE FUNCTION f();
+             CREATE SCHEMA s;
+             ALTER FUNCTION f() SET SCHEMA s;
+             ALTER TRIGGER tr ON t RENAME TO tr2;
+             ALTER FUNCTION g(int) RENAME TO h;
+             CREATE TABLE u (a int);
+             CREATE TRIGGER tu AFTER INSERT ON u FOR EACH ROW EXECUTE FUNCTION s.f();
+             DROP FUNCTION s.f CASCADE;",
+        );
+        let keys: Vec<&String> = s.functions.keys().collect();
+        assert_eq!(keys, ["public.h(integer)"]);
+        assert!(s.tables[&q("public", "t")].triggers.is_empty());
+        assert!(s.tables[&q("public", "u")].triggers.is_empty());
+
+        let s = replay(
+            "CREATE TABLE t (a int);
+             CREATE SCHEMA s;
+             CREATE FUNCTION s.f() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;
+             CREATE TRIGGER tr BEFORE UPDATE OF a ON t FOR EACH ROW EXECUTE FUNCTION s.f();
+             ALTER FUNCTION s.f() SET SCHEMA public;
+             ALTER TRIGGER tr ON t RENAME TO tr2;",
+        );
+        let t = &s.tables[&q("public", "t")].triggers;
+        assert_eq!(t.len(), 1);
+        assert_eq!(
+            (t[0].name.as_str(), t[0].function.to_string()),
+            ("tr2", "public.f".to_string())
+        );
+    }
+
+    #[test]
+    fn table_kinds_inheritance_and_persistence() {
+        let s = replay(
+            "CREATE TABLE p (id int);
+             CREATE TABLE c (x int) INHERITS (p);
+             CREATE UNLOGGED TABLE cache (k text);
+             ALTER TABLE cache SET LOGGED;
+             CREATE TABLE d (id int);
+             ALTER TABLE d INHERIT p;
+             ALTER TABLE c NO INHERIT p;
+             ALTER TABLE p RENAME TO parent;",
+        );
+        assert!(s.tables[&q("public", "c")].inherits.is_empty());
+        assert_eq!(
+            s.tables[&q("public", "d")].inherits,
+            [q("public", "parent")]
+        );
+        assert!(!s.tables[&q("public", "cache")].unlogged);
+    }
+
+    #[test]
+    fn a_view_over_a_renamed_table_has_no_known_query() {
+        let s = replay(
+            "CREATE TABLE t (a int);
+             CREATE VIEW v AS SELECT a FROM t;
+             CREATE VIEW w AS SELECT 1 AS one;
+             ALTER TABLE t RENAME TO t2;",
+        );
+        let key = |n: &str| match &s.other_relations[&q("public", n)].detail {
+            RelationDetail::View(v) => v.key.clone(),
+            _ => panic!("not a view"),
+        };
+        assert_eq!(key("v"), None);
+        assert!(key("w").is_some());
+    }
+
+    #[test]
+    fn exclusion_constraints_compare_operators_and_expressions() {
+        let base =
+            "CREATE EXTENSION btree_gist; CREATE TABLE b (r int, s timestamptz, e timestamptz);";
+        let d = crate::rules::tests::drift_of(
+            &format!(
+                "{base} ALTER TABLE b ADD CONSTRAINT x EXCLUDE USING gist (r WITH =, tstzrange(s, e) WITH &&);"
+            ),
+            &format!(
+                "{base} ALTER TABLE b ADD CONSTRAINT x EXCLUDE USING gist (r WITH =, tstzrange(s, e) WITH =);"
+            ),
+        );
+        let messages: Vec<&str> = d.differences.iter().map(|x| x.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            [
+                "constraint `x` on `public.b` differs: EXCLUDE USING gist (r WITH =, (tstzrange(s, e)) WITH &&) in migrations, EXCLUDE USING gist (r WITH =, (tstzrange(s, e)) WITH =) in database"
+            ]
+        );
+    }
+}
