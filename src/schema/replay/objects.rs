@@ -462,10 +462,13 @@ impl Replay<'_> {
             && let Some(NodeEnum::List(l)) = s.object.as_deref().and_then(|o| o.node.as_ref())
         {
             let old = self.qualified_from_list(&strings(&l.items));
+            let to = QualName::new(schema, old.name.clone());
             if let Some(labels) = self.schema.enums.shift_remove(&old) {
-                self.schema
-                    .enums
-                    .insert(QualName::new(schema, old.name), labels);
+                self.schema.enums.insert(to.clone(), labels);
+            }
+            // A composite type.
+            if let Some(o) = self.schema.other_relations.shift_remove(&old) {
+                self.schema.other_relations.insert(to, o);
             }
         }
     }
@@ -545,6 +548,10 @@ impl Replay<'_> {
                 Some(NodeEnum::RangeVar(prv)) => Some(self.lookup_name(prv)),
                 _ => None,
             };
+            if cmd.subtype == T::AtAlterColumnType as i32 {
+                self.identity_type_follows(&table, &cmd.name);
+                continue;
+            }
             let Some(t) = self.schema.tables.get_mut(&table) else {
                 return;
             };
@@ -554,6 +561,37 @@ impl Replay<'_> {
                 Ok(T::AtSetLogged) => t.unlogged = false,
                 Ok(T::AtSetUnLogged) => t.unlogged = true,
                 _ => {}
+            }
+        }
+    }
+}
+
+impl Replay<'_> {
+    /// `ALTER COLUMN … TYPE` of an identity column changes its sequence's type too (a serial
+    /// column's sequence keeps its own). An identity column is one that owns a sequence and has
+    /// no default (a serial column's default is its `nextval`).
+    fn identity_type_follows(&mut self, table: &QualName, column: &str) {
+        let column = truncate_identifier(column);
+        let Some(c) = self
+            .schema
+            .tables
+            .get(table)
+            .and_then(|t| t.columns.get(column))
+            .filter(|c| c.default.is_none())
+        else {
+            return;
+        };
+        let type_name = c.type_name.clone();
+        if Sequence::type_range(&type_name).is_none() {
+            return;
+        }
+        for o in self.schema.other_relations.values_mut() {
+            if let RelationDetail::Sequence(s) = &mut o.detail
+                && s.owned_by
+                    .as_ref()
+                    .is_some_and(|(t, c)| t == table && c == column)
+            {
+                s.set_type(&type_name, false, false);
             }
         }
     }
@@ -632,6 +670,17 @@ mod tests {
         assert_eq!((b.start, b.increment, b.min, b.max), (-7, -1, i64::MIN, -1));
         assert_eq!(b.owned_by, Some((q("public", "t"), "b".to_string())));
         assert!(!s.other_relations.contains_key(&q("public", "u_id_seq")));
+    }
+
+    #[test]
+    fn an_identity_sequence_follows_its_column_type_and_a_serial_one_does_not() {
+        let s = replay(
+            "CREATE TABLE t (id serial, b bigint GENERATED ALWAYS AS IDENTITY);
+             ALTER TABLE t ALTER COLUMN id TYPE bigint, ALTER COLUMN b TYPE integer;",
+        );
+        assert_eq!(sequence(&s, &q("public", "t_id_seq")).type_name, "integer");
+        let b = sequence(&s, &q("public", "t_b_seq"));
+        assert_eq!((b.type_name.as_str(), b.max), ("integer", i32::MAX as i64));
     }
 
     #[test]

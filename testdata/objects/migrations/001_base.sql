@@ -19,3 +19,4 @@ CREATE TABLE bookings (
 );
 
 CREATE SEQUENCE invoice_numbers AS integer START 1000 INCREMENT 5;
+CREATE TYPE room_shape AS (width int, depth int);

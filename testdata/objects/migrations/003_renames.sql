@@ -24,3 +24,8 @@ ALTER TABLE click_events NO INHERIT events;
 ALTER TABLE click_events INHERIT events;
 ALTER TABLE cache_entries SET LOGGED;
 ALTER TABLE cache_entries SET UNLOGGED;
+
+-- An identity column's sequence follows the column's type; a serial column's keeps its own.
+CREATE TABLE tickets (id bigint GENERATED ALWAYS AS IDENTITY, n smallserial);
+ALTER TABLE tickets ALTER COLUMN id TYPE integer, ALTER COLUMN n TYPE int;
+ALTER TYPE room_shape SET SCHEMA archive;
