@@ -1,6 +1,6 @@
 //! Introspection of the object kinds beside tables, columns, constraints and indexes: sequence
 //! options and owners, view queries, table persistence and inheritance, functions and
-//! procedures, triggers, exclusion operators and extension versions. Four more catalog queries,
+//! procedures, triggers, exclusion operators and extension versions. Three more catalog queries,
 //! whatever the database's size.
 //!
 //! Functions and triggers are read as the catalog's own DDL (`pg_get_functiondef`,
@@ -31,8 +31,7 @@ impl Database {
     /// [`Self::introspect`] has already read.
     pub(super) fn read_objects(&mut self, schema: &mut Schema) -> Result<(), DatabaseError> {
         self.read_relation_details(schema)?;
-        self.read_functions(schema)?;
-        self.read_triggers(schema)?;
+        self.read_routines(schema)?;
         self.read_exclusions_and_versions(schema)
     }
 
@@ -110,57 +109,51 @@ impl Database {
         Ok(())
     }
 
-    /// Functions and procedures (not aggregates or window functions).
-    fn read_functions(&mut self, schema: &mut Schema) -> Result<(), DatabaseError> {
+    /// Functions and procedures (not aggregates or window functions), and the triggers a user
+    /// created (not the internal ones behind foreign keys, nor a partition's clones of its
+    /// parent's), in one query: both are read as the catalog's DDL.
+    fn read_routines(&mut self, schema: &mut Schema) -> Result<(), DatabaseError> {
         let kind = if self.server_version_num >= 110000 {
             "p.prokind IN ('f', 'p')"
         } else {
             "NOT p.proisagg AND NOT p.proiswindow"
         };
-        let rows = self.query(
-            "cannot read pg_proc",
-            &format!(
-                "SELECT pg_get_functiondef(p.oid) FROM pg_proc p \
-                 JOIN pg_namespace n ON n.oid = p.pronamespace \
-                 WHERE {kind} AND {USER_NAMESPACE} AND {} ORDER BY p.oid",
-                not_extension_owned("pg_proc", "p.oid")
-            ),
-        )?;
-        for r in rows {
-            let def: String = r.get(0);
-            if let Some(NodeEnum::CreateFunctionStmt(s)) = parse_first(&def) {
-                let f = function_from_stmt(&s, "public", Origin::Database);
-                schema.functions.insert(f.signature(), f);
-            }
-        }
-        Ok(())
-    }
-
-    /// Triggers a user created (not the internal ones behind foreign keys, nor a partition's
-    /// clones of its parent's).
-    fn read_triggers(&mut self, schema: &mut Schema) -> Result<(), DatabaseError> {
         let clones = if self.server_version_num >= 130000 {
             "AND t.tgparentid = 0"
         } else {
             ""
         };
         let rows = self.query(
-            "cannot read pg_trigger",
+            "cannot read pg_proc and pg_trigger",
             &format!(
-                "SELECT n.nspname::text, c.relname::text, pg_get_triggerdef(t.oid), \
+                "(SELECT NULL::text, NULL::text, pg_get_functiondef(p.oid), NULL::text, NULL::text \
+                 FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace \
+                 WHERE {kind} AND {USER_NAMESPACE} AND {} ORDER BY p.oid) \
+                 UNION ALL \
+                 (SELECT n.nspname::text, c.relname::text, pg_get_triggerdef(t.oid), \
                  fn.nspname::text, f.proname::text \
                  FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid \
                  JOIN pg_namespace n ON n.oid = c.relnamespace \
                  JOIN pg_proc f ON f.oid = t.tgfoid JOIN pg_namespace fn ON fn.oid = f.pronamespace \
                  WHERE NOT t.tgisinternal {clones} AND {USER_NAMESPACE} AND {} AND {NOT_BOOKKEEPING} \
-                 ORDER BY c.oid, t.oid",
+                 ORDER BY c.oid, t.oid)",
+                not_extension_owned("pg_proc", "p.oid"),
                 not_extension_owned("pg_class", "c.oid")
             ),
         )?;
         for r in rows {
-            let table = QualName::new(r.get::<_, String>(0), r.get::<_, String>(1));
-            let function = QualName::new(r.get::<_, String>(3), r.get::<_, String>(4));
             let def: String = r.get(2);
+            let table = match (r.get::<_, Option<String>>(0), r.get::<_, Option<String>>(1)) {
+                (Some(s), Some(t)) => QualName::new(s, t),
+                _ => {
+                    if let Some(NodeEnum::CreateFunctionStmt(s)) = parse_first(&def) {
+                        let f = function_from_stmt(&s, "public", Origin::Database);
+                        schema.functions.insert(f.signature(), f);
+                    }
+                    continue;
+                }
+            };
+            let function = QualName::new(r.get::<_, String>(3), r.get::<_, String>(4));
             if let (Some(t), Some(NodeEnum::CreateTrigStmt(s))) =
                 (schema.tables.get_mut(&table), parse_first(&def))
             {
