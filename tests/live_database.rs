@@ -572,7 +572,7 @@ fn each_object_kind_changed_on_the_server_drifts() {
         ),
         (
             "drift-enum",
-            "enum `archive.mood` labels differ: ('sad', 'fine', 'happy') in migrations, ('angry', 'sad', 'fine', 'happy') in database",
+            "enum type `archive.mood` differs: ('sad', 'fine', 'happy') in migrations, ('angry', 'sad', 'fine', 'happy') in database",
         ),
         (
             "drift-extension",

@@ -1,6 +1,6 @@
-//! `drift-enum`: an enum type missing on one side, or with other labels or another label order. The comparison of two schemas
-//! (`schema::diff`) finds the difference as plain data; [`super::drift_findings`] reports each
-//! one under the rule that declares its object kind.
+//! `drift-enum`: an enum type missing on one side, or with other labels or another order. The
+//! comparison of two schemas (`schema::diff`) finds the difference as plain data;
+//! [`super::drift_findings`] reports each one under the rule that declares its object kind.
 
 use super::Check;
 use crate::schema::diff::ObjectKind;
@@ -17,7 +17,11 @@ declare_rule!(
 mod tests {
     crate::rules::tests::drift_cases!(
         super::DRIFT_ENUM,
-        pass: [("CREATE TYPE e AS ENUM ('a', 'b');", "CREATE TYPE e AS ENUM ('a');\nALTER TYPE e ADD VALUE 'b';")],
-        fail: [("CREATE TYPE e AS ENUM ('a', 'b');\nCREATE TYPE gone AS ENUM ('x');", "CREATE TYPE e AS ENUM ('b', 'a');")],
+        pass: [("CREATE TYPE role AS ENUM ('user', 'admin');", "CREATE TYPE role AS ENUM ('user');\nALTER TYPE role ADD VALUE 'admin';")],
+        fail: [
+            ("CREATE TYPE role AS ENUM ('user', 'admin');", "CREATE TYPE role AS ENUM ('user', 'admin', 'owner');"),
+            ("CREATE TYPE role AS ENUM ('user', 'admin');", "CREATE TYPE role AS ENUM ('admin', 'user');"),
+            ("CREATE TYPE role AS ENUM ('user');", ""),
+        ],
     );
 }

@@ -116,6 +116,7 @@ registry! {
     drift_extension::DRIFT_EXTENSION,
     drizzle_unsupported::DRIZZLE_UNSUPPORTED,
     drizzle_journal::DRIZZLE_JOURNAL,
+    prisma_unsupported::PRISMA_UNSUPPORTED,
     unused_ignore::UNUSED_IGNORE,
 }
 

@@ -1,5 +1,5 @@
 //! The comparison of the object kinds beside tables and indexes: table kind and persistence,
-//! enums, extensions, sequences, views and materialized views, functions and procedures,
+//! extensions, sequences, views and materialized views, functions and procedures,
 //! triggers. Sequences, views, functions, triggers, extensions and table kinds are compared
 //! only when both sides describe them (`Schema::objects_known`): an ORM's schema has none of
 //! them, and their absence there is not drift.
@@ -110,7 +110,6 @@ impl Differ<'_> {
 
     /// Every kind of this module, in a fixed order after the tables.
     pub(super) fn objects(&mut self) {
-        self.enums();
         if self.objects_known() {
             self.extensions();
             self.relations();
@@ -180,36 +179,6 @@ impl Differ<'_> {
             .table(&ta.name)
             .object(name.clone());
             self.push(f, da, db);
-        }
-    }
-
-    fn enums(&mut self) {
-        let (a, b) = (&self.a.schema.enums, &self.b.schema.enums);
-        for name in union(a.keys(), b.keys()) {
-            let (la, lb) = (a.get(&name), b.get(&name));
-            if la == lb {
-                continue;
-            }
-            let labels = |l: &Vec<String>| {
-                l.iter()
-                    .map(|x| format!("'{}'", x.replace('\'', "''")))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            };
-            let message = match (la, lb) {
-                (Some(x), Some(y)) => format!(
-                    "enum `{name}` labels differ: ({}) in {}, ({}) in {}",
-                    labels(x),
-                    self.a.label,
-                    labels(y),
-                    self.b.label
-                ),
-                _ => format!("enum `{name}` is {}", self.only_in(la.is_some())),
-            };
-            let ddl = |l: &Vec<String>| format!("CREATE TYPE {name} AS ENUM ({});", labels(l));
-            let f = Difference::new(ObjectKind::Enum, message, Origin::Derived)
-                .object(name.to_string());
-            self.push(f, la.map(ddl), lb.map(ddl));
         }
     }
 
