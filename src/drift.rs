@@ -143,9 +143,21 @@ pub(crate) fn shift_schema(schema: &mut Schema, by: u32) {
         for p in &mut t.policies {
             shift(&mut p.origin, by);
         }
+        for x in &mut t.triggers {
+            shift(&mut x.origin, by);
+        }
     }
     for i in schema.indexes.values_mut() {
         shift(&mut i.origin, by);
+    }
+    for o in schema.other_relations.values_mut() {
+        shift(&mut o.origin, by);
+    }
+    for f in schema.functions.values_mut() {
+        shift(&mut f.origin, by);
+    }
+    for e in schema.extensions.values_mut() {
+        shift(e, by);
     }
 }
 

@@ -124,6 +124,7 @@ agreement_tests! {
     agree_index_health: start, "testdata/index-health/migrations", [];
     agree_prisma_basic: start, "testdata/prisma-basic/prisma/migrations", [];
     agree_plain_folder: start, "testdata/plain-folder/migrations", [];
+    agree_objects: start, "testdata/objects/migrations", [];
     agree_golang_migrate: start, "testdata/layouts/golang-migrate", [];
     agree_flyway: start, "testdata/layouts/flyway", [];
     agree_dbmate: start, "testdata/layouts/dbmate/db/migrations", [];
@@ -505,4 +506,97 @@ fn tls_verification_and_passwords() {
             .env("PGPASSWORD", secret),
     );
     assert_eq!(code, 0, "{stdout}{stderr}");
+}
+
+/// Each object kind changed on the server after the migrations ran is reported by its own
+/// drift rule, and by nothing else.
+#[test]
+fn each_object_kind_changed_on_the_server_drifts() {
+    let Some(pg) = TestPg::start() else { return };
+    let rel = "testdata/objects/migrations";
+    let path = root().join(rel);
+    let failed = apply_fixture(&pg, &path);
+    assert!(failed.is_empty(), "{failed:#?}");
+    pg.connect()
+        .batch_execute(
+            "ALTER SEQUENCE archive.invoice_no_seq INCREMENT 10;
+             CREATE OR REPLACE VIEW recent_notes AS
+                 SELECT a.id, a.note, b.room_id FROM audit_log a JOIN bookings b ON b.id = a.id
+                 WHERE a.at > now() - interval '2 days' AND a.note LIKE 'x%' AND b.room_id <> 0;
+             CREATE OR REPLACE FUNCTION space_label(room_id int, prefix varchar DEFAULT 'Room')
+                 RETURNS text LANGUAGE sql STABLE AS $$ SELECT prefix || room_id::text $$;
+             DROP TRIGGER audit_log_note ON audit_log;
+             ALTER TYPE archive.mood ADD VALUE 'angry' BEFORE 'sad';
+             DROP EXTENSION btree_gist CASCADE;
+             ALTER TABLE cache_entries SET LOGGED;
+             ALTER TABLE measurements DETACH PARTITION measurements_2025;",
+        )
+        .expect("change the server");
+    let offline = check(
+        &CheckOptions {
+            paths: vec![path],
+            layout: None,
+        },
+        None,
+    )
+    .expect("check");
+    let (live, _, _) =
+        driftlint::live::introspect(&ConnectOptions::new(pg.conninfo())).expect("introspect");
+    let drift = diff(
+        Side {
+            schema: &offline.schema,
+            label: "migrations",
+        },
+        Side {
+            schema: &live.schema,
+            label: "database",
+        },
+    );
+    let found: Vec<(&str, String)> = driftlint::rules::drift_findings(&drift)
+        .into_iter()
+        .map(|f| (f.rule, f.message))
+        .collect();
+    let expected = [
+        (
+            "drift-sequence",
+            "sequence `archive.invoice_no_seq` differs: AS bigint INCREMENT BY 5",
+        ),
+        ("drift-view", "view `public.recent_notes` query differs"),
+        (
+            "drift-function",
+            "function `public.space_label(integer, character varying)` differs: body differs",
+        ),
+        (
+            "drift-trigger",
+            "trigger `audit_log_note` on `public.audit_log` is in migrations, not in database",
+        ),
+        (
+            "drift-enum",
+            "enum type `archive.mood` differs: ('sad', 'fine', 'happy') in migrations, ('angry', 'sad', 'fine', 'happy') in database",
+        ),
+        (
+            "drift-extension",
+            "extension `btree_gist` is in migrations, not in database",
+        ),
+        (
+            "drift-table",
+            "table `public.cache_entries` is unlogged in migrations, plain in database",
+        ),
+        (
+            "drift-table",
+            "table `public.measurements_2025` is partition of public.measurements in migrations, plain in database",
+        ),
+        // The exclusion constraint went with the extension's operator classes.
+        (
+            "drift-constraint",
+            "EXCLUDE constraint `bookings_no_overlap` on `public.bookings` is in migrations, not in database",
+        ),
+    ];
+    for (rule, message) in expected {
+        assert!(
+            found.iter().any(|(r, m)| *r == rule && m.contains(message)),
+            "missing {rule}: {message}\nfound: {found:#?}"
+        );
+    }
+    assert_eq!(found.len(), expected.len(), "{found:#?}");
 }

@@ -3,8 +3,8 @@
 
 use serde_json::{Value, json};
 
-use crate::schema::Schema;
 use crate::schema::ddl::index_definition;
+use crate::schema::{RelKind, RelationDetail, Schema};
 
 /// Renders the schema.
 pub fn render(schema: &Schema) -> String {
@@ -23,6 +23,13 @@ pub fn render(schema: &Schema) -> String {
                 "partition_of": t.partition_of.as_ref().map(|p| p.to_string()),
                 "rls_enabled": t.rls_enabled,
                 "policies": t.policies.iter().map(|p| p.name.clone()).collect::<Vec<_>>(),
+                "partitioned": t.partitioned,
+                "inherits": t.inherits.iter().map(ToString::to_string).collect::<Vec<_>>(),
+                "unlogged": t.unlogged,
+                "triggers": t.triggers.iter().map(|x| json!({
+                    "name": x.name, "timing": x.timing, "events": x.events,
+                    "for_each_row": x.for_each_row, "function": x.function.to_string(), "when": x.when,
+                })).collect::<Vec<_>>(),
             })
         })
         .collect();
@@ -36,8 +43,66 @@ pub fn render(schema: &Schema) -> String {
             })
         })
         .collect();
-    let doc = json!({"counts": schema.counts(), "tables": tables, "indexes": indexes});
+    let mut doc = json!({"counts": schema.counts(), "tables": tables, "indexes": indexes});
+    if let Value::Object(map) = &mut doc {
+        map.extend(objects(schema));
+    }
     let mut out = serde_json::to_string_pretty(&doc).unwrap_or_default();
     out.push('\n');
     out
+}
+
+/// The object kinds beside tables and indexes: enums, extensions, sequences, views, functions.
+fn objects(schema: &Schema) -> serde_json::Map<String, Value> {
+    let mut sequences = Vec::new();
+    let mut views = Vec::new();
+    for (name, o) in &schema.other_relations {
+        match &o.detail {
+            RelationDetail::Sequence(s) => sequences.push(json!({
+                "name": name.to_string(), "type": s.type_name, "start": s.start,
+                "increment": s.increment, "min": s.min, "max": s.max, "cycle": s.cycle,
+                "owned_by": s.owned_by.as_ref().map(|(t, c)| format!("{t}.{c}")),
+            })),
+            RelationDetail::View(v) => views.push(json!({
+                "name": name.to_string(), "kind": o.kind.describe(), "query": v.text,
+            })),
+            RelationDetail::None if o.kind == RelKind::Sequence => {
+                sequences.push(json!({"name": name.to_string()}));
+            }
+            RelationDetail::None => {}
+        }
+    }
+    let mut map = serde_json::Map::new();
+    map.insert(
+        "enums".into(),
+        schema
+            .enums
+            .iter()
+            .map(|(n, labels)| json!({"name": n.to_string(), "labels": labels}))
+            .collect(),
+    );
+    map.insert(
+        "extensions".into(),
+        schema
+            .extensions
+            .keys()
+            .map(|e| json!({"name": e, "version": schema.extension_versions.get(e)}))
+            .collect(),
+    );
+    map.insert("sequences".into(), Value::Array(sequences));
+    map.insert("views".into(), Value::Array(views));
+    map.insert(
+        "functions".into(),
+        schema
+            .functions
+            .values()
+            .map(|f| {
+                json!({
+                    "signature": f.signature(), "kind": if f.procedure { "procedure" } else { "function" },
+                    "returns": f.returns, "language": f.language,
+                })
+            })
+            .collect(),
+    );
+    map
 }

@@ -251,7 +251,12 @@ fn ids_are_unique_and_every_kind_of_difference_has_a_rule() {
         ObjectKind::Index,
         ObjectKind::Constraint,
         ObjectKind::Policy,
+        ObjectKind::Sequence,
+        ObjectKind::View,
+        ObjectKind::Function,
+        ObjectKind::Trigger,
         ObjectKind::Enum,
+        ObjectKind::Extension,
     ] {
         assert!(drift_rule(kind).is_some(), "{kind:?}");
     }

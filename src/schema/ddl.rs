@@ -8,40 +8,62 @@ use super::model::*;
 
 /// A PostgreSQL-like rendering of an index's definition (`USING btree (a DESC, lower(b))`).
 pub fn index_definition(index: &Index) -> String {
-    let keys: Vec<String> = index
-        .keys
-        .iter()
-        .map(|k| {
-            let mut s = match &k.target {
-                KeyTarget::Column(c) => quote_ident(c).into_owned(),
-                KeyTarget::Expr(e) => format!("({})", e.text),
-            };
-            if let Some(c) = &k.collation {
-                s.push_str(&format!(" COLLATE {}", quote_ident(c)));
-            }
-            if let Some(o) = &k.opclass {
-                s.push(' ');
-                s.push_str(o);
-            }
-            if k.desc {
-                s.push_str(" DESC");
-            }
-            if k.nulls_first != k.desc {
-                s.push_str(if k.nulls_first {
-                    " NULLS FIRST"
-                } else {
-                    " NULLS LAST"
-                });
-            }
-            s
-        })
-        .collect();
+    let keys: Vec<String> = index.keys.iter().map(key_text).collect();
     let mut def = format!(
         "{}USING {} ({})",
         if index.unique { "UNIQUE " } else { "" },
         index.method,
         keys.join(", ")
     );
+    index_tail(index, &mut def);
+    def
+}
+
+/// An `EXCLUDE` constraint's body from its index: access method, each element with its
+/// operator, the predicate.
+fn exclusion_body(index: &Index) -> String {
+    let elements: Vec<String> = index
+        .keys
+        .iter()
+        .enumerate()
+        .map(|(i, k)| {
+            let op = index.exclusion_operators.get(i).map_or("?", String::as_str);
+            format!("{} WITH {op}", key_text(k))
+        })
+        .collect();
+    let mut def = format!("EXCLUDE USING {} ({})", index.method, elements.join(", "));
+    index_tail(index, &mut def);
+    def
+}
+
+/// One key item as the catalog prints it.
+fn key_text(k: &IndexKey) -> String {
+    let mut s = match &k.target {
+        KeyTarget::Column(c) => quote_ident(c).into_owned(),
+        KeyTarget::Expr(e) => format!("({})", e.text),
+    };
+    if let Some(c) = &k.collation {
+        s.push_str(&format!(" COLLATE {}", quote_ident(c)));
+    }
+    if let Some(o) = &k.opclass {
+        s.push(' ');
+        s.push_str(o);
+    }
+    if k.desc {
+        s.push_str(" DESC");
+    }
+    if k.nulls_first != k.desc {
+        s.push_str(if k.nulls_first {
+            " NULLS FIRST"
+        } else {
+            " NULLS LAST"
+        });
+    }
+    s
+}
+
+/// INCLUDE, NULLS NOT DISTINCT and WHERE of an index definition.
+fn index_tail(index: &Index, def: &mut String) {
     if !index.include.is_empty() {
         let inc: Vec<String> = index
             .include
@@ -56,7 +78,6 @@ pub fn index_definition(index: &Index) -> String {
     if let Some(p) = &index.predicate {
         def.push_str(&format!(" WHERE {}", p.text));
     }
-    def
 }
 
 /// `CREATE TABLE` with the columns in `order` (names `t` lacks are skipped), so two sides align.
@@ -193,6 +214,11 @@ pub(crate) fn constraint_body(c: &Constraint, schema: &Schema) -> String {
                     .values()
                     .find(|i| &i.name.name == n && i.constraint.as_ref() == Some(n))
             });
+            if c.kind == ConstraintKind::Exclude
+                && let Some(index) = index
+            {
+                return exclusion_body(index);
+            }
             let nnd = if index.is_some_and(|i| i.nulls_not_distinct) {
                 " NULLS NOT DISTINCT"
             } else {

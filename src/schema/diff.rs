@@ -11,6 +11,8 @@ use super::model::*;
 use crate::schema::opclass;
 use indexmap::IndexMap;
 
+mod objects;
+
 /// One side of a comparison: a schema and what to call it in messages (`migrations`,
 /// `drizzle snapshot`, `database`).
 #[derive(Clone, Copy, Debug)]
@@ -37,8 +39,18 @@ pub enum ObjectKind {
     Constraint,
     /// A row-level security policy, or whether row-level security is enabled.
     Policy,
+    /// A sequence: its options and owner.
+    Sequence,
+    /// A view or materialized view: its query.
+    View,
+    /// A function or procedure: return type, language, body.
+    Function,
+    /// A trigger: timing, events, function, WHEN.
+    Trigger,
     /// An enum type missing on one side, or with other labels or another label order.
     Enum,
+    /// An extension, and its version where both sides know it.
+    Extension,
 }
 
 /// One differing object, as plain data.
@@ -114,6 +126,7 @@ pub fn diff(a: Side<'_>, b: Side<'_>) -> Drift {
     };
     d.tables();
     d.enums();
+    d.objects();
     d.out
 }
 
@@ -202,6 +215,7 @@ impl Differ<'_> {
                     self.constraints(ta, tb);
                     self.indexes(&name);
                     self.policies(ta, tb);
+                    self.table_objects(ta, tb);
                 }
                 (None, None) => {}
             }

@@ -6,8 +6,11 @@ pub mod expr;
 pub mod foreign_key_support;
 pub mod model;
 pub mod names;
+pub mod object_nodes;
+pub mod objects;
 pub mod opclass;
 pub mod types;
+pub mod view_query;
 
 pub use model::*;
 pub mod replay;

@@ -10,6 +10,7 @@ use std::fmt;
 use indexmap::IndexMap;
 
 use super::expr::SqlExpr;
+pub use super::objects::{Function, RelationDetail, Sequence, Trigger, ViewQuery};
 use super::opclass;
 
 /// A schema-qualified name (`public.users`). Both parts are stored folded, as in the catalog.
@@ -189,6 +190,15 @@ pub struct Schema {
     pub enums: IndexMap<QualName, Vec<String>>,
     /// Installed extensions.
     pub extensions: IndexMap<String, Origin>,
+    /// Extension versions, where the source knows them (`CREATE EXTENSION … VERSION`, the
+    /// catalog).
+    pub extension_versions: IndexMap<String, String>,
+    /// Functions and procedures, keyed by [`Function::signature`].
+    pub functions: IndexMap<String, Function>,
+    /// Whether the source describes every object kind (replayed SQL, a catalog): only then
+    /// does `diff` compare sequences, views, functions, triggers, extensions and table kinds,
+    /// which an ORM's schema does not describe.
+    pub objects_known: bool,
     /// When index usage statistics were last reset (live databases only; `None` there means
     /// never since the cluster was created).
     pub stats_reset: Option<String>,
@@ -201,6 +211,8 @@ pub struct OtherRelation {
     pub kind: RelKind,
     /// Where it was created.
     pub origin: Origin,
+    /// A sequence's options or a view's query, where the source knows them.
+    pub detail: RelationDetail,
 }
 
 /// The kinds of relations kept in [`Schema::other_relations`].
@@ -254,6 +266,12 @@ pub struct Table {
     pub reltuples: Option<f64>,
     /// Where the table was created.
     pub origin: Origin,
+    /// `INHERITS (…)` parents (not partitioning), in order.
+    pub inherits: Vec<QualName>,
+    /// `UNLOGGED`.
+    pub unlogged: bool,
+    /// Triggers in creation order.
+    pub triggers: Vec<Trigger>,
 }
 
 impl Table {
@@ -270,6 +288,9 @@ impl Table {
             rls_forced: false,
             reltuples: None,
             origin,
+            inherits: Vec::new(),
+            unlogged: false,
+            triggers: Vec::new(),
         }
     }
 
@@ -390,6 +411,8 @@ pub struct Index {
     pub constraint: Option<String>,
     /// An exclusion constraint's index.
     pub exclusion: bool,
+    /// An exclusion constraint's operators, one per key (`=`, `&&`).
+    pub exclusion_operators: Vec<String>,
     /// Key items in order.
     pub keys: Vec<IndexKey>,
     /// `INCLUDE (…)` columns.
@@ -421,6 +444,7 @@ impl Index {
             primary: false,
             constraint: None,
             exclusion: false,
+            exclusion_operators: Vec::new(),
             keys: Vec::new(),
             include: Vec::new(),
             predicate: None,

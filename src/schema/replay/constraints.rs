@@ -301,6 +301,11 @@ impl Replay<'_> {
                 {
                     keynames.push((!ie.name.is_empty()).then(|| ie.name.clone()));
                     index.keys.push(self.index_key(ie));
+                    let op = match l.items.get(1).and_then(|n| n.node.as_ref()) {
+                        Some(NodeEnum::List(op)) => strings(&op.items).join("."),
+                        _ => String::new(),
+                    };
+                    index.exclusion_operators.push(op);
                 }
             }
             index.predicate = c

@@ -17,6 +17,7 @@ mod events;
 mod indexes;
 mod lookups;
 mod nodes;
+mod objects;
 mod policies;
 mod rename_drop;
 mod safety;
@@ -156,7 +157,10 @@ impl<'r> Replay<'r> {
     /// never created.
     pub fn new(reference: Option<&'r Schema>) -> Self {
         Replay {
-            schema: Schema::default(),
+            schema: Schema {
+                objects_known: true,
+                ..Schema::default()
+            },
             events: Vec::new(),
             unparsed: Vec::new(),
             search_path: vec!["public".to_string()],
@@ -217,7 +221,10 @@ impl<'r> Replay<'r> {
             return;
         };
         match inner {
-            NodeEnum::CreateStmt(s) => self.create_table(s, ctx),
+            NodeEnum::CreateStmt(s) => {
+                self.create_table(s, ctx);
+                self.table_kind(s);
+            }
             NodeEnum::CreateForeignTableStmt(s) => {
                 if let Some(rv) = s.base_stmt.as_ref().and_then(|b| b.relation.as_ref()) {
                     let name = self.creation_name(rv);
@@ -225,10 +232,22 @@ impl<'r> Replay<'r> {
                 }
             }
             NodeEnum::IndexStmt(s) => self.create_index(s, ctx),
-            NodeEnum::AlterTableStmt(s) => self.alter_table(s, ctx),
-            NodeEnum::RenameStmt(s) => self.rename(s, ctx),
-            NodeEnum::DropStmt(s) => self.drop(s, ctx),
-            NodeEnum::AlterObjectSchemaStmt(s) => self.set_schema(s),
+            NodeEnum::AlterTableStmt(s) => {
+                self.alter_table(s, ctx);
+                self.alter_table_kind(s);
+            }
+            NodeEnum::RenameStmt(s) => {
+                self.rename_objects(s);
+                self.rename(s, ctx);
+            }
+            NodeEnum::DropStmt(s) => {
+                self.drop_objects(s);
+                self.drop(s, ctx);
+            }
+            NodeEnum::AlterObjectSchemaStmt(s) => {
+                self.set_object_schema(s);
+                self.set_schema(s);
+            }
             NodeEnum::CreateSchemaStmt(s) => self.create_schema(s, ctx),
             NodeEnum::VariableSetStmt(s) => self.set_variable(s),
             NodeEnum::SelectStmt(s) => self.select_set_config(s),
@@ -237,7 +256,12 @@ impl<'r> Replay<'r> {
                     .extensions
                     .entry(s.extname.clone())
                     .or_insert(ctx.stmt.whole());
+                self.extension_version(&s.extname, &s.options);
             }
+            NodeEnum::AlterExtensionStmt(s) => self.extension_version(&s.extname, &s.options),
+            NodeEnum::CreateFunctionStmt(s) => self.create_function(s, ctx),
+            NodeEnum::CreateTrigStmt(s) => self.create_trigger(s, ctx),
+            NodeEnum::AlterSeqStmt(s) => self.alter_sequence(s),
             NodeEnum::CreateEnumStmt(s) => {
                 let name = self.type_name(&s.type_name);
                 let labels = strings(&s.vals);
@@ -255,19 +279,12 @@ impl<'r> Replay<'r> {
                     }
                 }
             }
-            NodeEnum::CreateSeqStmt(s) => {
-                if let Some(rv) = s.sequence.as_ref() {
-                    let name = self.creation_name(rv);
-                    self.add_other(name, RelKind::Sequence, ctx.stmt.whole());
-                }
+            NodeEnum::CreateSeqStmt(s) => self.create_sequence(s, ctx),
+            NodeEnum::ViewStmt(s) => self.create_view(s, ctx),
+            NodeEnum::CreateTableAsStmt(s) => {
+                self.create_table_as(s, ctx);
+                self.materialized_view_query(s);
             }
-            NodeEnum::ViewStmt(s) => {
-                if let Some(rv) = s.view.as_ref() {
-                    let name = self.creation_name(rv);
-                    self.add_other(name, RelKind::View, ctx.stmt.whole());
-                }
-            }
-            NodeEnum::CreateTableAsStmt(s) => self.create_table_as(s, ctx),
             NodeEnum::CompositeTypeStmt(s) => {
                 if let Some(rv) = s.typevar.as_ref() {
                     let name = self.creation_name(rv);
@@ -343,9 +360,14 @@ impl<'r> Replay<'r> {
     }
 
     fn add_other(&mut self, name: QualName, kind: RelKind, origin: Origin) {
-        self.schema
-            .other_relations
-            .insert(name, OtherRelation { kind, origin });
+        self.schema.other_relations.insert(
+            name,
+            OtherRelation {
+                kind,
+                origin,
+                detail: RelationDetail::None,
+            },
+        );
     }
 
     /// Makes a table the history never created available from the reference schema.

@@ -133,6 +133,7 @@ impl Replay<'_> {
     }
 
     pub(super) fn rename_column(&mut self, table: &QualName, old: &str, new: &str) {
+        self.follow_table(table, table, Some((old, new)));
         if let Some(t) = self.schema.tables.get_mut(table) {
             if let Some(idx) = t.columns.get_index_of(old) {
                 let mut col = t.columns.shift_remove_index(idx).map(|(_, c)| c).unwrap();
@@ -206,6 +207,7 @@ impl Replay<'_> {
             return;
         }
         self.schema.tables[&to].name = to.clone();
+        self.follow_table(from, &to, None);
         if self.incomplete.remove(from) {
             self.incomplete.insert(to.clone());
         }
@@ -416,6 +418,7 @@ impl Replay<'_> {
         for c in constraints {
             self.drop_constraint(table, &c);
         }
+        self.drop_sequences_owned_by(table, column);
         // Foreign keys elsewhere that reference the column.
         self.drop_foreign_keys_to(table, |fk| fk.ref_columns.iter().any(|c| c == column));
         if let Some(t) = self.schema.tables.get_mut(table) {

@@ -6,7 +6,7 @@ use pg_query::protobuf;
 
 use super::nodes::CONSTR_IDENTITY;
 use super::{Ctx, Replay};
-use crate::schema::model::{QualName, RelKind};
+use crate::schema::model::{QualName, RelKind, RelationDetail};
 use crate::schema::names::{choose_name, truncate_identifier};
 use crate::schema::types;
 
@@ -29,6 +29,13 @@ impl Replay<'_> {
         if serial || identity {
             let column = truncate_identifier(&col.colname);
             self.add_owned_sequence(table, column, serial, ctx);
+            for c in &col.constraints {
+                if let Some(NodeEnum::Constraint(c)) = c.node.as_ref()
+                    && c.contype == CONSTR_IDENTITY
+                {
+                    self.identity_options(table, column, &c.options);
+                }
+            }
         }
     }
 
@@ -58,7 +65,8 @@ impl Replay<'_> {
             c.default = Some(format!("nextval('{seq}'::regclass)"));
         }
         let name = QualName::new(table.schema.clone(), seq);
-        self.add_other(name, RelKind::Sequence, ctx.stmt.whole());
+        self.add_other(name.clone(), RelKind::Sequence, ctx.stmt.whole());
+        self.owned_sequence_detail(&name, table, column, &[]);
     }
 
     /// Drops the sequences a dropped table owned. The model does not record ownership, so a
@@ -67,10 +75,13 @@ impl Replay<'_> {
     pub(super) fn drop_owned_sequences(&mut self, table: &QualName) {
         let prefix = format!("{}_", table.name);
         self.schema.other_relations.retain(|q, o| {
+            let owned = matches!(&o.detail, RelationDetail::Sequence(s)
+                if s.owned_by.as_ref().is_some_and(|(t, _)| t == table));
             !(o.kind == RelKind::Sequence
-                && q.schema == table.schema
-                && q.name.starts_with(&prefix)
-                && q.name.ends_with("_seq"))
+                && (owned
+                    || q.schema == table.schema
+                        && q.name.starts_with(&prefix)
+                        && q.name.ends_with("_seq")))
         });
     }
 }

@@ -18,7 +18,10 @@ impl Database {
     pub fn introspect(&mut self) -> Result<Introspection, DatabaseError> {
         let start = Instant::now();
         let before = self.queries;
-        let mut schema = Schema::default();
+        let mut schema = Schema {
+            objects_known: true,
+            ..Schema::default()
+        };
 
         let stats_reset = self
             .query(
@@ -36,6 +39,7 @@ impl Database {
         self.read_constraints(&mut schema)?;
         self.read_indexes(&mut schema)?;
         self.read_policies(&mut schema)?;
+        self.read_objects(&mut schema)?;
 
         schema.stats_reset = stats_reset.clone();
         Ok(Introspection {
@@ -130,6 +134,7 @@ impl Database {
                     OtherRelation {
                         kind,
                         origin: crate::schema::Origin::Database,
+                        detail: Default::default(),
                     },
                 );
                 continue;

@@ -14,6 +14,7 @@
 mod bookkeeping;
 mod catalog;
 pub mod stats;
+mod objects;
 
 use std::time::Duration;
 

@@ -191,6 +191,7 @@ impl Builder {
                 crate::schema::OtherRelation {
                     kind: crate::schema::RelKind::Sequence,
                     origin: self.origin,
+                    detail: Default::default(),
                 },
             );
             Some(format!("nextval('{seq}'::regclass)"))

@@ -85,6 +85,7 @@ impl<'d> Mapper<'_, 'd> {
                     OtherRelation {
                         kind: RelKind::Sequence,
                         origin: column.origin,
+                        detail: Default::default(),
                     },
                 );
             }
