@@ -91,6 +91,9 @@ pub struct CheckArgs {
     /// Limits for the database session.
     #[command(flatten)]
     pub session: SessionArgs,
+    /// Print the wall time of each phase (and each catalog query) on stderr.
+    #[arg(long)]
+    pub timings: bool,
 }
 
 /// Arguments of `audit`.
@@ -117,6 +120,9 @@ pub struct AuditArgs {
     /// Limits for the database session.
     #[command(flatten)]
     pub session: SessionArgs,
+    /// Print the wall time of each phase (and each catalog query) on stderr.
+    #[arg(long)]
+    pub timings: bool,
 }
 
 /// Limits of a database session.
@@ -183,6 +189,9 @@ pub struct DiffArgs {
     /// Limits for a database side's session.
     #[command(flatten)]
     pub session: SessionArgs,
+    /// Print the wall time of each phase (and each catalog query) on stderr.
+    #[arg(long)]
+    pub timings: bool,
 }
 
 /// A layout by its name (`--layout drizzle`).

@@ -31,7 +31,7 @@ use pg_query::NodeEnum;
 use pg_query::protobuf::{self, Node};
 
 use super::model::*;
-use super::names::truncate_identifier;
+use super::names::{NameHints, truncate_identifier};
 use crate::sql::locate::StatementTokens;
 use lookups::Lookups;
 use nodes::strings;
@@ -84,6 +84,8 @@ pub struct Replay<'r> {
     /// rules use to keep the earlier of two duplicates) once, at the end.
     index_seq: HashMap<QualName, u64>,
     next_seq: u64,
+    /// Where the searches for generated names stopped (see [`NameHints`]).
+    hints: NameHints,
 }
 
 impl Default for Replay<'_> {
@@ -159,6 +161,7 @@ impl<'r> Replay<'r> {
             lookups: Lookups::default(),
             index_seq: HashMap::new(),
             next_seq: 0,
+            hints: NameHints::default(),
         }
     }
 

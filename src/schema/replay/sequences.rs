@@ -7,7 +7,7 @@ use pg_query::protobuf;
 use super::nodes::CONSTR_IDENTITY;
 use super::{Ctx, Replay};
 use crate::schema::model::{QualName, RelKind};
-use crate::schema::names::{choose_name, truncate_identifier};
+use crate::schema::names::truncate_identifier;
 use crate::schema::types;
 
 impl Replay<'_> {
@@ -44,10 +44,13 @@ impl Replay<'_> {
         serial: bool,
         ctx: &Ctx<'_>,
     ) {
-        let seq = choose_name(&table.name, Some(column), "seq", |n| {
-            self.schema
-                .relation_exists(&QualName::new(table.schema.clone(), n))
-        });
+        let scope = format!("r\0{}", table.schema);
+        let schema = &self.schema;
+        let seq = self
+            .hints
+            .choose(&scope, &table.name, Some(column), "seq", |n| {
+                schema.relation_exists(&QualName::new(table.schema.clone(), n))
+            });
         if serial
             && let Some(c) = self
                 .schema
@@ -66,11 +69,16 @@ impl Replay<'_> {
     /// in the table's schema, `table_…_seq`.
     pub(super) fn drop_owned_sequences(&mut self, table: &QualName) {
         let prefix = format!("{}_", table.name);
+        let hints = &mut self.hints;
         self.schema.other_relations.retain(|q, o| {
-            !(o.kind == RelKind::Sequence
+            let owned = o.kind == RelKind::Sequence
                 && q.schema == table.schema
                 && q.name.starts_with(&prefix)
-                && q.name.ends_with("_seq"))
+                && q.name.ends_with("_seq");
+            if owned {
+                hints.freed(&q.name);
+            }
+            !owned
         });
     }
 }
