@@ -138,9 +138,18 @@ impl Replay<'_> {
     pub(super) fn rename_column(&mut self, table: &QualName, old: &str, new: &str) {
         if let Some(t) = self.schema.tables.get_mut(table) {
             if let Some(idx) = t.columns.get_index_of(old) {
-                let mut col = t.columns.shift_remove_index(idx).map(|(_, c)| c).unwrap();
-                col.name = new.to_string();
-                t.columns.shift_insert(idx, new.to_string(), col);
+                if t.columns.contains_key(new) {
+                    let mut col = t.columns.shift_remove_index(idx).map(|(_, c)| c).unwrap();
+                    col.name = new.to_string();
+                    t.columns.shift_insert(idx, new.to_string(), col);
+                } else {
+                    // Constant time, order kept: a shifting remove and insert moved every
+                    // later column, quadratic over thousands of renames on one table.
+                    let mut col = t.columns.swap_remove_index(idx).map(|(_, c)| c).unwrap();
+                    col.name = new.to_string();
+                    let (at, _) = t.columns.insert_full(new.to_string(), col);
+                    t.columns.swap_indices(idx, at);
+                }
             }
             for c in t.constraints.values_mut() {
                 for col in &mut c.columns {
@@ -530,9 +539,12 @@ fn rekey<K: std::hash::Hash + Eq, V>(map: &mut IndexMap<K, V>, from: &K, to: K) 
     if to != *from && map.contains_key(&to) {
         return false;
     }
-    match map.shift_remove_full(from) {
+    // A swap-remove, a push and a swap keep every other entry where it was in constant time
+    // (a shifting remove and insert move every later entry: quadratic over a rename chain).
+    match map.swap_remove_full(from) {
         Some((pos, _, value)) => {
-            map.shift_insert(pos, to, value);
+            let (at, _) = map.insert_full(to, value);
+            map.swap_indices(pos, at);
             true
         }
         None => false,
