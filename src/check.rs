@@ -17,6 +17,7 @@ use crate::source::read;
 use crate::sql::parse::{self, StatementClass};
 use crate::sql::split::{self, RawKind};
 use crate::suppress::Ignores;
+use crate::timings;
 
 // Re-exported at their old path for the commands, which other branches still name this way.
 use crate::source::file::SourceFile;
@@ -226,7 +227,7 @@ pub fn check_starting_from(
     pending: &dyn Fn(&migrations::MigrationFile) -> bool,
 ) -> Result<Run, CheckError> {
     let cwd = std::env::current_dir().map_err(CheckError::CurrentDir)?;
-    let discovery = discover(options, exclude, pending, &cwd)?;
+    let discovery = timings::time("discover", || discover(options, exclude, pending, &cwd))?;
     let started = start.is_some();
     let mut state = Checking {
         files: Vec::new(),
@@ -300,7 +301,7 @@ impl Checking {
         replay: &mut Replay<'_>,
     ) -> Result<(), CheckError> {
         let id = self.files.len() as u32;
-        let source = match read::read_file(&mf.path) {
+        let source = match timings::time("read", || read::read_file(&mf.path)) {
             Ok(s) => s,
             Err(e) => {
                 self.files
@@ -346,7 +347,9 @@ impl Checking {
             unparsed: &self.unparsed,
             has_reference,
         };
-        let ruled = catch_unwind(AssertUnwindSafe(|| rules::run(&input)));
+        let ruled = timings::time("rules", || {
+            catch_unwind(AssertUnwindSafe(|| rules::run(&input)))
+        });
         match ruled {
             Ok(found) => self.findings.extend(found),
             Err(payload) => {
@@ -394,58 +397,88 @@ pub fn replay_text_collecting(
     ignores: &mut Ignores,
 ) -> usize {
     let body = &text[base..];
-    let raws = guard("splitting", file, None, || split::split(body));
+    let raws = timings::time("split", || {
+        guard("splitting", file, None, || split::split(body))
+    });
     let count = raws.len();
     ignores.collect(body, base, file, &raws);
-    for batch in raws.chunks(PARSE_BATCH) {
-        let parse_batch = || -> Vec<_> {
-            batch
-                .par_iter()
-                .map(|raw| {
-                    let stmt_text = &body[raw.span.clone()];
-                    // Caught here, on the parser thread, so the statement can be named.
-                    catch_unwind(|| {
-                        inject_panic("parse", stmt_text);
-                        let class = if raw.kind == RawKind::CopyFromStdin {
-                            StatementClass::Data
-                        } else {
-                            parse::classify(stmt_text)
-                        };
-                        let tree =
-                            (class == StatementClass::Schema).then(|| parse::parse(stmt_text));
-                        (class, tree)
-                    })
-                    .map_err(|payload| ParserPanic(panic_message(&*payload)))
-                })
-                .collect()
-        };
-        let parsed: Vec<Result<(StatementClass, Option<ParsedStatement>), ParserPanic>> =
-            match parse_pool() {
-                Some(pool) => pool.install(parse_batch),
-                None => parse_batch(),
-            };
-        for (raw, parsed) in batch.iter().zip(parsed) {
-            let stmt = Stmt {
-                file,
-                offset: base + raw.span.start,
-                text: &body[raw.span.clone()],
-            };
-            let (class, tree) = match parsed {
-                Ok(parsed) => parsed,
-                Err(ParserPanic(message)) => resume_unwind(Box::new(StatementPanic {
+    let batches: Vec<&[split::RawStatement]> = raws.chunks(PARSE_BATCH).collect();
+    let mut next = batches.first().map(|batch| match parse_pool() {
+        Some(pool) => pool.install(|| parse_batch(body, batch)),
+        None => parse_batch(body, batch),
+    });
+    for (i, batch) in batches.iter().enumerate() {
+        let parsed = next.take().unwrap_or_default();
+        let following = batches.get(i + 1);
+        // The next batch is parsed on the pool while this one is replayed here, in order.
+        let mut upcoming = None;
+        let replay_batch = |replay: &mut Replay<'_>, unparsed: &mut Vec<Unparsed>| {
+            let started = timings::enabled().then(std::time::Instant::now);
+            for (raw, parsed) in batch.iter().zip(parsed) {
+                let stmt = Stmt {
                     file,
-                    offset: Some(stmt.offset),
-                    stage: "parsing",
-                    message,
-                })),
-            };
-            guard("replaying", file, Some(stmt.offset), || {
-                inject_panic("replay", stmt.text);
-                replay_statement(stmt, class, tree, replay, unparsed);
-            });
+                    offset: base + raw.span.start,
+                    text: &body[raw.span.clone()],
+                };
+                let (class, tree) = match parsed {
+                    Ok(parsed) => parsed,
+                    Err(ParserPanic(message)) => resume_unwind(Box::new(StatementPanic {
+                        file,
+                        offset: Some(stmt.offset),
+                        stage: "parsing",
+                        message,
+                    })),
+                };
+                guard("replaying", file, Some(stmt.offset), || {
+                    inject_panic("replay", stmt.text);
+                    replay_statement(stmt, class, tree, replay, unparsed);
+                });
+            }
+            if let Some(started) = started {
+                timings::record("replay", started.elapsed());
+            }
+        };
+        match (parse_pool(), following) {
+            (Some(pool), Some(following)) => pool.in_place_scope(|scope| {
+                scope.spawn(|_| upcoming = Some(parse_batch(body, following)));
+                replay_batch(replay, unparsed);
+            }),
+            _ => {
+                replay_batch(replay, unparsed);
+                upcoming = following.map(|f| parse_batch(body, f));
+            }
         }
+        next = upcoming;
     }
     count
+}
+
+/// One statement classified and, when it can change the schema, parsed; or the message of a
+/// panic in the parser.
+type Parsed = Result<(StatementClass, Option<ParsedStatement>), ParserPanic>;
+
+/// Classifies and parses a batch of statements in parallel (on the caller's pool).
+fn parse_batch(body: &str, batch: &[split::RawStatement]) -> Vec<Parsed> {
+    timings::time("parse", || {
+        batch
+            .par_iter()
+            .map(|raw| {
+                let stmt_text = &body[raw.span.clone()];
+                // Caught here, on the parser thread, so the statement can be named.
+                catch_unwind(|| {
+                    inject_panic("parse", stmt_text);
+                    let class = if raw.kind == RawKind::CopyFromStdin {
+                        StatementClass::Data
+                    } else {
+                        parse::classify(stmt_text)
+                    };
+                    let tree = (class == StatementClass::Schema).then(|| parse::parse(stmt_text));
+                    (class, tree)
+                })
+                .map_err(|payload| ParserPanic(panic_message(&*payload)))
+            })
+            .collect()
+    })
 }
 
 /// Replays one classified (and, for schema statements, parsed) statement; a syntax error

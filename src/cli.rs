@@ -106,6 +106,9 @@ pub struct CheckArgs {
     /// large ones errors.
     #[arg(long, value_name = "FILE")]
     pub stats: Option<PathBuf>,
+    /// Print the wall time of each phase (and each catalog query) on stderr.
+    #[arg(long)]
+    pub timings: bool,
 }
 
 /// Arguments of `stats`.
@@ -146,6 +149,9 @@ pub struct AuditArgs {
     /// Limits for the database session.
     #[command(flatten)]
     pub session: SessionArgs,
+    /// Print the wall time of each phase (and each catalog query) on stderr.
+    #[arg(long)]
+    pub timings: bool,
 }
 
 /// Limits of a database session.
@@ -216,6 +222,9 @@ pub struct DiffArgs {
     /// Limits for a database side's session.
     #[command(flatten)]
     pub session: SessionArgs,
+    /// Print the wall time of each phase (and each catalog query) on stderr.
+    #[arg(long)]
+    pub timings: bool,
 }
 
 /// A layout by its name (`--layout drizzle`).

@@ -303,17 +303,19 @@ pub fn run_diff(
     } else {
         (label_a, label_b)
     };
-    let drift = diff(
-        Side {
-            schema: &la.schema,
-            label: label_a,
-        },
-        Side {
-            schema: &lb.schema,
-            label: label_b,
-        },
-    );
-    let mut findings = rules::drift_findings(&drift);
+    let drift = crate::timings::time("diff", || {
+        diff(
+            Side {
+                schema: &la.schema,
+                label: label_a,
+            },
+            Side {
+                schema: &lb.schema,
+                label: label_b,
+            },
+        )
+    });
+    let mut findings = crate::timings::time("rules", || rules::drift_findings(&drift));
     place_enum_findings(&mut findings, &la.enum_origins, &lb.enum_origins);
     findings.append(&mut la.findings);
     findings.append(&mut lb.findings);

@@ -10,10 +10,10 @@
 //! (test code excepted):
 //!
 //! ```text
-//! sql → schema → source → finding, rules → engine → report → commands, cli (and main)
+//! sql, timings → schema → source → finding, rules → engine → report → commands, cli (and main)
 //! ```
 //!
-//! 1. [`sql`]: splitting and parsing SQL text.
+//! 1. [`sql`]: splitting and parsing SQL text; [`timings`]: the `--timings` recorder.
 //! 2. [`schema`]: the schema model, the replay of SQL into it, and the object-by-object diff,
 //!    all as plain data.
 //! 3. [`source`]: readers of migration folders, Drizzle schemas and live databases; they
@@ -41,3 +41,4 @@ pub mod schema;
 pub mod source;
 pub mod sql;
 pub mod suppress;
+pub mod timings;

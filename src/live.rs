@@ -49,7 +49,7 @@ pub fn introspect(
     options: &ConnectOptions,
 ) -> Result<(Introspection, String, usize), DatabaseError> {
     let mut db = Database::connect(options)?;
-    let found = db.introspect()?;
+    let found = crate::timings::time("introspect", || db.introspect())?;
     let target = db.target().to_string();
     let queries = db.queries() + 1;
     db.close();
@@ -60,7 +60,7 @@ pub fn introspect(
 pub fn audit(options: &ConnectOptions) -> Result<Audit, DatabaseError> {
     let start = std::time::Instant::now();
     let mut db = Database::connect(options)?;
-    let found = db.introspect()?;
+    let found = crate::timings::time("introspect", || db.introspect())?;
     let target = db.target().to_string();
     let server_version = db.server_version.clone();
     let queries = db.queries() + 1;
@@ -71,7 +71,7 @@ pub fn audit(options: &ConnectOptions) -> Result<Audit, DatabaseError> {
         unparsed: &[],
         has_reference: false,
     };
-    let mut findings = rules::run(&input);
+    let mut findings = crate::timings::time("rules", || rules::run(&input));
     crate::check::sort_findings(&mut findings);
     Ok(Audit {
         findings,
@@ -108,7 +108,7 @@ pub fn check_with_database(
     exclude: &Exclude,
 ) -> Result<(Run, Pending), LiveError> {
     let mut db = Database::connect(database)?;
-    let found = db.introspect()?;
+    let found = crate::timings::time("introspect", || db.introspect())?;
     let mut pending = Pending {
         target: db.target().to_string(),
         ..Pending::default()

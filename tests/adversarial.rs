@@ -325,3 +325,54 @@ fn a_deeply_nested_schema_ts() {
         }
     }
 }
+
+#[test]
+fn three_hundred_thousand_unnamed_indexes_on_one_table() {
+    // Each needs a generated name (t_a_idx, t_a_idx1, …): the search for a free suffix must
+    // not start from 0 every time, nor may the per-table bookkeeping or the index rules scan
+    // every index of the table for each new one.
+    let n = scaled(300_000, 100);
+    let mut sql = String::from("CREATE TABLE t (a int, b int);\n");
+    for _ in 0..n {
+        sql.push_str("CREATE INDEX ON t (a);\n");
+    }
+    let run = timed(
+        "300,000 unnamed indexes on one table",
+        // About 7 s of CPU in a release build; quadratic naming took over 200 s.
+        Duration::from_secs(30),
+        || check_sql("indexes.sql", &sql),
+    );
+    assert_eq!(run.schema.indexes.len(), n);
+    let last = format!("t_a_idx{}", n - 1);
+    assert!(
+        run.schema.indexes.keys().any(|q| q.name == last),
+        "no {last}"
+    );
+    // Every index but the first duplicates it.
+    let duplicates = run
+        .findings
+        .iter()
+        .filter(|f| f.rule == "duplicate-index")
+        .count();
+    assert_eq!(duplicates, n - 1);
+}
+
+#[test]
+fn fifty_thousand_partitions_of_one_table() {
+    let n = scaled(50_000, 50);
+    let mut sql = String::from(
+        "CREATE TABLE p (id int, k int, PRIMARY KEY (id, k)) PARTITION BY LIST (k);\n\
+         CREATE INDEX ON p (id);\n",
+    );
+    for i in 0..n {
+        sql.push_str(&format!(
+            "CREATE TABLE p_{i} PARTITION OF p FOR VALUES IN ({i});\n"
+        ));
+    }
+    let run = timed("50,000 partitions", Duration::from_secs(30), || {
+        check_sql("partitions.sql", &sql)
+    });
+    assert_eq!(run.schema.tables.len(), n + 1);
+    // Each partition has copies of the primary key's index and of the index on id.
+    assert_eq!(run.schema.indexes.len(), 2 * (n + 1));
+}

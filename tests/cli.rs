@@ -408,3 +408,44 @@ fn prisma_folders_are_not_mistaken_for_drizzle_kit_1x() {
         "each file counted once"
     );
 }
+
+#[test]
+fn timings_list_each_phase_on_stderr_and_leave_stdout_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(
+        dir.path().join("001.sql"),
+        "CREATE TABLE t (id int PRIMARY KEY, a int);\nCREATE INDEX ON t (a);\n",
+    )
+    .unwrap();
+    let plain = driftlint()
+        .args(["check", "--format", "json"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let timed = driftlint()
+        .args(["check", "--format", "json", "--timings"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(plain.stdout, timed.stdout);
+    assert!(plain.stderr.is_empty());
+    let stderr = String::from_utf8(timed.stderr).unwrap();
+    let phases: Vec<&str> = stderr
+        .lines()
+        .skip(1)
+        .filter_map(|l| l.split_whitespace().next())
+        .collect();
+    assert_eq!(
+        phases,
+        [
+            "discover", "read", "split", "parse", "replay", "rules", "render", "total"
+        ],
+        "{stderr}"
+    );
+    assert!(
+        stderr
+            .lines()
+            .all(|l| l.contains("timings") || l.ends_with(" ms")),
+        "{stderr}"
+    );
+}

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 /// Layer of a top-level module of the crate, low to high.
 fn layer(module: &str) -> Option<u8> {
     Some(match module {
-        "sql" => 1,
+        "sql" | "timings" => 1,
         "schema" => 2,
         "source" => 3,
         "finding" | "rules" => 4,

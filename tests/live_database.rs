@@ -202,6 +202,34 @@ fn audit_reports_schema_rules_with_a_constant_number_of_queries() {
     let (code, stdout, _) = output(driftlint().arg("audit").env("DATABASE_URL", pg.url()));
     assert_eq!(code, 0, "{stdout}");
     assert!(stdout.contains("orders_note_dup"), "{stdout}");
+    // --timings: the connection and each catalog query by what it reads, on stderr only.
+    let (_, timed, stderr) = output(driftlint().args([
+        "audit",
+        "--database",
+        &pg.conninfo(),
+        "--format",
+        "json",
+        "--timings",
+    ]));
+    assert!(timed.starts_with('{'), "{timed}");
+    for phase in [
+        "connect",
+        "query pg_class",
+        "query pg_attribute",
+        "query pg_constraint",
+        "query pg_index",
+        "introspect",
+        "rules",
+        "render",
+        "total",
+    ] {
+        assert!(
+            stderr
+                .lines()
+                .any(|l| l.trim_start().starts_with(phase) && l.contains(" ms")),
+            "{phase} missing: {stderr}"
+        );
+    }
 }
 
 #[test]

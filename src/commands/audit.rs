@@ -20,7 +20,9 @@ pub fn run(args: AuditArgs) -> Result<ExitStatus, Error> {
     config.apply(&mut run.findings);
     let files: Vec<SourceFile> = Vec::new();
     let summary = Summary::new(&run.findings, 0, 0);
-    let text = render(args.format, &run.findings, &files, &summary);
+    let text = crate::timings::time("render", || {
+        render(args.format, &run.findings, &files, &summary)
+    });
     finish(&text, &run.findings, args.fail_on)
 }
 

@@ -78,7 +78,9 @@ pub fn run(args: CheckArgs) -> Result<ExitStatus, Error> {
             .filter(&mut run.findings, &run.files);
     }
     let summary = Summary::new(&run.findings, run.files.len(), run.statements);
-    let text = render(args.format, &run.findings, &run.files, &summary);
+    let text = crate::timings::time("render", || {
+        render(args.format, &run.findings, &run.files, &summary)
+    });
     finish(&text, &run.findings, args.fail_on)
 }
 

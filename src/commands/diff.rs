@@ -31,12 +31,12 @@ pub fn run(args: DiffArgs) -> Result<ExitStatus, Error> {
     }
     let mut run = run_diff(&a, &b, args.layout.or(config.layout), &config.exclude)?;
     config.apply(&mut run.findings);
-    let text = match args.format {
+    let text = crate::timings::time("render", || match args.format {
         Format::Human => render_diff(&run, human_style()),
         _ => {
             let summary = Summary::new(&run.findings, run.files.len(), run.statements);
             report::json::render(&run.findings, &run.files, &summary)
         }
-    };
+    });
     finish(&text, &run.findings, args.fail_on)
 }

@@ -88,13 +88,30 @@ pub enum Error {
     Output(#[source] std::io::Error),
 }
 
+/// Runs a command; with `--timings`, records its phases and prints them on stderr at the end
+/// (also when it failed: where the time went before the error is still worth knowing).
+fn timed(
+    timings: bool,
+    run: impl FnOnce() -> Result<ExitStatus, Error>,
+) -> Result<ExitStatus, Error> {
+    if !timings {
+        return run();
+    }
+    crate::timings::enable();
+    let started = std::time::Instant::now();
+    let result = run();
+    let phases = crate::timings::take();
+    eprint!("{}", crate::timings::render(&phases, started.elapsed()));
+    result
+}
+
 /// Runs one subcommand.
 pub fn run(command: Command) -> Result<ExitStatus, Error> {
     match command {
-        Command::Check(args) => check::run(args),
+        Command::Check(args) => timed(args.timings, || check::run(args)),
         Command::Schema { paths, layout } => schema::run(paths, layout),
-        Command::Diff(args) => diff::run(args),
-        Command::Audit(args) => audit::run(args),
+        Command::Diff(args) => timed(args.timings, || diff::run(args)),
+        Command::Audit(args) => timed(args.timings, || audit::run(args)),
         Command::Stats(args) => stats::run(args),
         Command::Rules { format } => rules::run(format),
         Command::Explain { rule } => explain::run(&rule),

@@ -4,6 +4,9 @@
 use super::shared::index_comparison::{KeyItem, comparable, describe, drop_index_help, key_items};
 use super::{Check, RuleInput};
 use crate::finding::Finding;
+use std::collections::HashMap;
+
+use crate::schema::expr::SqlExpr;
 use crate::schema::{Index, KeyTarget};
 
 declare_rule!(
@@ -27,20 +30,21 @@ fn check(input: &RuleInput<'_>, out: &mut Vec<Finding>) {
             .filter(|i| i.method == "btree" && comparable(schema, i))
             .map(|i| (*i, key_items(schema, table, i)))
             .collect();
+        let longer = longer_indexes(&btrees);
         for (a, a_keys) in &btrees {
             if a.unique || a.primary || a.exclusion || a.constraint.is_some() {
                 continue;
             }
-            let covering = btrees
-                .iter()
-                .filter(|(b, b_keys)| {
-                    b_keys.len() > a_keys.len()
-                        && b.predicate == a.predicate
-                        && b_keys.starts_with(a_keys)
-                        && a.include.iter().all(|c| covers_column(b, c))
-                })
-                // The shortest covering index, the earliest of equals.
-                .min_by_key(|(_, b_keys)| b_keys.len());
+            // The shortest covering index (longer key with a's as prefix, same predicate,
+            // a's INCLUDE columns among its columns), the earliest of equals.
+            let covering = longer
+                .get(&(a_keys.as_slice(), a.predicate.as_ref()))
+                .and_then(|candidates| {
+                    candidates
+                        .iter()
+                        .map(|&p| &btrees[p])
+                        .find(|(b, _)| a.include.iter().all(|c| covers_column(b, c)))
+                });
             let Some((b, _)) = covering else {
                 continue;
             };
@@ -69,6 +73,27 @@ fn check(input: &RuleInput<'_>, out: &mut Vec<Finding>) {
 }
 
 /// Whether `column` is among an index's key columns or INCLUDE columns.
+/// Every proper key prefix of each btree (with its predicate) → the btrees that extend it,
+/// shortest key first, then in creation order: one lookup per index instead of a scan of the
+/// table's indexes, which made a table with many indexes quadratic.
+type Longer<'i, 'k> = HashMap<(&'k [KeyItem<'i>], Option<&'i SqlExpr>), Vec<usize>>;
+
+fn longer_indexes<'i, 'k>(btrees: &'k [(&'i Index, Vec<KeyItem<'i>>)]) -> Longer<'i, 'k> {
+    let mut longer: Longer<'i, 'k> = HashMap::new();
+    for (position, (b, b_keys)) in btrees.iter().enumerate() {
+        for len in 0..b_keys.len() {
+            longer
+                .entry((&b_keys[..len], b.predicate.as_ref()))
+                .or_default()
+                .push(position);
+        }
+    }
+    for candidates in longer.values_mut() {
+        candidates.sort_by_key(|&p| (btrees[p].1.len(), p));
+    }
+    longer
+}
+
 fn covers_column(index: &Index, column: &str) -> bool {
     index.include.iter().any(|c| c == column)
         || index

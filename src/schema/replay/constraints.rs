@@ -17,7 +17,7 @@ use crate::schema::expr::SqlExpr;
 use crate::schema::model::{
     Constraint, ConstraintKind, ForeignKey, Index, IndexKey, Origin, QualName,
 };
-use crate::schema::names::{choose_name, name_addition, truncate_identifier};
+use crate::schema::names::{name_addition, truncate_identifier};
 
 /// What a constraint makes replay do. The order of the variants is the order in which CREATE
 /// TABLE adds them (PostgreSQL creates the indexes first and the foreign keys last).
@@ -398,9 +398,11 @@ impl Replay<'_> {
             let col = column
                 .map(str::to_string)
                 .or_else(|| (columns.len() == 1).then(|| columns[0].clone()));
-            choose_name(&table.name, col.as_deref(), "check", |n| {
-                t.constraints.contains_key(n)
-            })
+            let scope = format!("c\0{}\0{}", table.schema, table.name);
+            self.hints
+                .choose(&scope, &table.name, col.as_deref(), "check", |n| {
+                    t.constraints.contains_key(n)
+                })
         };
         t.constraints.insert(
             name.clone(),
@@ -434,7 +436,9 @@ impl Replay<'_> {
             truncate_identifier(&c.conname).to_string()
         } else {
             let taken = self.schema.tables.get(table).map(|t| &t.constraints);
-            choose_name(
+            let scope = format!("c\0{}\0{}", table.schema, table.name);
+            self.hints.choose(
+                &scope,
                 &table.name,
                 Some(&name_addition(local.iter().map(String::as_str))),
                 "fkey",

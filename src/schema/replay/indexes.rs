@@ -9,7 +9,7 @@ use crate::schema::expr::{SqlExpr, column_ref_locations};
 use crate::schema::model::{
     ConstraintKind, Index, IndexKey, KeyTarget, Origin, QualName, RelKind, Schema,
 };
-use crate::schema::names::{choose_name, index_column_names, name_addition, truncate_identifier};
+use crate::schema::names::{index_column_names, name_addition, truncate_identifier};
 
 /// The label PostgreSQL's `ChooseIndexName` ends an implicit index name with.
 pub(super) fn index_label(primary: bool, exclusion: bool, constraint: bool) -> &'static str {
@@ -236,7 +236,7 @@ impl Replay<'_> {
     /// key's has no column names. Numbered when a relation has the name, or, with
     /// `avoid_constraints`, a constraint of the table.
     pub(super) fn implicit_index_name(
-        &self,
+        &mut self,
         table: &QualName,
         keynames: &[Option<String>],
         include: &[String],
@@ -258,11 +258,17 @@ impl Replay<'_> {
             .get(table)
             .filter(|_| avoid_constraints)
             .map(|t| &t.constraints);
-        choose_name(&table.name, name2.as_deref(), label, |n| {
-            self.schema
-                .relation_exists(&QualName::new(table.schema.clone(), n))
-                || constraints.is_some_and(|c| c.contains_key(n))
-        })
+        let scope = if constraints.is_some() {
+            format!("rc\0{}\0{}", table.schema, table.name)
+        } else {
+            format!("r\0{}", table.schema)
+        };
+        let schema = &self.schema;
+        self.hints
+            .choose(&scope, &table.name, name2.as_deref(), label, |n| {
+                schema.relation_exists(&QualName::new(table.schema.clone(), n))
+                    || constraints.is_some_and(|c| c.contains_key(n))
+            })
     }
 
     /// Creates a partitioned index's copies on every partition (recursively), named as

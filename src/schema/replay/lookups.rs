@@ -3,6 +3,8 @@
 
 use std::collections::HashMap;
 
+use indexmap::IndexSet;
+
 use super::Replay;
 use crate::schema::model::{Index, QualName};
 
@@ -13,18 +15,23 @@ use crate::schema::model::{Index, QualName};
 #[derive(Debug, Default)]
 pub(super) struct Lookups {
     /// Table → the indexes created on it.
-    pub(super) indexes: HashMap<QualName, Vec<QualName>>,
+    pub(super) indexes: HashMap<QualName, IndexSet<QualName>>,
     /// Referenced table → the tables whose foreign keys may point at it.
-    pub(super) referencing: HashMap<QualName, Vec<QualName>>,
+    pub(super) referencing: HashMap<QualName, IndexSet<QualName>>,
     /// Partitioned index → its partitions' indexes.
-    pub(super) children: HashMap<QualName, Vec<QualName>>,
+    pub(super) children: HashMap<QualName, IndexSet<QualName>>,
 }
 
 /// Adds `value` to `key`'s list once.
-pub(super) fn note(map: &mut HashMap<QualName, Vec<QualName>>, key: &QualName, value: &QualName) {
+pub(super) fn note(
+    map: &mut HashMap<QualName, IndexSet<QualName>>,
+    key: &QualName,
+    value: &QualName,
+) {
+    // A set, not a list: a table with 100,000 indexes must not be scanned for each new one.
     let list = map.entry(key.clone()).or_default();
     if !list.contains(value) {
-        list.push(value.clone());
+        list.insert(value.clone());
     }
 }
 

@@ -33,7 +33,7 @@ use pg_query::NodeEnum;
 use pg_query::protobuf::{self, Node};
 
 use super::model::*;
-use super::names::truncate_identifier;
+use super::names::{NameHints, truncate_identifier};
 use crate::sql::locate::StatementTokens;
 use lookups::Lookups;
 use nodes::strings;
@@ -91,6 +91,8 @@ pub struct Replay<'r> {
     next_seq: u64,
     /// Per-file counters and NOT NULL proofs for the migration-safety facts.
     safety: safety::SafetyState,
+    /// Where the searches for generated names stopped (see [`NameHints`]).
+    hints: NameHints,
 }
 
 impl Default for Replay<'_> {
@@ -170,6 +172,7 @@ impl<'r> Replay<'r> {
             index_seq: HashMap::new(),
             next_seq: 0,
             safety: safety::SafetyState::default(),
+            hints: NameHints::default(),
         }
     }
 

@@ -49,6 +49,7 @@ impl Replay<'_> {
             } else if self.schema.indexes.contains_key(&name) {
                 self.rename_index(&name, to);
             } else if let Some(o) = self.schema.other_relations.shift_remove(&name) {
+                self.hints.freed(&name.name);
                 self.schema.other_relations.insert(to, o);
             } else if !s.missing_ok {
                 self.missing_table(name, Owner::Statement, ctx.relation_span(rv));
@@ -75,6 +76,7 @@ impl Replay<'_> {
             let Some(mut c) = t.constraints.shift_remove(&old) else {
                 return;
             };
+            self.hints.freed(&old);
             c.name = new.clone();
             let index = c.index.clone();
             if index.is_some() {
@@ -107,6 +109,7 @@ impl Replay<'_> {
         let Some(moved) = self.schema.indexes.swap_remove(from) else {
             return;
         };
+        self.hints.freed(&from.name);
         self.schema.indexes.insert(to.clone(), moved);
         if let Some(seq) = self.index_seq.remove(from) {
             self.index_seq.insert(to.clone(), seq);
@@ -136,9 +139,18 @@ impl Replay<'_> {
         self.follow_table(table, table, Some((old, new)));
         if let Some(t) = self.schema.tables.get_mut(table) {
             if let Some(idx) = t.columns.get_index_of(old) {
-                let mut col = t.columns.shift_remove_index(idx).map(|(_, c)| c).unwrap();
-                col.name = new.to_string();
-                t.columns.shift_insert(idx, new.to_string(), col);
+                if t.columns.contains_key(new) {
+                    let mut col = t.columns.shift_remove_index(idx).map(|(_, c)| c).unwrap();
+                    col.name = new.to_string();
+                    t.columns.shift_insert(idx, new.to_string(), col);
+                } else {
+                    // Constant time, order kept: a shifting remove and insert moved every
+                    // later column, quadratic over thousands of renames on one table.
+                    let mut col = t.columns.swap_remove_index(idx).map(|(_, c)| c).unwrap();
+                    col.name = new.to_string();
+                    let (at, _) = t.columns.insert_full(new.to_string(), col);
+                    t.columns.swap_indices(idx, at);
+                }
             }
             for c in t.constraints.values_mut() {
                 for col in &mut c.columns {
@@ -205,6 +217,11 @@ impl Replay<'_> {
         let indexes = self.indexes_on(from);
         if !rekey(&mut self.schema.tables, from, to.clone()) {
             return;
+        }
+        // The old name, and the constraint names in the old table's scope, are free again.
+        self.hints.freed(&from.name);
+        for c in self.schema.tables[&to].constraints.keys() {
+            self.hints.freed(c);
         }
         self.schema.tables[&to].name = to.clone();
         self.follow_table(from, &to, None);
@@ -276,6 +293,7 @@ impl Replay<'_> {
             .collect();
         for o in others {
             if let Some(v) = self.schema.other_relations.shift_remove(&o) {
+                self.hints.freed(&o.name);
                 self.schema
                     .other_relations
                     .insert(QualName::new(new, o.name), v);
@@ -296,6 +314,7 @@ impl Replay<'_> {
         {
             self.move_table(&name, to);
         } else if let Some(o) = self.schema.other_relations.shift_remove(&name) {
+            self.hints.freed(&name.name);
             self.schema.other_relations.insert(to, o);
         }
     }
@@ -334,24 +353,29 @@ impl Replay<'_> {
             if rt == O::ObjectType as i32 || rt == O::ObjectDomain as i32 {
                 let q = self.qualified_from_list(&names);
                 self.schema.enums.shift_remove(&q);
-                self.schema.other_relations.shift_remove(&q);
+                if self.schema.other_relations.shift_remove(&q).is_some() {
+                    self.hints.freed(&q.name);
+                }
                 continue;
             }
             let q = self.qualified_from_list(&names);
             if rt == O::ObjectTable as i32 || rt == O::ObjectForeignTable as i32 {
                 if self.schema.tables.contains_key(&q) {
                     self.drop_table(&q);
-                } else if self.schema.other_relations.shift_remove(&q).is_none() && !s.missing_ok {
+                } else if self.schema.other_relations.shift_remove(&q).is_some() {
+                    self.hints.freed(&q.name);
+                } else if !s.missing_ok {
                     let loc = ctx.name_span(names.last().map(String::as_str).unwrap_or(""), 0);
                     self.missing_table(q, Owner::Statement, loc);
                 }
             } else if rt == O::ObjectIndex as i32 {
                 self.drop_index(&q);
-            } else if rt == O::ObjectView as i32
+            } else if (rt == O::ObjectView as i32
                 || rt == O::ObjectMatview as i32
-                || rt == O::ObjectSequence as i32
+                || rt == O::ObjectSequence as i32)
+                && self.schema.other_relations.shift_remove(&q).is_some()
             {
-                self.schema.other_relations.shift_remove(&q);
+                self.hints.freed(&q.name);
             }
         }
     }
@@ -362,7 +386,12 @@ impl Replay<'_> {
             self.drop_table(&p);
         }
         self.drop_foreign_keys_to(name, |_| true);
-        self.schema.tables.shift_remove(name);
+        if let Some(t) = self.schema.tables.shift_remove(name) {
+            self.hints.freed(&name.name);
+            for c in t.constraints.keys() {
+                self.hints.freed(c);
+            }
+        }
         self.incomplete.remove(name);
         for index in self.indexes_on(name) {
             self.drop_index(&index);
@@ -382,11 +411,22 @@ impl Replay<'_> {
         for t in tables {
             self.drop_table(&t);
         }
-        self.schema.indexes.retain(|q, _| q.schema != schema);
+        let hints = &mut self.hints;
+        self.schema.indexes.retain(|q, _| {
+            let keep = q.schema != schema;
+            if !keep {
+                hints.freed(&q.name);
+            }
+            keep
+        });
         self.index_seq.retain(|q, _| q.schema != schema);
-        self.schema
-            .other_relations
-            .retain(|q, _| q.schema != schema);
+        self.schema.other_relations.retain(|q, _| {
+            let keep = q.schema != schema;
+            if !keep {
+                hints.freed(&q.name);
+            }
+            keep
+        });
         self.schema.enums.retain(|q, _| q.schema != schema);
     }
 
@@ -440,6 +480,7 @@ impl Replay<'_> {
         else {
             return;
         };
+        self.hints.freed(name);
         if let Some(index) = c.index {
             let iname = QualName::new(table.schema.clone(), index);
             // Dropping a key a foreign key depends on drops the foreign key (CASCADE), unless
@@ -461,6 +502,7 @@ impl Replay<'_> {
 
     pub(super) fn drop_index(&mut self, name: &QualName) {
         if self.schema.indexes.swap_remove(name).is_some() {
+            self.hints.freed(&name.name);
             self.index_seq.remove(name);
             for c in self.children_of(name) {
                 self.drop_index(&c);
@@ -476,10 +518,16 @@ impl Replay<'_> {
     ) {
         for referencing in self.referencing(table) {
             if let Some(t) = self.schema.tables.get_mut(&referencing) {
-                t.constraints.retain(|_, c| {
-                    !c.foreign_key
+                let hints = &mut self.hints;
+                t.constraints.retain(|name, c| {
+                    let drop = c
+                        .foreign_key
                         .as_ref()
-                        .is_some_and(|fk| &fk.ref_table == table && doomed(fk))
+                        .is_some_and(|fk| &fk.ref_table == table && doomed(fk));
+                    if drop {
+                        hints.freed(name);
+                    }
+                    !drop
                 });
             }
         }
@@ -494,9 +542,12 @@ fn rekey<K: std::hash::Hash + Eq, V>(map: &mut IndexMap<K, V>, from: &K, to: K) 
     if to != *from && map.contains_key(&to) {
         return false;
     }
-    match map.shift_remove_full(from) {
+    // A swap-remove, a push and a swap keep every other entry where it was in constant time
+    // (a shifting remove and insert move every later entry: quadratic over a rename chain).
+    match map.swap_remove_full(from) {
         Some((pos, _, value)) => {
-            map.shift_insert(pos, to, value);
+            let (at, _) = map.insert_full(to, value);
+            map.swap_indices(pos, at);
             true
         }
         None => false,

@@ -7,7 +7,7 @@ use pg_query::protobuf;
 use super::nodes::CONSTR_IDENTITY;
 use super::{Ctx, Replay};
 use crate::schema::model::{QualName, RelKind, RelationDetail};
-use crate::schema::names::{choose_name, truncate_identifier};
+use crate::schema::names::truncate_identifier;
 use crate::schema::types;
 
 impl Replay<'_> {
@@ -51,10 +51,13 @@ impl Replay<'_> {
         serial: bool,
         ctx: &Ctx<'_>,
     ) {
-        let seq = choose_name(&table.name, Some(column), "seq", |n| {
-            self.schema
-                .relation_exists(&QualName::new(table.schema.clone(), n))
-        });
+        let scope = format!("r\0{}", table.schema);
+        let schema = &self.schema;
+        let seq = self
+            .hints
+            .choose(&scope, &table.name, Some(column), "seq", |n| {
+                schema.relation_exists(&QualName::new(table.schema.clone(), n))
+            });
         if serial
             && let Some(c) = self
                 .schema
@@ -74,14 +77,18 @@ impl Replay<'_> {
     /// in the table's schema, `table_…_seq`.
     pub(super) fn drop_owned_sequences(&mut self, table: &QualName) {
         let prefix = format!("{}_", table.name);
+        let hints = &mut self.hints;
         self.schema.other_relations.retain(|q, o| {
-            let owned = matches!(&o.detail, RelationDetail::Sequence(s)
-                if s.owned_by.as_ref().is_some_and(|(t, _)| t == table));
-            !(o.kind == RelKind::Sequence
-                && (owned
+            let owned = o.kind == RelKind::Sequence
+                && (matches!(&o.detail, RelationDetail::Sequence(s)
+                    if s.owned_by.as_ref().is_some_and(|(t, _)| t == table))
                     || q.schema == table.schema
                         && q.name.starts_with(&prefix)
-                        && q.name.ends_with("_seq")))
+                        && q.name.ends_with("_seq"));
+            if owned {
+                hints.freed(&q.name);
+            }
+            !owned
         });
     }
 }

@@ -669,3 +669,45 @@ fn same_definition_fills_in_default_opclasses_and_keeps_uniqueness() {
         .collect();
     assert_eq!(same, [true, false, false]);
 }
+
+#[test]
+fn freed_generated_names_are_reused_as_postgresql_reuses_them() {
+    // PostgreSQL's ChooseRelationName takes the first free suffix: after dropping t_a_idx1 the
+    // next unnamed index is t_a_idx1 again, then the search goes on past the highest.
+    let (s, _) = replay(
+        "CREATE TABLE t (a int, b int);
+         CREATE INDEX ON t (a);
+         CREATE INDEX ON t (a);
+         CREATE INDEX ON t (a);
+         DROP INDEX t_a_idx1;
+         CREATE INDEX ON t (a);
+         CREATE INDEX ON t (a);
+         ALTER INDEX t_a_idx RENAME TO kept;
+         CREATE INDEX ON t (a);
+         ALTER TABLE t ADD CHECK (b > 0), ADD CHECK (b > 1);
+         ALTER TABLE t DROP CONSTRAINT t_b_check;
+         ALTER TABLE t ADD CHECK (b > 2);",
+    );
+    let mut names = index_names(&s);
+    names.sort();
+    assert_eq!(
+        names,
+        ["kept", "t_a_idx", "t_a_idx1", "t_a_idx2", "t_a_idx3"]
+    );
+    let mut checks: Vec<&String> = s.tables[&q("t")].constraints.keys().collect();
+    checks.sort();
+    assert_eq!(checks, ["t_b_check", "t_b_check1"]);
+}
+
+#[test]
+fn a_dropped_table_frees_its_constraint_names_for_a_new_table_of_that_name() {
+    let (s, _) = replay(
+        "CREATE TABLE p (id int PRIMARY KEY);
+         CREATE TABLE t (p_id int REFERENCES p, q_id int);
+         ALTER TABLE t ADD FOREIGN KEY (p_id) REFERENCES p;
+         DROP TABLE t;
+         CREATE TABLE t (p_id int REFERENCES p);",
+    );
+    let names: Vec<&String> = s.tables[&q("t")].constraints.keys().collect();
+    assert_eq!(names, ["t_p_id_fkey"]);
+}

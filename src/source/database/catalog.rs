@@ -166,7 +166,7 @@ impl Database {
             &format!(
                 "SELECT n.nspname::text, c.relname::text, a.attname::text, \
                  format_type(a.atttypid, a.atttypmod), a.attnotnull, \
-                 pg_get_expr(d.adbin, d.adrelid), {generated} \
+                 CASE WHEN {generated} = '' THEN pg_get_expr(d.adbin, d.adrelid) END, {generated} \
                  FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid \
                  JOIN pg_namespace n ON n.oid = c.relnamespace \
                  LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum \
@@ -212,11 +212,7 @@ impl Database {
             "cannot read pg_constraint",
             &format!(
                 "SELECT n.nspname::text, c.relname::text, con.conname::text, con.contype::text, \
-                 ARRAY(SELECT a.attname::text FROM unnest(con.conkey) WITH ORDINALITY k(num, ord) \
-                   JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.num ORDER BY k.ord), \
-                 rn.nspname::text, rc.relname::text, \
-                 ARRAY(SELECT a.attname::text FROM unnest(con.confkey) WITH ORDINALITY k(num, ord) \
-                   JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.num ORDER BY k.ord), \
+                 {}, rn.nspname::text, rc.relname::text, {}, \
                  con.confdeltype::text, con.confupdtype::text, con.convalidated, ic.relname::text, \
                  CASE WHEN con.contype = 'c' THEN pg_get_constraintdef(con.oid) END \
                  FROM pg_constraint con JOIN pg_class c ON c.oid = con.conrelid \
@@ -226,6 +222,8 @@ impl Database {
                  LEFT JOIN pg_class ic ON ic.oid = con.conindid AND con.contype IN ('p', 'u', 'x') \
                  WHERE con.contype IN ('p', 'u', 'x', 'f', 'c') AND c.relkind IN ('r', 'p') {fk_clones} \
                  AND {USER_NAMESPACE} AND {} AND {NOT_BOOKKEEPING} ORDER BY c.oid, con.oid",
+                column_names("con.conkey", "con.conrelid"),
+                column_names("con.confkey", "con.confrelid"),
                 not_extension_owned("pg_class", "c.oid")
             ),
         )? {
@@ -292,33 +290,22 @@ impl Database {
                 "SELECT n.nspname::text, ic.relname::text, c.relname::text, am.amname::text, \
                  i.indisunique, i.indisprimary, i.indisexclusion, \
                  (i.indisvalid AND i.indisready) OR {building}, \
-                 i.indnkeyatts::int4, \
-                 ARRAY(SELECT coalesce(a.attname::text, '') FROM generate_series(1, i.indnatts) k \
-                   LEFT JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[k - 1] \
-                   AND i.indkey[k - 1] <> 0 ORDER BY k), \
-                 ARRAY(SELECT pg_get_indexdef(i.indexrelid, k, false) FROM generate_series(1, i.indnatts) k ORDER BY k), \
-                 ARRAY(SELECT CASE WHEN oc.opcdefault THEN '' ELSE oc.opcname::text END \
-                   FROM generate_series(1, i.indnkeyatts) k JOIN pg_opclass oc ON oc.oid = i.indclass[k - 1] ORDER BY k), \
-                 ARRAY(SELECT i.indoption[k - 1]::int4 FROM generate_series(1, i.indnkeyatts) k ORDER BY k), \
-                 ARRAY(SELECT CASE WHEN i.indcollation[k - 1] = 0 \
-                     OR i.indcollation[k - 1] = coalesce(a.attcollation, 100) THEN '' \
-                     ELSE coalesce(co.collname::text, '') END \
-                   FROM generate_series(1, i.indnkeyatts) k \
-                   LEFT JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[k - 1] \
-                   AND i.indkey[k - 1] <> 0 \
-                   LEFT JOIN pg_collation co ON co.oid = i.indcollation[k - 1] ORDER BY k), \
+                 i.indnkeyatts::int4, k.columns, \
+                 CASE WHEN i.indexprs IS NOT NULL THEN k.definitions END, \
+                 k.opclasses, k.options, k.collations, \
                  pg_get_expr(i.indpred, i.indrelid), {nnd}, \
                  coalesce(ic.reloptions, '{{}}')::text[], \
-                 pn.nspname::text, pc.relname::text, con.conname::text, s.idx_scan::int8 \
+                 pn.nspname::text, pc.relname::text, con.conname::text, \
+                 pg_stat_get_numscans(i.indexrelid)::int8 \
                  FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid \
                  JOIN pg_class c ON c.oid = i.indrelid JOIN pg_namespace n ON n.oid = c.relnamespace \
                  JOIN pg_am am ON am.oid = ic.relam \
+                 CROSS JOIN LATERAL ({INDEX_KEYS}) k \
                  LEFT JOIN pg_inherits inh ON inh.inhrelid = i.indexrelid \
                  LEFT JOIN pg_class pc ON pc.oid = inh.inhparent \
                  LEFT JOIN pg_namespace pn ON pn.oid = pc.relnamespace \
                  LEFT JOIN pg_constraint con ON con.conindid = i.indexrelid \
                    AND con.conrelid = i.indrelid AND con.contype IN ('p', 'u', 'x') \
-                 LEFT JOIN pg_stat_user_indexes s ON s.indexrelid = i.indexrelid \
                  WHERE c.relkind IN ('r', 'p') AND {USER_NAMESPACE} AND {} AND {NOT_BOOKKEEPING} \
                  ORDER BY c.oid, i.indexrelid",
                 not_extension_owned("pg_class", "c.oid")
@@ -373,6 +360,28 @@ impl Database {
     }
 }
 
+/// The keys of index `i`, one aggregate per index (not one subquery per array), read from the
+/// catalog columns: the column name (`''` for an expression), opclass (`''` for the type's
+/// default), `indoption` bits and collation (`''` for the column's own) of each key column.
+/// `pg_get_indexdef` is called only for expression keys (`indkey` 0): it deparses, which is
+/// slow, and a plain column needs none. Entries past `indnkeyatts` (INCLUDE columns) carry only
+/// their name.
+const INDEX_KEYS: &str = "SELECT \
+     array_agg(coalesce(a.attname::text, '') ORDER BY k) AS columns, \
+     array_agg(CASE WHEN i.indkey[k - 1] = 0 THEN pg_get_indexdef(i.indexrelid, k, false) \
+       ELSE '' END ORDER BY k) AS definitions, \
+     array_agg(CASE WHEN k > i.indnkeyatts OR oc.opcdefault THEN '' \
+       ELSE coalesce(oc.opcname::text, '') END ORDER BY k) AS opclasses, \
+     array_agg(coalesce(i.indoption[k - 1]::int4, 0) ORDER BY k) AS options, \
+     array_agg(CASE WHEN k > i.indnkeyatts OR i.indcollation[k - 1] = 0 \
+       OR i.indcollation[k - 1] = coalesce(a.attcollation, 100) THEN '' \
+       ELSE coalesce(co.collname::text, '') END ORDER BY k) AS collations \
+     FROM generate_series(1, i.indnatts) k \
+     LEFT JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[k - 1] \
+       AND i.indkey[k - 1] <> 0 \
+     LEFT JOIN pg_opclass oc ON oc.oid = i.indclass[k - 1] AND k <= i.indnkeyatts \
+     LEFT JOIN pg_collation co ON co.oid = i.indcollation[k - 1] AND k <= i.indnkeyatts";
+
 /// One row of the index query as an [`Index`].
 fn index_from_row(r: &Row) -> Index {
     let schema_name: String = r.get(0);
@@ -390,18 +399,20 @@ fn index_from_row(r: &Row) -> Index {
     index.valid = r.get(7);
     let nkey = r.get::<_, i32>(8) as usize;
     let columns: Vec<String> = r.get(9);
-    let defs: Vec<String> = r.get(10);
+    // Only indexes with expression keys have definitions (see `INDEX_KEYS`).
+    let defs: Vec<String> = r.get::<_, Option<Vec<String>>>(10).unwrap_or_default();
     let opclasses: Vec<String> = r.get(11);
     let options: Vec<i32> = r.get(12);
     let collations: Vec<String> = r.get(13);
-    for k in 0..nkey.min(columns.len()) {
-        let target = if columns[k].is_empty() {
-            match SqlExpr::parse(&defs[k]) {
+    for (k, column) in columns.iter().enumerate().take(nkey) {
+        let target = if column.is_empty() {
+            let def = defs.get(k).map(String::as_str).unwrap_or_default();
+            match SqlExpr::parse(def) {
                 Ok(e) => KeyTarget::Expr(e),
-                Err(_) => KeyTarget::Column(defs[k].clone()),
+                Err(_) => KeyTarget::Column(def.to_string()),
             }
         } else {
-            KeyTarget::Column(columns[k].clone())
+            KeyTarget::Column(column.clone())
         };
         let option = options.get(k).copied().unwrap_or(0);
         index.keys.push(IndexKey {
@@ -434,6 +445,16 @@ fn index_from_row(r: &Row) -> Index {
     index.constraint = r.get(19);
     index.scans = r.get(20);
     index
+}
+
+/// The names of the columns numbered `numbers` (an `int2[]`) of relation `relation`, in order:
+/// one index lookup per number (a join let the planner hash every column of the table).
+fn column_names(numbers: &str, relation: &str) -> String {
+    format!(
+        "ARRAY(SELECT (SELECT a.attname::text FROM pg_attribute a \
+         WHERE a.attrelid = {relation} AND a.attnum = k.num) \
+         FROM unnest({numbers}) WITH ORDINALITY k(num, ord) ORDER BY k.ord)"
+    )
 }
 
 fn action(code: &str) -> char {

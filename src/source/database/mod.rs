@@ -13,8 +13,8 @@
 
 mod bookkeeping;
 mod catalog;
-pub mod stats;
 mod objects;
+pub mod stats;
 
 use std::time::Duration;
 
@@ -191,7 +191,10 @@ impl Database {
         };
         let config = info.config(options.connect_timeout).map_err(&setup_error)?;
         let tls = info.tls().map_err(&setup_error)?;
-        let client = config.connect(tls).map_err(|e| DatabaseError {
+        let connecting = std::time::Instant::now();
+        let connected = config.connect(tls);
+        crate::timings::record("connect", connecting.elapsed());
+        let client = connected.map_err(|e| DatabaseError {
             what: "cannot connect".into(),
             target: target.clone(),
             reason: scrub(&reason_of(&e), password.as_deref()),
@@ -258,16 +261,20 @@ impl Database {
 
     fn batch(&mut self, what: &str, sql: &str) -> Result<(), DatabaseError> {
         self.queries += 1;
-        self.client
-            .batch_execute(sql)
-            .map_err(|e| self.error(what, &e))
+        let started = std::time::Instant::now();
+        let done = self.client.batch_execute(sql);
+        crate::timings::record(&query_phase(what), started.elapsed());
+        done.map_err(|e| self.error(what, &e))
     }
 
+    /// Runs one catalog query; under `--timings` its wall time is recorded under the name of
+    /// what it reads (`query pg_index`).
     fn query(&mut self, what: &str, sql: &str) -> Result<Vec<Row>, DatabaseError> {
         self.queries += 1;
-        self.client
-            .query(sql, &[])
-            .map_err(|e| self.error(what, &e))
+        let started = std::time::Instant::now();
+        let rows = self.client.query(sql, &[]);
+        crate::timings::record(&query_phase(what), started.elapsed());
+        rows.map_err(|e| self.error(what, &e))
     }
 
     /// Ends the transaction (nothing was written; a rollback is the honest end).
@@ -283,6 +290,16 @@ const USER_NAMESPACE: &str = "n.nspname NOT IN ('pg_catalog', 'information_schem
 /// Migration tools' bookkeeping tables: not part of the application's schema.
 const NOT_BOOKKEEPING: &str = "c.relname NOT IN ('__drizzle_migrations', '_prisma_migrations', \
      '__diesel_schema_migrations', 'schema_migrations', 'flyway_schema_history', '_sqlx_migrations')";
+
+/// The `--timings` phase of a query, from its error context: `cannot read pg_index` →
+/// `query pg_index`.
+fn query_phase(what: &str) -> String {
+    let object = what
+        .strip_prefix("cannot read ")
+        .or_else(|| what.strip_prefix("cannot "))
+        .unwrap_or(what);
+    format!("query {object}")
+}
 
 /// A condition excluding objects an extension owns (`pg_depend` type `e`).
 fn not_extension_owned(catalog: &str, oid: &str) -> String {
