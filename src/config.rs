@@ -8,6 +8,9 @@
 //! drizzle = "drizzle"                # the Drizzle folder, for `check --drizzle`
 //! database_url_env = "DATABASE_URL"  # the variable holding the database URL
 //!
+//! [audit]
+//! replicas = ["postgresql://reader@replica-1/app"]  # their index scans count too
+//!
 //! [rules]
 //! no-primary-key = "off"
 //! unindexed-foreign-key = "error"
@@ -150,6 +153,8 @@ pub struct Config {
     pub database_url_env: Option<String>,
     /// `[rules]`: severity overrides by rule id.
     pub rules: BTreeMap<&'static str, Level>,
+    /// `[audit] replicas`: read replicas whose index scans `audit` adds to the primary's.
+    pub replicas: Vec<String>,
 }
 
 /// Why the configuration cannot be used.
@@ -184,6 +189,14 @@ struct RawConfig {
     check: RawCheck,
     #[serde(default)]
     rules: BTreeMap<Spanned<String>, Spanned<String>>,
+    #[serde(default)]
+    audit: RawAudit,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawAudit {
+    replicas: Option<Vec<String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -298,6 +311,7 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
         drizzle: raw.check.drizzle.map(|p| shown_from_cwd(&dir.join(p))),
         database_url_env: raw.check.database_url_env,
         rules: levels,
+        replicas: raw.audit.replicas.unwrap_or_default(),
     })
 }
 

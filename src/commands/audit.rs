@@ -3,17 +3,32 @@
 use super::output::{finish, render};
 use super::{Error, ExitStatus, load_config};
 use crate::cli::AuditArgs;
-use crate::live::Audit;
+use crate::live::{Audit, AuditOptions};
 use crate::report::Summary;
 use crate::source::file::SourceFile;
 
 /// Introspects the database and reports its findings; exit statuses as `check`.
 pub fn run(args: AuditArgs) -> Result<ExitStatus, Error> {
     let config = load_config(args.config.as_deref())?;
+    let mut hosts = args.database.iter();
     let target = config
-        .database_url(args.database.clone())
+        .database_url(hosts.next().cloned())
         .ok_or(Error::NoDatabase)?;
-    let mut run = crate::live::audit(&args.session.options(&target))?;
+    // Replicas: the extra --database values, else the configuration's list.
+    let replicas: Vec<&String> = if args.database.len() > 1 {
+        hosts.collect()
+    } else {
+        config.replicas.iter().collect()
+    };
+    let options = AuditOptions {
+        primary: args.session.options(&target),
+        replicas: replicas
+            .into_iter()
+            .map(|r| args.session.options(r))
+            .collect(),
+        min_stats_age: args.min_stats_age,
+    };
+    let mut run = crate::live::audit_hosts(&options)?;
     if args.verbose {
         report_verbose(&run);
     }

@@ -2,6 +2,7 @@
 
 use serde_json::{Value, json};
 
+use super::impact::Impact;
 use super::{Summary, position};
 use crate::finding::Finding;
 use crate::schema::Origin;
@@ -25,7 +26,7 @@ pub fn render(findings: &[Finding], files: &[SourceFile], summary: &Summary) -> 
     let items: Vec<Value> = findings
         .iter()
         .map(|f| {
-            json!({
+            let mut item = json!({
                 "rule": f.rule,
                 "severity": f.severity,
                 "message": f.message,
@@ -38,15 +39,23 @@ pub fn render(findings: &[Finding], files: &[SourceFile], summary: &Summary) -> 
                     "location": location(&r.origin, files),
                 })).collect::<Vec<_>>(),
                 "location": location(&f.origin, files),
-            })
+            });
+            // Additive: only live findings carry metrics; offline documents are unchanged.
+            if let (Some(m), Some(obj)) = (&f.metrics, item.as_object_mut()) {
+                obj.insert("metrics".into(), json!(m));
+            }
+            item
         })
         .collect();
-    let doc = json!({
+    let mut doc = json!({
         "version": 1,
         "tool": {"name": "driftlint", "version": env!("CARGO_PKG_VERSION")},
         "findings": items,
         "summary": summary,
     });
+    if let (Some(impact), Some(obj)) = (Impact::of(findings), doc.as_object_mut()) {
+        obj.insert("impact".into(), json!(impact));
+    }
     let mut out = serde_json::to_string_pretty(&doc).unwrap_or_default();
     out.push('\n');
     out

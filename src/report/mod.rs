@@ -3,6 +3,7 @@
 pub mod gcc;
 pub mod github;
 pub mod human;
+pub mod impact;
 pub mod json;
 pub mod sarif;
 pub mod schema;

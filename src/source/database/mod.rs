@@ -13,6 +13,9 @@
 
 mod bookkeeping;
 mod catalog;
+mod stats;
+
+pub use stats::StatsWindow;
 
 use std::time::Duration;
 
