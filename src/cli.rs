@@ -217,6 +217,10 @@ pub enum Format {
     Github,
     /// `file:line:col: severity: message [rule]`, one line per finding.
     Gcc,
+    /// One self-contained HTML page: summary, charts of reclaimable space, a sortable table.
+    Html,
+    /// Markdown for pull-request and issue comments, kept under GitHub's comment limit.
+    Markdown,
 }
 
 /// Output formats of `driftlint rules`.

@@ -1,6 +1,6 @@
 //! `driftlint audit`: every schema rule on a live database.
 
-use super::output::{finish, render};
+use super::output::{finish, render_titled};
 use super::{Error, ExitStatus, load_config};
 use crate::cli::AuditArgs;
 use crate::live::{Audit, AuditOptions};
@@ -35,7 +35,14 @@ pub fn run(args: AuditArgs) -> Result<ExitStatus, Error> {
     config.apply(&mut run.findings);
     let files: Vec<SourceFile> = Vec::new();
     let summary = Summary::new(&run.findings, 0, 0);
-    let text = render(args.format, &run.findings, &files, &summary);
+    let text = render_titled(
+        args.format,
+        "driftlint audit",
+        &run.findings,
+        &files,
+        &summary,
+        None,
+    );
     finish(&text, &run.findings, args.fail_on)
 }
 

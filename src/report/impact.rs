@@ -99,11 +99,11 @@ impl Impact {
         })
     }
 
-    /// The summary as text lines, for the human and Markdown reports.
-    pub fn lines(&self) -> Vec<String> {
+    /// `12 MB in total; 10 MB by dropping 3 duplicate, redundant or unused indexes`.
+    pub fn headline(&self) -> String {
         use crate::schema::live_stats::human_bytes;
-        let mut out = vec![format!(
-            "reclaimable: {} in total; {} by dropping {} duplicate, redundant or unused index{}",
+        format!(
+            "{} in total; {} by dropping {} duplicate, redundant or unused index{}",
             human_bytes(self.reclaimable_bytes),
             human_bytes(self.droppable_index_bytes),
             self.droppable_indexes,
@@ -112,7 +112,13 @@ impl Impact {
             } else {
                 "es"
             },
-        )];
+        )
+    }
+
+    /// The summary as text lines, for the human report.
+    pub fn lines(&self) -> Vec<String> {
+        use crate::schema::live_stats::human_bytes;
+        let mut out = vec![format!("reclaimable: {}", self.headline())];
         for t in &self.top_tables {
             out.push(format!(
                 "  {}: {} ({} finding{})",

@@ -40,7 +40,8 @@ impl Database {
         let created = self.database_created();
         let rows = self.query(
             "cannot read the statistics window",
-            "SELECT d.stats_reset::text, pg_postmaster_start_time()::text, \
+            "SELECT date_trunc('second', d.stats_reset)::text, \
+             date_trunc('second', pg_postmaster_start_time())::text, \
              extract(epoch FROM now() - d.stats_reset)::int8, \
              extract(epoch FROM now() - pg_postmaster_start_time())::int8 \
              FROM pg_stat_database d WHERE d.datname = current_database()",
