@@ -182,3 +182,154 @@ fn findings_carry_sizes_and_the_summary_adds_them_up() {
     );
     assert!(text.contains("  public.events: "), "{text}");
 }
+
+/// Polls `sql` (a boolean) until it is true, for at most ten seconds.
+fn wait_for(c: &mut postgres::Client, sql: &str) {
+    for _ in 0..100 {
+        c.batch_execute("SELECT pg_stat_clear_snapshot()").ok();
+        if c.query_one(sql, &[]).unwrap().get::<_, bool>(0) {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    panic!("never true: {sql}");
+}
+
+fn objects_of(findings: &[Finding], rule: &str) -> Vec<String> {
+    let mut v: Vec<String> = of_rule(findings, rule)
+        .iter()
+        .map(|f| match (&f.table, &f.object) {
+            (_, Some(o)) => o.clone(),
+            (Some(t), None) => t.name.clone(),
+            (None, None) => String::new(),
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn the_checks_dbas_expect_fire_and_stay_quiet() {
+    let Some(pg) = TestPg::start() else { return };
+    let mut c = pg.connect();
+    let seed = "-- sequences: an int4 serial near its limit, a bigint sequence behind an int4 column,
+         -- and one far from it
+         CREATE TABLE big (id serial PRIMARY KEY);
+         SELECT setval('big_id_seq', 2000000000);
+         CREATE SEQUENCE mixed_seq AS bigint;
+         CREATE TABLE mixed (id int PRIMARY KEY DEFAULT nextval('mixed_seq'));
+         ALTER SEQUENCE mixed_seq OWNED BY mixed.id;
+         SELECT setval('mixed_seq', 1900000000);
+         CREATE TABLE roomy (id bigserial PRIMARY KEY);
+         SELECT setval('roomy_id_seq', 2000000000);
+         -- foreign keys: int4 → int8 mismatch, and a matching one
+         CREATE TABLE accounts (id bigint PRIMARY KEY);
+         CREATE TABLE payments (id bigint PRIMARY KEY, account_id int REFERENCES accounts);
+         CREATE TABLE invoices (id bigint PRIMARY KEY, account_id bigint REFERENCES accounts);
+         CREATE INDEX ON payments (account_id);
+         CREATE INDEX ON invoices (account_id);
+         -- policies: per row and once per statement
+         CREATE SCHEMA auth;
+         CREATE FUNCTION auth.uid() RETURNS uuid LANGUAGE sql STABLE AS 'SELECT NULL::uuid';
+         CREATE TABLE notes (id bigint PRIMARY KEY, user_id uuid);
+         CREATE INDEX ON notes (user_id);
+         ALTER TABLE notes ENABLE ROW LEVEL SECURITY;
+         CREATE POLICY per_row ON notes USING (auth.uid() = user_id);
+         CREATE POLICY once ON notes FOR INSERT WITH CHECK ((SELECT auth.uid()) = user_id);
+         CREATE POLICY tenant ON notes FOR UPDATE USING (current_setting('app.tenant', true) IS NOT NULL);
+         -- statistics: never analysed, analysed then half rewritten, and fresh
+         CREATE TABLE loaded (id int PRIMARY KEY, v text) WITH (autovacuum_enabled = false);
+         INSERT INTO loaded SELECT g, 'v' || g FROM generate_series(1, 20000) g;
+         CREATE TABLE churned (id int PRIMARY KEY, v int) WITH (autovacuum_enabled = false);
+         INSERT INTO churned SELECT g, g FROM generate_series(1, 20000) g;
+         ANALYZE churned;
+         UPDATE churned SET v = v + 1 WHERE id <= 10000;
+         CREATE TABLE fresh (id int PRIMARY KEY, v int) WITH (autovacuum_enabled = false);
+         INSERT INTO fresh SELECT g, g FROM generate_series(1, 20000) g;
+         ANALYZE fresh;
+         -- bloat: 200,000 rows, three quarters deleted, analysed, not vacuumed, and a partitioned
+         -- table with one bloated partition
+         CREATE TABLE swollen (id int PRIMARY KEY, payload text) WITH (autovacuum_enabled = false);
+         INSERT INTO swollen SELECT g, repeat('p', 40) FROM generate_series(1, 200000) g;
+         DELETE FROM swollen WHERE id % 4 <> 0;
+         ANALYZE swollen;
+         CREATE TABLE readings (at date NOT NULL, v int) PARTITION BY RANGE (at);
+         CREATE TABLE readings_2025 PARTITION OF readings FOR VALUES FROM ('2025-01-01') TO ('2026-01-01')
+           WITH (autovacuum_enabled = false);
+         CREATE TABLE readings_2026 PARTITION OF readings FOR VALUES FROM ('2026-01-01') TO ('2027-01-01')
+           WITH (autovacuum_enabled = false);
+         INSERT INTO readings SELECT date '2025-01-01' + (g % 365), g FROM generate_series(1, 150000) g;
+         INSERT INTO readings SELECT date '2026-01-01' + (g % 365), g FROM generate_series(1, 150000) g;
+         DELETE FROM readings WHERE at < '2026-01-01' AND v % 5 <> 0;
+         ANALYZE readings_2025, readings_2026;";
+    // One transaction per statement, as a migration tool or a person runs them, each one's
+    // row counts flushed to the statistics before the next (a backend otherwise holds them
+    // for up to a second, and an ANALYZE right after would be counted as older than them).
+    for statement in seed.split(';').filter(|s| !s.trim().is_empty()) {
+        c.batch_execute(statement)
+            .unwrap_or_else(|e| panic!("{statement}: {e}"));
+        c.batch_execute("SELECT pg_stat_force_next_flush()")
+            .unwrap();
+    }
+    // Row counts reach the statistics views asynchronously (within about a second).
+    wait_for(
+        &mut c,
+        "SELECT count(*) = 2 FROM pg_stat_user_tables WHERE (relname = 'loaded' AND n_live_tup = 20000) \
+         OR (relname = 'churned' AND n_mod_since_analyze >= 10000)",
+    );
+    let run = audit_with(&pg, Duration::ZERO);
+    let f = &run.findings;
+
+    assert_eq!(
+        objects_of(f, "sequence-near-limit"),
+        ["big_id_seq", "mixed_seq"],
+        "{f:#?}"
+    );
+    let mixed = of_rule(f, "sequence-near-limit")
+        .into_iter()
+        .find(|x| x.object.as_deref() == Some("mixed_seq"))
+        .unwrap();
+    assert!(
+        mixed
+            .message
+            .contains("at 1900000000 of 2147483647 (88.5%): 247483647 values are left"),
+        "the int4 column is the limit, not the bigint sequence: {}",
+        mixed.message
+    );
+
+    assert_eq!(
+        objects_of(f, "foreign-key-type-mismatch"),
+        ["payments_account_id_fkey"]
+    );
+
+    assert_eq!(
+        objects_of(f, "rls-policy-per-row-function"),
+        ["per_row", "tenant"]
+    );
+
+    assert_eq!(
+        objects_of(f, "stale-statistics"),
+        ["churned", "loaded"],
+        "{f:#?}"
+    );
+
+    // Bloat, estimated without reading the tables: swollen and the 2025 partition only.
+    assert_eq!(
+        objects_of(f, "table-bloat"),
+        ["readings_2025", "swollen"],
+        "{f:#?}"
+    );
+    let swollen = of_rule(f, "table-bloat")
+        .into_iter()
+        .find(|x| x.table.as_ref().unwrap().name == "swollen")
+        .unwrap();
+    let heap = size(&mut c, "swollen");
+    let reclaim = swollen.metrics.as_ref().unwrap().reclaimable_bytes.unwrap();
+    // Three quarters of the rows are dead: the estimate is within 60-85% of the heap.
+    assert!(
+        reclaim as f64 > 0.6 * heap as f64 && (reclaim as f64) < 0.85 * heap as f64,
+        "{reclaim} of {heap}"
+    );
+    // The partitions have no index; swollen's primary key lost three quarters of its entries.
+    assert_eq!(objects_of(f, "index-bloat"), ["swollen_pkey"], "{f:#?}");
+}

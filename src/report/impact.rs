@@ -102,9 +102,12 @@ impl Impact {
     /// `12 MB in total; 10 MB by dropping 3 duplicate, redundant or unused indexes`.
     pub fn headline(&self) -> String {
         use crate::schema::live_stats::human_bytes;
+        let total = human_bytes(self.reclaimable_bytes);
+        if self.droppable_indexes == 0 {
+            return format!("{total} in total");
+        }
         format!(
-            "{} in total; {} by dropping {} duplicate, redundant or unused index{}",
-            human_bytes(self.reclaimable_bytes),
+            "{total} in total; {} by dropping {} duplicate, redundant or unused index{}",
             human_bytes(self.droppable_index_bytes),
             self.droppable_indexes,
             if self.droppable_indexes == 1 {
