@@ -396,6 +396,9 @@ exclude = ["**/seed.sql"]
 drizzle = "drizzle"
 database_url_env = "STAGING_URL"
 
+[audit]
+replicas = ["postgresql://reader@replica-1/app", "host=replica-2 dbname=app"]
+
 [rules]
 no-primary-key = "off"
 unindexed-foreign-key = "error"
@@ -417,6 +420,13 @@ redundant-index = "warning"
         assert!(!c.exclude.matches(Path::new("/p/db/migrations/001.sql")));
         assert_eq!(c.drizzle, Some(PathBuf::from("/p/drizzle")));
         assert_eq!(c.database_url_env.as_deref(), Some("STAGING_URL"));
+        assert_eq!(
+            c.replicas,
+            [
+                "postgresql://reader@replica-1/app",
+                "host=replica-2 dbname=app"
+            ]
+        );
         assert_eq!(c.rules["no-primary-key"], Level::Off);
         assert_eq!(c.rules["unindexed-foreign-key"], Level::On(Severity::Error));
         assert_eq!(c.rules["duplicate-index"], Level::On(Severity::Info));
