@@ -109,6 +109,7 @@ registry! {
     stale_statistics::STALE_STATISTICS,
     table_bloat::TABLE_BLOAT,
     index_bloat::INDEX_BLOAT,
+    locked_table::LOCKED_TABLE,
     drift_table::DRIFT_TABLE,
     drift_column::DRIFT_COLUMN,
     drift_index::DRIFT_INDEX,

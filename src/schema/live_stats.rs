@@ -84,7 +84,7 @@ pub struct SequenceStats {
 pub struct SkippedObject {
     /// The table.
     pub table: QualName,
-    /// What was not read ("index definitions").
+    /// What was not read, comma-separated ("constraints, index definitions").
     pub what: String,
     /// The pid of the session holding the conflicting lock, if known.
     pub pid: Option<i32>,

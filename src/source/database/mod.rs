@@ -13,6 +13,7 @@
 
 mod bookkeeping;
 mod catalog;
+mod locks;
 mod stats;
 
 pub use stats::StatsWindow;
@@ -81,6 +82,10 @@ pub struct Database {
     target: String,
     password: Option<String>,
     queries: usize,
+    /// Tables left out of the deparsing queries because another session locks them.
+    locks: locks::LockSkips,
+    /// The SQLSTATE of the last failed statement (`55P03` is a lock timeout).
+    last_sqlstate: Option<String>,
     /// `server_version_num`, e.g. 160004.
     pub server_version_num: i32,
     /// `server_version`, e.g. `16.4`.
@@ -203,6 +208,8 @@ impl Database {
             target,
             password,
             queries: 0,
+            locks: locks::LockSkips::default(),
+            last_sqlstate: None,
             server_version_num: 0,
             server_version: String::new(),
         };
@@ -266,9 +273,13 @@ impl Database {
 
     fn query(&mut self, what: &str, sql: &str) -> Result<Vec<Row>, DatabaseError> {
         self.queries += 1;
-        self.client
-            .query(sql, &[])
-            .map_err(|e| self.error(what, &e))
+        let result = self.client.query(sql, &[]);
+        self.last_sqlstate = result
+            .as_ref()
+            .err()
+            .and_then(|e| e.code())
+            .map(|c| c.code().to_string());
+        result.map_err(|e| self.error(what, &e))
     }
 
     /// Ends the transaction (nothing was written; a rollback is the honest end).

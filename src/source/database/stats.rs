@@ -1,7 +1,8 @@
 //! The live numbers beside the schema: sizes, scans, the statistics window, sequences and
 //! bloat estimates ([`LiveStats`]). One query per kind, like the catalog; nothing here scans a
 //! user table, and a size is taken from `pg_class.relpages` instead of `pg_relation_size`
-//! (which takes a lock) when another session holds an `ACCESS EXCLUSIVE` lock on it.
+//! (which takes a lock) when another session holds or waits for an `ACCESS EXCLUSIVE` lock on
+//! it.
 
 use indexmap::IndexMap;
 
@@ -25,7 +26,7 @@ pub struct StatsWindow {
 fn size_of(oid: &str, relpages: &str) -> String {
     format!(
         "CASE WHEN EXISTS (SELECT 1 FROM pg_locks l WHERE l.locktype = 'relation' \
-         AND l.relation = {oid} AND l.mode = 'AccessExclusiveLock' AND l.granted \
+         AND l.relation = {oid} AND l.mode = 'AccessExclusiveLock' \
          AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())) \
          THEN {relpages}::int8 * current_setting('block_size')::int8 \
          ELSE pg_relation_size({oid}) END"
@@ -110,7 +111,11 @@ impl Database {
         for (name, s) in &mut stats.indexes {
             s.scans_per_host = vec![scans.get(name).copied().unwrap_or(0)];
         }
-        stats.sequences = self.read_sequences()?;
+        self.lock_safe("", |db| {
+            stats.sequences = db.read_sequences()?;
+            Ok(())
+        })?;
+        stats.skipped = self.skipped_for_locks().to_vec();
         Ok(stats)
     }
 
@@ -146,7 +151,7 @@ impl Database {
                count(*) AS ncols FROM pg_stats s WHERE NOT s.inherited GROUP BY 1, 2) \
              SELECT n.nspname::text, c.relname::text, {heap}, \
              CASE WHEN c.relkind = 'r' AND NOT EXISTS (SELECT 1 FROM pg_locks l \
-               WHERE l.locktype = 'relation' AND l.relation = c.oid AND l.granted \
+               WHERE l.locktype = 'relation' AND l.relation = c.oid \
                AND l.mode = 'AccessExclusiveLock') THEN pg_total_relation_size(c.oid) END, \
              greatest(c.reltuples, 0)::int8, \
              coalesce(s.seq_scan, 0)::int8, coalesce(s.idx_scan, 0)::int8, \
@@ -244,8 +249,9 @@ impl Database {
              LEFT JOIN pg_class tc ON tc.oid = d.refobjid \
              LEFT JOIN pg_namespace tn ON tn.oid = tc.relnamespace \
              LEFT JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid \
-             WHERE {USER_NAMESPACE} AND {} ORDER BY c.oid",
-            not_extension_owned("pg_class", "c.oid")
+             WHERE {USER_NAMESPACE} AND {} AND {} ORDER BY c.oid",
+            not_extension_owned("pg_class", "c.oid"),
+            self.not_locked("c.oid")
         );
         let rows = self.query("cannot read pg_sequence", &sql)?;
         Ok(rows
