@@ -58,8 +58,18 @@ fn report_verbose(run: &Audit) {
         counts.foreign_keys,
         run.queries,
         run.elapsed.as_millis(),
-        run.stats_reset
-            .as_deref()
-            .unwrap_or("the server started (never reset)")
+        match run.schema.live.as_ref() {
+            Some(live) => format!(
+                "{} ({}, on {} host{})",
+                live.stats_since.as_deref().unwrap_or("?"),
+                live.stats_since_cause,
+                live.hosts.len(),
+                if live.hosts.len() == 1 { "" } else { "s" }
+            ),
+            None => run
+                .stats_reset
+                .clone()
+                .unwrap_or_else(|| "the server started (never reset)".to_string()),
+        }
     );
 }
