@@ -105,9 +105,11 @@ impl Database {
             hosts: vec![self.target.clone()],
             ..LiveStats::default()
         };
-        self.read_table_stats(&mut stats.tables)?;
+        // Sizes open relations: a lock an index's rebuild holds skips its table, as the
+        // definitions do.
+        self.lock_safe("", |db| db.read_table_stats(&mut stats.tables))?;
         let scans = self.index_scans()?;
-        self.read_index_stats(&mut stats.indexes)?;
+        self.lock_safe("", |db| db.read_index_stats(&mut stats.indexes))?;
         for (name, s) in &mut stats.indexes {
             s.scans_per_host = vec![scans.get(name).copied().unwrap_or(0)];
         }
@@ -169,8 +171,9 @@ impl Database {
              LEFT JOIN pg_stat_user_tables s ON s.relid = c.oid \
              LEFT JOIN w ON w.schemaname = n.nspname AND w.tablename = c.relname \
              WHERE c.relkind IN ('r', 'p') AND {USER_NAMESPACE} AND {} AND {NOT_BOOKKEEPING} \
-             ORDER BY c.oid",
-            not_extension_owned("pg_class", "c.oid")
+             AND {} ORDER BY c.oid",
+            not_extension_owned("pg_class", "c.oid"),
+            self.not_locked("c.oid")
         );
         for r in self.query("cannot read table statistics", &sql)? {
             let name = QualName::new(r.get::<_, String>(0), r.get::<_, String>(1));
@@ -218,8 +221,9 @@ impl Database {
              JOIN pg_class c ON c.oid = i.indrelid JOIN pg_namespace n ON n.oid = c.relnamespace \
              JOIN pg_am am ON am.oid = ic.relam \
              WHERE c.relkind IN ('r', 'p') AND {USER_NAMESPACE} AND {} AND {NOT_BOOKKEEPING} \
-             ORDER BY i.indexrelid",
-            not_extension_owned("pg_class", "c.oid")
+             AND {} ORDER BY i.indexrelid",
+            not_extension_owned("pg_class", "c.oid"),
+            self.not_locked("c.oid")
         );
         for r in self.query("cannot read index sizes", &sql)? {
             out.insert(
