@@ -14,9 +14,9 @@
 mod bookkeeping;
 mod catalog;
 mod locks;
-mod stats;
+mod usage;
 
-pub use stats::StatsWindow;
+pub use usage::StatsWindow;
 
 use std::time::Duration;
 
