@@ -10,7 +10,7 @@ use rayon::prelude::*;
 use crate::config::Exclude;
 use crate::finding::Finding;
 use crate::rules::{self, RuleInput, Unparsed, unlisted_migration, unreadable_file};
-use crate::schema::replay::{Replay, Stmt};
+use crate::schema::replay::{FileRun, Replay, Stmt};
 use crate::schema::{Origin, Schema};
 use crate::source::migrations::{self, DiscoverError, Layout, NoticeKind, section_range};
 use crate::source::read;
@@ -234,6 +234,8 @@ pub fn check_starting_from(
         unparsed: Vec::new(),
         ignores: Ignores::default(),
         statements: 0,
+        // Against a database the pending files are known: drizzle-kit runs them as one batch.
+        batch: started.then_some(u32::MAX),
     };
     let mut replay = match start {
         Some(schema) => Replay::starting_from(schema, reference),
@@ -284,6 +286,8 @@ struct Checking {
     unparsed: Vec<Unparsed>,
     ignores: Ignores,
     statements: usize,
+    /// The transaction unit shared by the pending files, when they are known.
+    batch: Option<u32>,
 }
 
 impl Checking {
@@ -326,6 +330,8 @@ impl Checking {
             Ok(n) => self.statements += n,
             Err(payload) => return Err(InternalError::from_panic(payload, Some(&file)).into()),
         }
+        let run = migrations::runner::file_run(mf.layout, &mf.path, &file.text, id, self.batch);
+        replay.file_run(id, run);
         self.files.push(file);
         Ok(())
     }
@@ -452,6 +458,7 @@ fn replay_statement(
     unparsed: &mut Vec<Unparsed>,
 ) {
     let file = stmt.file;
+    replay.note_statement(stmt);
     match (class, tree) {
         (StatementClass::Data, _) => replay.data_load(stmt),
         (_, Some(Ok(nodes))) => {
@@ -511,18 +518,38 @@ pub fn check_sql_running(
     sql: &str,
     run_rules: &dyn Fn(&RuleInput<'_>) -> Vec<Finding>,
 ) -> Run {
+    check_sql_files_running(&[(name, sql)], run_rules)
+}
+
+/// Checks several in-memory files as consecutive migrations (rule pages whose example needs a
+/// table from an earlier migration).
+pub fn check_sql_files(files: &[(&str, &str)]) -> Run {
+    check_sql_files_running(files, &rules::run)
+}
+
+/// [`check_sql_files`] running `run_rules` instead of every rule.
+pub fn check_sql_files_running(
+    files: &[(&str, &str)],
+    run_rules: &dyn Fn(&RuleInput<'_>) -> Vec<Finding>,
+) -> Run {
     let mut replay = Replay::new(None);
     let mut unparsed = Vec::new();
     let mut ignores = Ignores::default();
-    let statements = match catch_unwind(AssertUnwindSafe(|| {
-        replay_text_collecting(sql, 0, 0, &mut replay, &mut unparsed, &mut ignores)
-    })) {
-        Ok(n) => n,
-        Err(payload) => {
-            let file = SourceFile::new(PathBuf::from(name), sql.to_string(), None);
-            panic!("{}", InternalError::from_panic(payload, Some(&file)));
+    let mut statements = 0;
+    for (id, (name, sql)) in files.iter().enumerate() {
+        let id = id as u32;
+        replay.reset_session();
+        match catch_unwind(AssertUnwindSafe(|| {
+            replay_text_collecting(sql, 0, id, &mut replay, &mut unparsed, &mut ignores)
+        })) {
+            Ok(n) => statements += n,
+            Err(payload) => {
+                let file = SourceFile::new(PathBuf::from(name), sql.to_string(), None);
+                panic!("{}", InternalError::from_panic(payload, Some(&file)));
+            }
         }
-    };
+        replay.file_run(id, FileRun::unknown(id));
+    }
     unparsed.append(&mut replay.unparsed);
     replay.settle();
     let input = RuleInput {
@@ -534,7 +561,10 @@ pub fn check_sql_running(
     let mut findings = run_rules(&input);
     ignores.apply(&mut findings);
     sort_findings(&mut findings);
-    let files = vec![SourceFile::new(PathBuf::from(name), sql.to_string(), None)];
+    let files = files
+        .iter()
+        .map(|(name, sql)| SourceFile::new(PathBuf::from(name), sql.to_string(), None))
+        .collect();
     Run {
         files,
         schema: replay.schema,

@@ -6,7 +6,9 @@
 //! layout = "prisma"                  # instead of detecting it
 //! exclude = ["**/seed*.sql"]         # globs, relative to this file
 //! drizzle = "drizzle"                # the Drizzle folder, for `check --drizzle`
+//! prisma_version = 5                 # the Prisma major version (default: package.json, else 6)
 //! database_url_env = "DATABASE_URL"  # the variable holding the database URL
+//! stats = "driftlint-stats.json"     # table sizes from `driftlint stats`, for `check`
 //!
 //! [audit]
 //! replicas = ["postgresql://reader@replica-1/app"]  # their index scans count too
@@ -149,12 +151,16 @@ pub struct Config {
     pub exclude: Exclude,
     /// `[check] drizzle`: the Drizzle folder.
     pub drizzle: Option<PathBuf>,
+    /// `[check] prisma_version`: the Prisma major version.
+    pub prisma_version: Option<u32>,
     /// `[check] database_url_env`: the environment variable that holds the database URL.
     pub database_url_env: Option<String>,
     /// `[rules]`: severity overrides by rule id.
     pub rules: BTreeMap<&'static str, Level>,
     /// `[audit] replicas`: read replicas whose index scans `audit` adds to the primary's.
     pub replicas: Vec<String>,
+    /// `[check] stats`: the statistics file `driftlint stats` wrote.
+    pub stats: Option<PathBuf>,
 }
 
 /// Why the configuration cannot be used.
@@ -206,7 +212,9 @@ struct RawCheck {
     layout: Option<Spanned<String>>,
     exclude: Option<Vec<Spanned<String>>>,
     drizzle: Option<PathBuf>,
+    prisma_version: Option<u32>,
     database_url_env: Option<String>,
+    stats: Option<PathBuf>,
 }
 
 /// Looks for `driftlint.toml` in `start` and each of its parents.
@@ -309,26 +317,28 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
             patterns,
         },
         drizzle: raw.check.drizzle.map(|p| shown_from_cwd(&dir.join(p))),
+        prisma_version: raw.check.prisma_version,
         database_url_env: raw.check.database_url_env,
         rules: levels,
         replicas: raw.audit.replicas.unwrap_or_default(),
+        stats: raw.check.stats.map(|p| shown_from_cwd(&dir.join(p))),
     })
 }
+
+/// Rules that report only when `[rules]` turns them on.
+pub const OFF_BY_DEFAULT: &[&str] = &["lock-timeout-missing"];
 
 impl Config {
     /// Applies `[rules]`: drops the findings of rules turned off and sets the others'
     /// severities. Runs after the rules, so a rule never needs to know its configuration.
     pub fn apply(&self, findings: &mut Vec<Finding>) {
-        if self.rules.is_empty() {
-            return;
-        }
         findings.retain_mut(|f| match self.rules.get(f.rule) {
             Some(Level::Off) => false,
             Some(Level::On(s)) => {
                 f.severity = *s;
                 true
             }
-            None => true,
+            None => !OFF_BY_DEFAULT.contains(&f.rule),
         });
     }
 
@@ -367,6 +377,16 @@ mod tests {
     }
 
     #[test]
+    fn stats_is_a_path_relative_to_the_file() {
+        let c = parse(
+            "[check]\nstats = \"s/stats.json\"\n",
+            Path::new("/p/driftlint.toml"),
+        )
+        .unwrap();
+        assert_eq!(c.stats, Some(PathBuf::from("/p/s/stats.json")));
+    }
+
+    #[test]
     fn database_url_prefers_the_command_line_then_the_named_variable() {
         let path = std::env::var("PATH").expect("PATH is set for the test process");
         let named = |var: &str| Config {
@@ -394,6 +414,7 @@ paths = ["db/migrations", "extra.sql"]
 layout = "prisma"
 exclude = ["**/seed.sql"]
 drizzle = "drizzle"
+prisma_version = 5
 database_url_env = "STAGING_URL"
 
 [audit]
@@ -419,6 +440,7 @@ redundant-index = "warning"
         assert!(c.exclude.matches(Path::new("/p/db/migrations/seed.sql")));
         assert!(!c.exclude.matches(Path::new("/p/db/migrations/001.sql")));
         assert_eq!(c.drizzle, Some(PathBuf::from("/p/drizzle")));
+        assert_eq!(c.prisma_version, Some(5));
         assert_eq!(c.database_url_env.as_deref(), Some("STAGING_URL"));
         assert_eq!(
             c.replicas,

@@ -339,6 +339,8 @@ fn every_fixture_is_covered() {
         "saas-rls",
         "index-health",
         "layouts",
+        // Applied to PostgreSQL the way each migration tool runs them by tests/runners.rs.
+        "runners",
     ];
     let layouts = [
         "golang-migrate",

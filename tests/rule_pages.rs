@@ -27,6 +27,17 @@ fn sql_blocks_after(doc: &str, heading: &str) -> Vec<String> {
     out
 }
 
+/// A section's SQL blocks checked as consecutive migration files (one block: one file).
+fn run_blocks(blocks: &[String]) -> driftlint::check::Run {
+    let named: Vec<(String, &str)> = blocks
+        .iter()
+        .enumerate()
+        .map(|(i, b)| (format!("{}.sql", i + 1), b.as_str()))
+        .collect();
+    let files: Vec<(&str, &str)> = named.iter().map(|(n, b)| (n.as_str(), *b)).collect();
+    driftlint::check::check_sql_files(&files)
+}
+
 #[test]
 fn every_rule_has_a_page_with_the_standard_sections() {
     for rule in rules::ALL {
@@ -61,20 +72,20 @@ fn examples_trigger_their_rule_and_fixes_do_not() {
             continue;
         }
         // Rules about files and databases have no SQL example to replay.
-        let (Some(bad), Some(good)) = (
+        let (Some(_), Some(_)) = (
             sql_after(rule.doc, "Example"),
             sql_after(rule.doc, "Use instead"),
         ) else {
             continue;
         };
-        let run = check_sql("example.sql", &bad);
+        let run = run_blocks(&sql_blocks_after(rule.doc, "Example"));
         assert!(
             run.findings.iter().any(|f| f.rule == rule.id),
             "{}: the page's Example does not trigger the rule; findings: {:#?}",
             rule.id,
             run.findings
         );
-        let run = check_sql("fixed.sql", &good);
+        let run = run_blocks(&sql_blocks_after(rule.doc, "Use instead"));
         let hits: Vec<_> = run.findings.iter().filter(|f| f.rule == rule.id).collect();
         assert!(
             hits.is_empty(),
@@ -131,7 +142,7 @@ fn drift_examples_drift_and_fixes_do_not() {
         }
         checked += 1;
     }
-    assert_eq!(checked, 5);
+    assert_eq!(checked, 6);
 }
 
 #[test]

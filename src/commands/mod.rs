@@ -8,6 +8,7 @@ pub mod explain;
 pub mod output;
 pub mod rules;
 pub mod schema;
+pub mod stats;
 
 use std::path::Path;
 
@@ -49,7 +50,7 @@ pub enum Error {
     /// Discovering or replaying the migrations failed, or driftlint hit a bug.
     #[error(transparent)]
     Check(#[from] CheckError),
-    /// A side of `diff` or a `--drizzle` reference could not be read.
+    /// A side of `diff` or a `--drizzle` / `--prisma` reference could not be read.
     #[error(transparent)]
     Drift(#[from] DriftError),
     /// `check --database` could not read the database or replay on top of it.
@@ -73,9 +74,15 @@ pub enum Error {
     /// `check` got both `--database` and `--drizzle`.
     #[error("--database and --drizzle cannot be combined: the database is already the reference")]
     DatabaseWithDrizzle,
+    /// `check` got both `--database` and `--prisma`.
+    #[error("--database and --prisma cannot be combined: the database is already the reference")]
+    DatabaseWithPrisma,
     /// `audit` has no database to read.
     #[error("no database given: pass --database postgresql://user@host/db or set DATABASE_URL")]
     NoDatabase,
+    /// `--stats` cannot be read.
+    #[error(transparent)]
+    Stats(#[from] crate::source::database::stats::StatsError),
     /// Standard output could not be written (a closed pipe is not an error).
     #[error("cannot write output: {0}")]
     Output(#[source] std::io::Error),
@@ -88,6 +95,7 @@ pub fn run(command: Command) -> Result<ExitStatus, Error> {
         Command::Schema { paths, layout } => schema::run(paths, layout),
         Command::Diff(args) => diff::run(args),
         Command::Audit(args) => audit::run(args),
+        Command::Stats(args) => stats::run(args),
         Command::Rules { format } => rules::run(format),
         Command::Explain { rule } => explain::run(&rule),
     }

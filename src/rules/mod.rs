@@ -78,6 +78,7 @@ macro_rules! registry {
 }
 
 mod shared;
+pub use shared::sized;
 
 registry! {
     index_missing_column::INDEX_MISSING_COLUMN,
@@ -115,9 +116,21 @@ registry! {
     drift_index::DRIFT_INDEX,
     drift_constraint::DRIFT_CONSTRAINT,
     drift_policy::DRIFT_POLICY,
+    drift_enum::DRIFT_ENUM,
     drizzle_unsupported::DRIZZLE_UNSUPPORTED,
     drizzle_journal::DRIZZLE_JOURNAL,
+    prisma_unsupported::PRISMA_UNSUPPORTED,
     unused_ignore::UNUSED_IGNORE,
+    concurrently_in_transaction::CONCURRENTLY_IN_TRANSACTION,
+    index_not_concurrent::INDEX_NOT_CONCURRENT,
+    concurrent_index_if_not_exists::CONCURRENT_INDEX_IF_NOT_EXISTS,
+    foreign_key_not_valid::FOREIGN_KEY_NOT_VALID,
+    check_constraint_not_valid::CHECK_CONSTRAINT_NOT_VALID,
+    set_not_null_scan::SET_NOT_NULL_SCAN,
+    column_type_rewrite::COLUMN_TYPE_REWRITE,
+    volatile_default_rewrite::VOLATILE_DEFAULT_REWRITE,
+    unique_without_index::UNIQUE_WITHOUT_INDEX,
+    lock_timeout_missing::LOCK_TIMEOUT_MISSING,
 }
 
 /// Looks a rule up by id.

@@ -36,6 +36,20 @@ pub(crate) fn lint(rule: &'static Rule, sql: &str) -> Vec<Finding> {
     }
 }
 
+/// The findings of model rule `rule` alone on two consecutive migration files, `1.sql` and
+/// `2.sql`: a table of the first already exists when the second runs.
+pub(crate) fn lint_two_files(rule: &'static Rule, first: &str, second: &str) -> Vec<Finding> {
+    let Check::Model(check) = rule.check else {
+        panic!("{} does not read the model", rule.id)
+    };
+    let only = |input: &RuleInput<'_>| {
+        let mut out = Vec::new();
+        check(input, &mut out);
+        out
+    };
+    crate::check::check_sql_files_running(&[("1.sql", first), ("2.sql", second)], &only).findings
+}
+
 /// The findings of model rule `rule` alone on `schema`, a model built or altered by the test:
 /// how the rules that speak only of a live database's catalog (statistics, validity, row
 /// estimates) are tested without one.
@@ -130,11 +144,13 @@ fn render(findings: &[Finding], files: &[SourceFile]) -> String {
 
 /// The human report of `findings` in the one file `case.sql` holding `sql`, without colour.
 pub(crate) fn human_report(findings: &[Finding], sql: &str) -> String {
-    let files = [SourceFile::new(
-        PathBuf::from("case.sql"),
-        sql.to_string(),
-        None,
-    )];
+    report_in(findings, "case.sql", sql)
+}
+
+/// The human report of `findings` in the one file `name` holding `text` (a schema file of
+/// another language), without colour.
+pub(crate) fn report_in(findings: &[Finding], name: &str, text: &str) -> String {
+    let files = [SourceFile::new(PathBuf::from(name), text.to_string(), None)];
     render(findings, &files)
 }
 
@@ -235,6 +251,7 @@ fn ids_are_unique_and_every_kind_of_difference_has_a_rule() {
         ObjectKind::Index,
         ObjectKind::Constraint,
         ObjectKind::Policy,
+        ObjectKind::Enum,
     ] {
         assert!(drift_rule(kind).is_some(), "{kind:?}");
     }

@@ -3,4 +3,6 @@
 pub(crate) mod column_help;
 pub(crate) mod index_comparison;
 pub(crate) mod missing_reference;
+pub(crate) mod safety;
+pub mod sized;
 pub(crate) mod storage_parameter;

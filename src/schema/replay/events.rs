@@ -81,6 +81,20 @@ pub enum Event {
         /// Where.
         location: Origin,
     },
+    /// What a statement locks, rewrites or cannot do in a transaction (migration safety).
+    Safety(Box<super::safety::Safety>),
+    /// How the migration tool runs a file, with what the replay counted in it; pushed after
+    /// the file's statements.
+    FileRun {
+        /// The file.
+        file: u32,
+        /// How the tool runs it.
+        run: super::safety::FileRun,
+        /// Statements in the file.
+        statements: u32,
+        /// The kinds of the file's statements PostgreSQL refuses in a transaction block.
+        refused: Vec<&'static str>,
+    },
     /// A table was created.
     TableCreated {
         /// The table name.

@@ -19,6 +19,7 @@ mod lookups;
 mod nodes;
 mod policies;
 mod rename_drop;
+mod safety;
 mod search_path;
 mod sequences;
 #[cfg(test)]
@@ -38,6 +39,9 @@ use nodes::strings;
 
 pub use events::{Event, Owner, Unparsed};
 pub use indexes::same_definition;
+pub use safety::{
+    Action, Delivery, FileRun, RunsAlone, Safety, TypeChange, refused_kind, type_change,
+};
 
 /// The statement being replayed: its text and where it sits in its file.
 #[derive(Clone, Copy, Debug)]
@@ -84,6 +88,8 @@ pub struct Replay<'r> {
     /// rules use to keep the earlier of two duplicates) once, at the end.
     index_seq: HashMap<QualName, u64>,
     next_seq: u64,
+    /// Per-file counters and NOT NULL proofs for the migration-safety facts.
+    safety: safety::SafetyState,
 }
 
 impl Default for Replay<'_> {
@@ -159,6 +165,7 @@ impl<'r> Replay<'r> {
             lookups: Lookups::default(),
             index_seq: HashMap::new(),
             next_seq: 0,
+            safety: safety::SafetyState::default(),
         }
     }
 
@@ -186,6 +193,7 @@ impl<'r> Replay<'r> {
     /// Replays one parsed statement.
     pub fn apply(&mut self, node: &Node, stmt: Stmt<'_>) {
         let ctx = Ctx::new(stmt);
+        self.safety_facts(node, &ctx);
         self.apply_node(node, &ctx);
     }
 

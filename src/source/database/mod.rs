@@ -17,6 +17,7 @@ mod locks;
 mod usage;
 
 pub use usage::StatsWindow;
+pub mod stats;
 
 use std::time::Duration;
 

@@ -12,6 +12,7 @@ mod detect;
 mod drizzle;
 mod layouts;
 mod order;
+pub mod runner;
 mod section;
 mod walk;
 

@@ -1,0 +1,63 @@
+//! `lock-timeout-missing`: ACCESS EXCLUSIVE on an existing table in a file that sets no
+//! `lock_timeout`. Off unless turned on in `[rules]`.
+
+use std::collections::HashSet;
+
+use super::shared::safety::{Facts, lock_finding, table_name};
+use super::{Check, RuleInput};
+use crate::finding::Finding;
+use crate::schema::replay::Action;
+
+declare_rule!(
+    LOCK_TIMEOUT_MISSING,
+    "lock-timeout-missing",
+    Warning,
+    "ACCESS EXCLUSIVE on an existing table in a migration that sets no lock_timeout (off by default).",
+    Check::Model(check)
+);
+
+fn check(input: &RuleInput<'_>, out: &mut Vec<Finding>) {
+    let facts = Facts::of(input);
+    let mut guarded: HashSet<u32> = HashSet::new();
+    let mut reported: HashSet<u32> = HashSet::new();
+    for s in &facts.safety {
+        if s.action == Action::LockTimeout {
+            guarded.insert(s.file);
+            continue;
+        }
+        if guarded.contains(&s.file)
+            || reported.contains(&s.file)
+            || !s.action.takes_access_exclusive()
+            || s.table.is_none()
+            || facts.is_new(s)
+        {
+            continue;
+        }
+        reported.insert(s.file);
+        let table = table_name(s);
+        out.push(lock_finding(
+            &LOCK_TIMEOUT_MISSING,
+            s,
+            format!(
+                "this statement waits for an ACCESS EXCLUSIVE lock on `{table}` with no `lock_timeout`: while it waits behind a long query, every other query on `{table}` queues behind it"
+            ),
+            "start the migration with `SET lock_timeout = '5s';` (and retry on failure) so that a blocked migration gives up instead of stalling the application".to_string(),
+        ));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    crate::rules::tests::rule_cases!(
+        super::LOCK_TIMEOUT_MISSING,
+        pass: [
+            "SET lock_timeout = '5s';\nALTER TABLE t ADD COLUMN c int;",
+            "CREATE TABLE t (a int);\nALTER TABLE t ADD COLUMN c int;",
+            "CREATE INDEX CONCURRENTLY t_a ON t (a);",
+        ],
+        fail: [
+            "ALTER TABLE t ADD COLUMN c int;\nALTER TABLE t DROP COLUMN d;",
+            "ALTER TABLE t ALTER COLUMN a SET NOT NULL;\nSET lock_timeout = '5s';",
+        ],
+    );
+}

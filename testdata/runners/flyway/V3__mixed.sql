@@ -1,0 +1,2 @@
+CREATE TABLE u (c int);
+CREATE INDEX CONCURRENTLY t_b_idx ON t (b);

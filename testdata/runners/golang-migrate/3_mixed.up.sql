@@ -1,0 +1,2 @@
+ANALYZE t;
+VACUUM t;

@@ -1,0 +1,3 @@
+
+-- no-transaction
+DROP INDEX CONCURRENTLY IF EXISTS t_b_idx;

@@ -1,0 +1,2 @@
+CREATE TABLE v (c int);
+DISCARD ALL;
