@@ -130,8 +130,16 @@ pub struct StatsArgs {
 pub struct AuditArgs {
     /// The database: a postgresql:// URL or key=value conninfo; `PG*` variables fill in what it
     /// leaves out.
-    #[arg(long, value_name = "URL", env = "DATABASE_URL", hide_env_values = true)]
-    pub database: Option<String>,
+    /// Repeat it for read replicas (primary first): the catalog is read from the first, and
+    /// index scans are summed over all.
+    #[arg(
+        long,
+        value_name = "URL",
+        env = "DATABASE_URL",
+        hide_env_values = true,
+        action = clap::ArgAction::Append
+    )]
+    pub database: Vec<String>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
@@ -146,6 +154,10 @@ pub struct AuditArgs {
     /// stderr.
     #[arg(long, short)]
     pub verbose: bool,
+    /// How long the statistics must have been collecting before an index with no scans is
+    /// called unused (e.g. 7d, 12h, 30m).
+    #[arg(long, value_name = "DURATION", default_value = "7d", value_parser = parse_duration)]
+    pub min_stats_age: std::time::Duration,
     /// Limits for the database session.
     #[command(flatten)]
     pub session: SessionArgs,
@@ -195,6 +207,8 @@ fn parse_duration(s: &str) -> Result<std::time::Duration, DurationError> {
         "" | "s" => std::time::Duration::from_secs(n),
         "ms" => std::time::Duration::from_millis(n),
         "m" | "min" => std::time::Duration::from_secs(n * 60),
+        "h" => std::time::Duration::from_secs(n * 3600),
+        "d" => std::time::Duration::from_secs(n * 86400),
         _ => return Err(DurationError(s.to_string())),
     })
 }
@@ -245,6 +259,10 @@ pub enum Format {
     Github,
     /// `file:line:col: severity: message [rule]`, one line per finding.
     Gcc,
+    /// One self-contained HTML page: summary, charts of reclaimable space, a sortable table.
+    Html,
+    /// Markdown for pull-request and issue comments, kept under GitHub's comment limit.
+    Markdown,
 }
 
 /// Output formats of `driftlint rules`.

@@ -10,6 +10,9 @@
 //! database_url_env = "DATABASE_URL"  # the variable holding the database URL
 //! stats = "driftlint-stats.json"     # table sizes from `driftlint stats`, for `check`
 //!
+//! [audit]
+//! replicas = ["postgresql://reader@replica-1/app"]  # their index scans count too
+//!
 //! [rules]
 //! no-primary-key = "off"
 //! unindexed-foreign-key = "error"
@@ -154,6 +157,8 @@ pub struct Config {
     pub database_url_env: Option<String>,
     /// `[rules]`: severity overrides by rule id.
     pub rules: BTreeMap<&'static str, Level>,
+    /// `[audit] replicas`: read replicas whose index scans `audit` adds to the primary's.
+    pub replicas: Vec<String>,
     /// `[check] stats`: the statistics file `driftlint stats` wrote.
     pub stats: Option<PathBuf>,
 }
@@ -190,6 +195,14 @@ struct RawConfig {
     check: RawCheck,
     #[serde(default)]
     rules: BTreeMap<Spanned<String>, Spanned<String>>,
+    #[serde(default)]
+    audit: RawAudit,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawAudit {
+    replicas: Option<Vec<String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -307,6 +320,7 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
         prisma_version: raw.check.prisma_version,
         database_url_env: raw.check.database_url_env,
         rules: levels,
+        replicas: raw.audit.replicas.unwrap_or_default(),
         stats: raw.check.stats.map(|p| shown_from_cwd(&dir.join(p))),
     })
 }
@@ -403,6 +417,9 @@ drizzle = "drizzle"
 prisma_version = 5
 database_url_env = "STAGING_URL"
 
+[audit]
+replicas = ["postgresql://reader@replica-1/app", "host=replica-2 dbname=app"]
+
 [rules]
 no-primary-key = "off"
 unindexed-foreign-key = "error"
@@ -425,6 +442,13 @@ redundant-index = "warning"
         assert_eq!(c.drizzle, Some(PathBuf::from("/p/drizzle")));
         assert_eq!(c.prisma_version, Some(5));
         assert_eq!(c.database_url_env.as_deref(), Some("STAGING_URL"));
+        assert_eq!(
+            c.replicas,
+            [
+                "postgresql://reader@replica-1/app",
+                "host=replica-2 dbname=app"
+            ]
+        );
         assert_eq!(c.rules["no-primary-key"], Level::Off);
         assert_eq!(c.rules["unindexed-foreign-key"], Level::On(Severity::Error));
         assert_eq!(c.rules["duplicate-index"], Level::On(Severity::Info));

@@ -69,6 +69,75 @@ pub struct Finding {
     pub related: Vec<Related>,
     /// Where the finding points.
     pub origin: Origin,
+    /// Sizes and use of the live object concerned (live databases only).
+    pub metrics: Option<Metrics>,
+}
+
+/// The numbers behind a finding about a live index or table: what it costs, and what dropping
+/// or repacking it would give back. Serialised as the JSON `metrics` object; absent numbers
+/// are left out.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Metrics {
+    /// Size of the object in bytes (an index; a table with its TOAST and indexes).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bytes: Option<i64>,
+    /// Estimated rows of the table.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rows: Option<i64>,
+    /// Scans summed over every host read (index scans of an index; all scans of a table).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scans: Option<i64>,
+    /// Scans on each host, when replicas were read too.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub scans_per_host: Vec<HostScans>,
+    /// Since when the scans are counted.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scans_since: Option<String>,
+    /// Bytes the fix would give back (the index's size for a drop, the bloat for a rebuild).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reclaimable_bytes: Option<i64>,
+}
+
+/// Scans counted on one host.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct HostScans {
+    /// The redacted target.
+    pub host: String,
+    /// `idx_scan` there.
+    pub scans: i64,
+}
+
+impl Metrics {
+    /// The numbers as a phrase: `32 MB, 1000 rows, 0 scans since 2026-11-02 (28 days)`.
+    pub fn describe(&self) -> String {
+        use crate::schema::live_stats::human_bytes;
+        let mut parts = Vec::new();
+        if let Some(b) = self.bytes {
+            parts.push(human_bytes(b));
+        }
+        if let Some(r) = self.rows {
+            parts.push(format!("{r} rows"));
+        }
+        if let Some(s) = self.scans {
+            let mut text = format!("{s} scan{}", if s == 1 { "" } else { "s" });
+            if self.scans_per_host.len() > 1 {
+                let per: Vec<String> = self
+                    .scans_per_host
+                    .iter()
+                    .map(|h| format!("{} on {}", h.scans, h.host))
+                    .collect();
+                text.push_str(&format!(" ({})", per.join(", ")));
+            }
+            if let Some(since) = &self.scans_since {
+                text.push_str(&format!(" since {since}"));
+            }
+            parts.push(text);
+        }
+        if let Some(r) = self.reclaimable_bytes {
+            parts.push(format!("{} reclaimable", human_bytes(r)));
+        }
+        parts.join(", ")
+    }
 }
 
 impl Finding {
@@ -87,6 +156,7 @@ impl Finding {
             object: None,
             related: Vec::new(),
             origin,
+            metrics: None,
         }
     }
 
@@ -120,6 +190,12 @@ impl Finding {
             origin,
             label: label.into(),
         });
+        self
+    }
+
+    /// Sets the metrics.
+    pub fn metrics(mut self, metrics: Metrics) -> Self {
+        self.metrics = Some(metrics);
         self
     }
 

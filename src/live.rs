@@ -2,13 +2,15 @@
 //! database) and `check --database` (the database is the starting schema; the migrations its
 //! migration tool has not applied yet are replayed on top).
 
+mod metrics;
+
 use std::path::Path;
 use std::time::Duration;
 
 use crate::check::{CheckError, CheckOptions, Run, check_starting_from};
 use crate::config::Exclude;
 use crate::rules::{self, RuleInput};
-use crate::schema::{Origin, Schema};
+use crate::schema::{Origin, QualName, Schema};
 use crate::source::database::{
     AppliedMigrations, ConnectOptions, Database, DatabaseError, Introspection,
 };
@@ -56,15 +58,77 @@ pub fn introspect(
     Ok((found, target, queries))
 }
 
-/// `driftlint audit`: every schema rule on the live schema.
+/// What `audit` reads: the primary (the catalog and its statistics), the replicas (their index
+/// scans), and how old the statistics must be before an index is called unused.
+#[derive(Clone, Debug)]
+pub struct AuditOptions {
+    /// The primary.
+    pub primary: ConnectOptions,
+    /// Read replicas (or any other host serving the same schema).
+    pub replicas: Vec<ConnectOptions>,
+    /// The shortest statistics window `unused-index` trusts.
+    pub min_stats_age: Duration,
+}
+
+/// The default of `--min-stats-age`: a week covers most workloads' weekly jobs.
+pub const DEFAULT_MIN_STATS_AGE: Duration = Duration::from_secs(7 * 86400);
+
+impl AuditOptions {
+    /// One host and the default statistics age.
+    pub fn new(primary: ConnectOptions) -> Self {
+        AuditOptions {
+            primary,
+            replicas: Vec::new(),
+            min_stats_age: DEFAULT_MIN_STATS_AGE,
+        }
+    }
+}
+
+/// `driftlint audit` on one host with the defaults.
 pub fn audit(options: &ConnectOptions) -> Result<Audit, DatabaseError> {
+    audit_hosts(&AuditOptions::new(options.clone()))
+}
+
+/// `driftlint audit`: every schema rule on the primary's schema, with sizes, the statistics
+/// window and the index scans of every host.
+pub fn audit_hosts(options: &AuditOptions) -> Result<Audit, DatabaseError> {
     let start = std::time::Instant::now();
-    let mut db = Database::connect(options)?;
-    let found = crate::timings::time("introspect", || db.introspect())?;
+    let mut db = Database::connect(&options.primary)?;
+    let mut found = crate::timings::time("introspect", || db.introspect())?;
+    let mut live = db.live_stats()?;
+    let mut window = db.stats_window()?;
     let target = db.target().to_string();
     let server_version = db.server_version.clone();
-    let queries = db.queries() + 1;
+    let mut queries = db.queries() + 1;
     db.close();
+    for replica in &options.replicas {
+        let as_replica = |mut e: DatabaseError| {
+            e.what = format!("replica: {}", e.what);
+            e
+        };
+        let mut r = Database::connect(replica).map_err(as_replica)?;
+        let scans = r.index_scans().map_err(as_replica)?;
+        let w = r.stats_window().map_err(as_replica)?;
+        if w.age_secs < window.age_secs {
+            window = w;
+        }
+        live.hosts.push(r.target().to_string());
+        for (name, s) in &mut live.indexes {
+            s.scans_per_host.push(scans.get(name).copied().unwrap_or(0));
+        }
+        queries += r.queries() + 1;
+        r.close();
+    }
+    live.stats_since = Some(window.since);
+    live.stats_age_secs = Some(window.age_secs);
+    live.stats_since_cause = window.cause;
+    live.min_stats_age_secs = options.min_stats_age.as_secs() as i64;
+    for index in found.schema.indexes.values_mut() {
+        if index.scans.is_some() {
+            index.scans = live.index_scans(&index.name).or(index.scans);
+        }
+    }
+    found.schema.live = Some(live);
     let input = RuleInput {
         schema: &found.schema,
         events: &[],
@@ -72,7 +136,21 @@ pub fn audit(options: &ConnectOptions) -> Result<Audit, DatabaseError> {
         has_reference: false,
     };
     let mut findings = crate::timings::time("rules", || rules::run(&input));
+    // What the model lacks of a locked table (its indexes, constraints …) would be reported
+    // as missing: only `locked-table` speaks of it.
+    let locked: Vec<&QualName> = found
+        .schema
+        .live
+        .iter()
+        .flat_map(|l| l.skipped.iter().map(|s| &s.table))
+        .collect();
+    findings.retain(|f| {
+        f.rule == crate::rules::LOCKED_TABLE.id
+            || f.table.as_ref().is_none_or(|t| !locked.contains(&t))
+    });
     crate::check::sort_findings(&mut findings);
+    metrics::attach(&mut findings, &found.schema);
+    metrics::sort_by_impact(&mut findings);
     Ok(Audit {
         findings,
         schema: found.schema,

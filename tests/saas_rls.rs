@@ -1,5 +1,6 @@
 //! The multi-tenant SaaS fixture (`testdata/saas-rls`): each row-level security and pgvector
-//! rule fires exactly once, on the object the fixture plants it on, and nothing else fires.
+//! rule fires exactly where the fixture plants it (`rls-policy-per-row-function` on every policy
+//! that calls `current_setting` per row), and nothing else fires.
 
 use std::path::PathBuf;
 
@@ -40,6 +41,20 @@ fn each_rule_fires_exactly_where_planted() {
         .collect();
     let expected = [
         (
+            "rls-policy-per-row-function",
+            "tenants",
+            "tenants_self",
+            Severity::Warning,
+            "001_tenants_users.sql:19",
+        ),
+        (
+            "rls-policy-per-row-function",
+            "users",
+            "users_tenant_isolation",
+            Severity::Warning,
+            "001_tenants_users.sql:23",
+        ),
+        (
             "rls-policy-column-unindexed",
             "documents",
             "documents_tenant_isolation",
@@ -47,7 +62,28 @@ fn each_rule_fires_exactly_where_planted() {
             "002_documents_projects.sql:14",
         ),
         (
+            "rls-policy-per-row-function",
+            "documents",
+            "documents_tenant_isolation",
+            Severity::Warning,
+            "002_documents_projects.sql:14",
+        ),
+        (
+            "rls-policy-per-row-function",
+            "documents",
+            "documents_owner_update",
+            Severity::Warning,
+            "002_documents_projects.sql:16",
+        ),
+        (
             "policy-without-rls",
+            "invoices",
+            "invoices_tenant_isolation",
+            Severity::Warning,
+            "003_billing_audit.sql:9",
+        ),
+        (
+            "rls-policy-per-row-function",
             "invoices",
             "invoices_tenant_isolation",
             Severity::Warning,
@@ -61,11 +97,25 @@ fn each_rule_fires_exactly_where_planted() {
             "003_billing_audit.sql:13",
         ),
         (
+            "rls-policy-per-row-function",
+            "kb_articles",
+            "kb_articles_tenant_isolation",
+            Severity::Warning,
+            "004_knowledge_base.sql:12",
+        ),
+        (
             "vector-opclass-mismatch",
             "kb_articles",
             "kb_articles_embedding_large_idx",
             Severity::Error,
             "004_knowledge_base.sql:15",
+        ),
+        (
+            "rls-policy-per-row-function",
+            "kb_chunks",
+            "kb_chunks_tenant_isolation",
+            Severity::Warning,
+            "004_knowledge_base.sql:28",
         ),
         (
             "vector-index-on-empty-table",

@@ -1,19 +1,34 @@
 //! `driftlint audit`: every schema rule on a live database.
 
-use super::output::{finish, render};
+use super::output::{finish, render_titled};
 use super::{Error, ExitStatus, load_config};
 use crate::cli::AuditArgs;
-use crate::live::Audit;
+use crate::live::{Audit, AuditOptions};
 use crate::report::Summary;
 use crate::source::file::SourceFile;
 
 /// Introspects the database and reports its findings; exit statuses as `check`.
 pub fn run(args: AuditArgs) -> Result<ExitStatus, Error> {
     let config = load_config(args.config.as_deref())?;
+    let mut hosts = args.database.iter();
     let target = config
-        .database_url(args.database.clone())
+        .database_url(hosts.next().cloned())
         .ok_or(Error::NoDatabase)?;
-    let mut run = crate::live::audit(&args.session.options(&target))?;
+    // Replicas: the extra --database values, else the configuration's list.
+    let replicas: Vec<&String> = if args.database.len() > 1 {
+        hosts.collect()
+    } else {
+        config.replicas.iter().collect()
+    };
+    let options = AuditOptions {
+        primary: args.session.options(&target),
+        replicas: replicas
+            .into_iter()
+            .map(|r| args.session.options(r))
+            .collect(),
+        min_stats_age: args.min_stats_age,
+    };
+    let mut run = crate::live::audit_hosts(&options)?;
     if args.verbose {
         report_verbose(&run);
     }
@@ -21,7 +36,14 @@ pub fn run(args: AuditArgs) -> Result<ExitStatus, Error> {
     let files: Vec<SourceFile> = Vec::new();
     let summary = Summary::new(&run.findings, 0, 0);
     let text = crate::timings::time("render", || {
-        render(args.format, &run.findings, &files, &summary)
+        render_titled(
+            args.format,
+            "driftlint audit",
+            &run.findings,
+            &files,
+            &summary,
+            None,
+        )
     });
     finish(&text, &run.findings, args.fail_on)
 }
@@ -38,8 +60,18 @@ fn report_verbose(run: &Audit) {
         counts.foreign_keys,
         run.queries,
         run.elapsed.as_millis(),
-        run.stats_reset
-            .as_deref()
-            .unwrap_or("the server started (never reset)")
+        match run.schema.live.as_ref() {
+            Some(live) => format!(
+                "{} ({}, on {} host{})",
+                live.stats_since.as_deref().unwrap_or("?"),
+                live.stats_since_cause,
+                live.hosts.len(),
+                if live.hosts.len() == 1 { "" } else { "s" }
+            ),
+            None => run
+                .stats_reset
+                .clone()
+                .unwrap_or_else(|| "the server started (never reset)".to_string()),
+        }
     );
 }

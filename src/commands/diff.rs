@@ -1,6 +1,6 @@
 //! `driftlint diff A B`: compare two schemas object by object.
 
-use super::output::{finish, human_style};
+use super::output::{finish, human_style, render_titled};
 use super::{Error, ExitStatus, load_config};
 use crate::cli::{DiffArgs, Format};
 use crate::drift::{SideSpec, run_diff};
@@ -33,6 +33,18 @@ pub fn run(args: DiffArgs) -> Result<ExitStatus, Error> {
     config.apply(&mut run.findings);
     let text = crate::timings::time("render", || match args.format {
         Format::Human => render_diff(&run, human_style()),
+        Format::Html | Format::Markdown => {
+            let summary = Summary::new(&run.findings, run.files.len(), run.statements);
+            let diff = run.drift.unified_diff(run.labels.0, run.labels.1);
+            render_titled(
+                args.format,
+                "driftlint diff",
+                &run.findings,
+                &run.files,
+                &summary,
+                Some(&diff),
+            )
+        }
         _ => {
             let summary = Summary::new(&run.findings, run.files.len(), run.statements);
             report::json::render(&run.findings, &run.files, &summary)

@@ -8,14 +8,30 @@ use crate::finding::Finding;
 use crate::report::{self, Summary};
 use crate::source::file::SourceFile;
 
-/// Renders findings in one of the formats `check` and `audit` share.
+/// Renders findings in one of the formats `check` and `audit` share; the HTML and Markdown
+/// reports are titled "driftlint check".
 pub fn render(
     format: Format,
     findings: &[Finding],
     files: &[SourceFile],
     summary: &Summary,
 ) -> String {
+    render_titled(format, "driftlint check", findings, files, summary, None)
+}
+
+/// [`render`] with the title of the HTML and Markdown reports and what they show after the
+/// findings (the unified diff of `diff`).
+pub fn render_titled(
+    format: Format,
+    title: &str,
+    findings: &[Finding],
+    files: &[SourceFile],
+    summary: &Summary,
+    appendix: Option<&str>,
+) -> String {
     match format {
+        Format::Html => report::html::render(title, findings, files, summary, appendix),
+        Format::Markdown => report::markdown::render(title, findings, files, summary, appendix),
         Format::Json => report::json::render(findings, files, summary),
         Format::Sarif => report::sarif::render(findings, files),
         Format::Github => report::github::render(findings, files, summary),

@@ -63,6 +63,11 @@ pub fn render(
         summary.statements,
         plural(summary.statements),
     );
+    if let Some(impact) = super::impact::Impact::of(findings) {
+        for line in impact.lines() {
+            let _ = writeln!(out, "{line}");
+        }
+    }
     out
 }
 
@@ -237,8 +242,13 @@ fn render_one(
                     )
                 })
                 .unwrap_or_default();
+            let numbers = f
+                .metrics
+                .as_ref()
+                .map(|m| format!(" ({})", m.describe()))
+                .unwrap_or_default();
             miette::Report::new(MietteDiagnostic {
-                message: format!("{}{where_}", f.message),
+                message: format!("{}{where_}{numbers}", f.message),
                 ..diag
             })
         }

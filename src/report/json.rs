@@ -2,6 +2,7 @@
 
 use serde::Serialize;
 
+use super::impact::Impact;
 use super::{Summary, position};
 use crate::finding::{Finding, Severity};
 use crate::schema::Origin;
@@ -14,6 +15,8 @@ use crate::source::file::SourceFile;
 #[derive(Serialize)]
 struct Document<'a> {
     findings: Vec<Item<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    impact: Option<serde_json::Value>,
     summary: SortedSummary,
     tool: Tool,
     version: u32,
@@ -40,6 +43,8 @@ struct Item<'a> {
     help: &'a Option<String>,
     location: Option<Location<'a>>,
     message: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    metrics: Option<serde_json::Value>,
     object: &'a Option<String>,
     related: Vec<RelatedItem<'a>>,
     rule: &'static str,
@@ -82,6 +87,11 @@ pub fn render(findings: &[Finding], files: &[SourceFile], summary: &Summary) -> 
                 help: &f.help,
                 location: location(&f.origin, files),
                 message: &f.message,
+                // Additive: only live findings carry metrics; offline documents are unchanged.
+                metrics: f
+                    .metrics
+                    .as_ref()
+                    .map(|m| serde_json::to_value(m).unwrap_or_default()),
                 object: &f.object,
                 related: f
                     .related
@@ -97,6 +107,7 @@ pub fn render(findings: &[Finding], files: &[SourceFile], summary: &Summary) -> 
                 table: f.table.as_ref().map(|t| t.to_string()),
             })
             .collect(),
+        impact: Impact::of(findings).map(|i| serde_json::to_value(i).unwrap_or_default()),
         summary: SortedSummary {
             error: summary.error,
             files: summary.files,

@@ -2,8 +2,11 @@
 
 pub mod gcc;
 pub mod github;
+pub mod html;
 pub mod human;
+pub mod impact;
 pub mod json;
+pub mod markdown;
 pub mod sarif;
 pub mod schema;
 

@@ -202,6 +202,8 @@ pub struct Schema {
     /// When index usage statistics were last reset (live databases only; `None` there means
     /// never since the cluster was created).
     pub stats_reset: Option<String>,
+    /// Sizes, scans per host and statistics state (live databases only).
+    pub live: Option<super::live_stats::LiveStats>,
 }
 
 /// A relation that is neither a table nor an index.

@@ -22,6 +22,8 @@
 
 #![allow(dead_code)]
 
+mod replica;
+
 use std::ffi::OsString;
 use std::io::{Read, Write};
 use std::ops::Range;

@@ -35,10 +35,11 @@ impl Database {
         self.read_extensions(&mut schema)?;
         self.read_enums(&mut schema)?;
         self.read_relations(&mut schema)?;
-        self.read_columns(&mut schema)?;
-        self.read_constraints(&mut schema)?;
-        self.read_indexes(&mut schema)?;
-        self.read_policies(&mut schema)?;
+        // The deparsing queries skip a table another session locks (see `locks`).
+        self.lock_safe("columns", |db| db.read_columns(&mut schema))?;
+        self.lock_safe("constraints", |db| db.read_constraints(&mut schema))?;
+        self.lock_safe("index definitions", |db| db.read_indexes(&mut schema))?;
+        self.lock_safe("policies", |db| db.read_policies(&mut schema))?;
         self.read_objects(&mut schema)?;
 
         schema.stats_reset = stats_reset.clone();
@@ -171,8 +172,9 @@ impl Database {
                  JOIN pg_namespace n ON n.oid = c.relnamespace \
                  LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum \
                  WHERE a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p') \
-                 AND {USER_NAMESPACE} AND {} AND {NOT_BOOKKEEPING} ORDER BY c.oid, a.attnum",
-                not_extension_owned("pg_class", "c.oid")
+                 AND {USER_NAMESPACE} AND {} AND {NOT_BOOKKEEPING} AND {} ORDER BY c.oid, a.attnum",
+                not_extension_owned("pg_class", "c.oid"),
+                self.not_locked("c.oid")
             ),
         )? {
             let table = QualName::new(r.get::<_, String>(0), r.get::<_, String>(1));
@@ -221,10 +223,11 @@ impl Database {
                  LEFT JOIN pg_namespace rn ON rn.oid = rc.relnamespace \
                  LEFT JOIN pg_class ic ON ic.oid = con.conindid AND con.contype IN ('p', 'u', 'x') \
                  WHERE con.contype IN ('p', 'u', 'x', 'f', 'c') AND c.relkind IN ('r', 'p') {fk_clones} \
-                 AND {USER_NAMESPACE} AND {} AND {NOT_BOOKKEEPING} ORDER BY c.oid, con.oid",
+                 AND {USER_NAMESPACE} AND {} AND {NOT_BOOKKEEPING} AND {} ORDER BY c.oid, con.oid",
                 column_names("con.conkey", "con.conrelid"),
                 column_names("con.confkey", "con.confrelid"),
-                not_extension_owned("pg_class", "c.oid")
+                not_extension_owned("pg_class", "c.oid"),
+                self.not_locked("c.oid")
             ),
         )? {
             let table = QualName::new(r.get::<_, String>(0), r.get::<_, String>(1));
@@ -307,8 +310,9 @@ impl Database {
                  LEFT JOIN pg_constraint con ON con.conindid = i.indexrelid \
                    AND con.conrelid = i.indrelid AND con.contype IN ('p', 'u', 'x') \
                  WHERE c.relkind IN ('r', 'p') AND {USER_NAMESPACE} AND {} AND {NOT_BOOKKEEPING} \
-                 ORDER BY c.oid, i.indexrelid",
-                not_extension_owned("pg_class", "c.oid")
+                 AND {} ORDER BY c.oid, i.indexrelid",
+                not_extension_owned("pg_class", "c.oid"),
+                self.not_locked("c.oid")
             ),
         )? {
             let index = index_from_row(&r);
@@ -329,8 +333,9 @@ impl Database {
                  pg_get_expr(p.polqual, p.polrelid), pg_get_expr(p.polwithcheck, p.polrelid) \
                  FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid \
                  JOIN pg_namespace n ON n.oid = c.relnamespace \
-                 WHERE {USER_NAMESPACE} AND {} ORDER BY c.oid, p.oid",
-                not_extension_owned("pg_class", "c.oid")
+                 WHERE {USER_NAMESPACE} AND {} AND {} ORDER BY c.oid, p.oid",
+                not_extension_owned("pg_class", "c.oid"),
+                self.not_locked("c.oid")
             ),
         )? {
             let table = QualName::new(r.get::<_, String>(0), r.get::<_, String>(1));

@@ -13,7 +13,11 @@
 
 mod bookkeeping;
 mod catalog;
+mod locks;
 mod objects;
+mod usage;
+
+pub use usage::StatsWindow;
 pub mod stats;
 
 use std::time::Duration;
@@ -80,6 +84,10 @@ pub struct Database {
     target: String,
     password: Option<String>,
     queries: usize,
+    /// Tables left out of the deparsing queries because another session locks them.
+    locks: locks::LockSkips,
+    /// The SQLSTATE of the last failed statement (`55P03` is a lock timeout).
+    last_sqlstate: Option<String>,
     /// `server_version_num`, e.g. 160004.
     pub server_version_num: i32,
     /// `server_version`, e.g. `16.4`.
@@ -205,6 +213,8 @@ impl Database {
             target,
             password,
             queries: 0,
+            locks: locks::LockSkips::default(),
+            last_sqlstate: None,
             server_version_num: 0,
             server_version: String::new(),
         };
@@ -272,9 +282,14 @@ impl Database {
     fn query(&mut self, what: &str, sql: &str) -> Result<Vec<Row>, DatabaseError> {
         self.queries += 1;
         let started = std::time::Instant::now();
-        let rows = self.client.query(sql, &[]);
+        let result = self.client.query(sql, &[]);
         crate::timings::record(&query_phase(what), started.elapsed());
-        rows.map_err(|e| self.error(what, &e))
+        self.last_sqlstate = result
+            .as_ref()
+            .err()
+            .and_then(|e| e.code())
+            .map(|c| c.code().to_string());
+        result.map_err(|e| self.error(what, &e))
     }
 
     /// Ends the transaction (nothing was written; a rollback is the honest end).

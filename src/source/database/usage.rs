@@ -1,0 +1,284 @@
+//! The live numbers beside the schema: sizes, scans, the statistics window, sequences and
+//! bloat estimates ([`LiveStats`]). One query per kind, like the catalog; nothing here scans a
+//! user table, and a size is taken from `pg_class.relpages` instead of `pg_relation_size`
+//! (which takes a lock) when another session holds or waits for an `ACCESS EXCLUSIVE` lock on
+//! it.
+
+use indexmap::IndexMap;
+
+use super::{Database, DatabaseError, NOT_BOOKKEEPING, USER_NAMESPACE, not_extension_owned};
+use crate::schema::QualName;
+use crate::schema::live_stats::{IndexStats, LiveStats, SequenceStats, TableStats};
+
+/// The start of the statistics window on one host, and its age.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StatsWindow {
+    /// The start, as the server prints a timestamp.
+    pub since: String,
+    /// Its age in seconds.
+    pub age_secs: i64,
+    /// What began it.
+    pub cause: String,
+}
+
+/// The size of a relation without waiting on a lock: `pg_relation_size` unless another
+/// session holds `ACCESS EXCLUSIVE` on it, then the page count of the last VACUUM/ANALYZE.
+fn size_of(oid: &str, relpages: &str) -> String {
+    format!(
+        "CASE WHEN EXISTS (SELECT 1 FROM pg_locks l WHERE l.locktype = 'relation' \
+         AND l.relation = {oid} AND l.mode = 'AccessExclusiveLock' \
+         AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())) \
+         THEN {relpages}::int8 * current_setting('block_size')::int8 \
+         ELSE pg_relation_size({oid}) END"
+    )
+}
+
+impl Database {
+    /// When this host's statistics window began: the latest of the last `stats_reset`, the
+    /// server's start and (when the role may read it) the creation of the database's
+    /// directory, which a restore into a new database resets.
+    pub fn stats_window(&mut self) -> Result<StatsWindow, DatabaseError> {
+        let created = self.database_created();
+        let rows = self.query(
+            "cannot read the statistics window",
+            "SELECT date_trunc('second', d.stats_reset)::text, \
+             date_trunc('second', pg_postmaster_start_time())::text, \
+             extract(epoch FROM now() - d.stats_reset)::int8, \
+             extract(epoch FROM now() - pg_postmaster_start_time())::int8 \
+             FROM pg_stat_database d WHERE d.datname = current_database()",
+        )?;
+        let mut best: Option<StatsWindow> = None;
+        let mut consider = |since: Option<String>, age: Option<i64>, cause: &str| {
+            if let (Some(since), Some(age)) = (since, age)
+                && best.as_ref().is_none_or(|b| age < b.age_secs)
+            {
+                best = Some(StatsWindow {
+                    since,
+                    age_secs: age,
+                    cause: cause.to_string(),
+                });
+            }
+        };
+        if let Some(r) = rows.first() {
+            consider(r.get(0), r.get(2), "the statistics were reset");
+            consider(r.get(1), r.get(3), "the server started");
+        }
+        if let Some((since, age)) = created {
+            consider(Some(since), Some(age), "the database was created");
+        }
+        best.ok_or_else(|| DatabaseError {
+            what: "cannot read the statistics window".into(),
+            target: self.target.clone(),
+            reason: "pg_stat_database has no row for the current database".into(),
+            help: "see the server's message above".into(),
+        })
+    }
+
+    /// The modification time of the database's `PG_VERSION`, written when the database is
+    /// created; `None` when the role may not call `pg_stat_file` (inside a savepoint, so the
+    /// refusal does not end the transaction).
+    fn database_created(&mut self) -> Option<(String, i64)> {
+        self.batch("savepoint", "SAVEPOINT driftlint_created")
+            .ok()?;
+        let rows = self.query(
+            "cannot stat the database directory",
+            "SELECT f.modification::text, extract(epoch FROM now() - f.modification)::int8 \
+             FROM pg_database d, pg_stat_file('base/' || d.oid || '/PG_VERSION') f \
+             WHERE d.datname = current_database()",
+        );
+        match rows {
+            Ok(rows) => {
+                let _ = self.batch("release", "RELEASE SAVEPOINT driftlint_created");
+                rows.first().map(|r| (r.get(0), r.get(1)))
+            }
+            Err(_) => {
+                let _ = self.batch("rollback", "ROLLBACK TO SAVEPOINT driftlint_created");
+                None
+            }
+        }
+    }
+
+    /// Sizes, scans, statistics state and bloat estimates of every user table and index, and
+    /// the sequences; the caller adds the window and the replicas.
+    pub fn live_stats(&mut self) -> Result<LiveStats, DatabaseError> {
+        let mut stats = LiveStats {
+            hosts: vec![self.target.clone()],
+            ..LiveStats::default()
+        };
+        // Sizes open relations: a lock an index's rebuild holds skips its table, as the
+        // definitions do.
+        self.lock_safe("", |db| db.read_table_stats(&mut stats.tables))?;
+        let scans = self.index_scans()?;
+        self.lock_safe("", |db| db.read_index_stats(&mut stats.indexes))?;
+        for (name, s) in &mut stats.indexes {
+            s.scans_per_host = vec![scans.get(name).copied().unwrap_or(0)];
+        }
+        self.lock_safe("", |db| {
+            stats.sequences = db.read_sequences()?;
+            Ok(())
+        })?;
+        stats.skipped = self.skipped_for_locks().to_vec();
+        Ok(stats)
+    }
+
+    /// `idx_scan` of every user index (what a replica contributes).
+    pub fn index_scans(&mut self) -> Result<IndexMap<QualName, i64>, DatabaseError> {
+        let rows = self.query(
+            "cannot read pg_stat_user_indexes",
+            "SELECT schemaname::text, indexrelname::text, coalesce(idx_scan, 0)::int8 \
+             FROM pg_stat_user_indexes",
+        )?;
+        Ok(rows
+            .iter()
+            .map(|r| {
+                (
+                    QualName::new(r.get::<_, String>(0), r.get::<_, String>(1)),
+                    r.get(2),
+                )
+            })
+            .collect())
+    }
+
+    /// Tables: size, rows, scans, statistics state, and a bloat estimate from `pg_stats`:
+    /// the pages the rows would fill (tuple header, null bitmap, average widths, alignment)
+    /// against `relpages`.
+    fn read_table_stats(
+        &mut self,
+        out: &mut IndexMap<QualName, TableStats>,
+    ) -> Result<(), DatabaseError> {
+        let heap = size_of("c.oid", "c.relpages");
+        let sql = format!(
+            "WITH w AS (SELECT s.schemaname, s.tablename, \
+               sum((1 - s.null_frac) * s.avg_width) AS width, max(s.null_frac) AS nulls, \
+               count(*) AS ncols FROM pg_stats s WHERE NOT s.inherited GROUP BY 1, 2) \
+             SELECT n.nspname::text, c.relname::text, {heap}, \
+             CASE WHEN c.relkind = 'r' AND NOT EXISTS (SELECT 1 FROM pg_locks l \
+               WHERE l.locktype = 'relation' AND l.relation = c.oid \
+               AND l.mode = 'AccessExclusiveLock') THEN pg_total_relation_size(c.oid) END, \
+             greatest(c.reltuples, 0)::int8, \
+             coalesce(s.seq_scan, 0)::int8, coalesce(s.idx_scan, 0)::int8, \
+             coalesce(s.n_mod_since_analyze, 0)::int8, coalesce(s.n_live_tup, 0)::int8, \
+             greatest(s.last_analyze, s.last_autoanalyze)::text, \
+             CASE WHEN c.relkind = 'r' AND w.width IS NOT NULL AND c.reltuples >= 0 THEN \
+               greatest(c.relpages::int8 - ceil(c.reltuples / greatest(1, floor( \
+                 (current_setting('block_size')::int8 - 24) \
+                 * coalesce((SELECT split_part(o, '=', 2)::int FROM unnest(c.reloptions) o \
+                     WHERE o LIKE 'fillfactor=%'), 100) / 100.0 \
+                 / (4 + 8 * ceil((23 + CASE WHEN w.nulls > 0 THEN ceil(w.ncols / 8.0) ELSE 0 END) / 8.0) \
+                    + 8 * ceil(w.width / 8.0)))))::int8, 0) \
+               * current_setting('block_size')::int8 END \
+             FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
+             LEFT JOIN pg_stat_user_tables s ON s.relid = c.oid \
+             LEFT JOIN w ON w.schemaname = n.nspname AND w.tablename = c.relname \
+             WHERE c.relkind IN ('r', 'p') AND {USER_NAMESPACE} AND {} AND {NOT_BOOKKEEPING} \
+             AND {} ORDER BY c.oid",
+            not_extension_owned("pg_class", "c.oid"),
+            self.not_locked("c.oid")
+        );
+        for r in self.query("cannot read table statistics", &sql)? {
+            let name = QualName::new(r.get::<_, String>(0), r.get::<_, String>(1));
+            let bytes: i64 = r.get(2);
+            out.insert(
+                name,
+                TableStats {
+                    bytes,
+                    total_bytes: r.get::<_, Option<i64>>(3).unwrap_or(bytes),
+                    rows: r.get(4),
+                    seq_scans: r.get(5),
+                    idx_scans: r.get(6),
+                    mods_since_analyze: r.get(7),
+                    live_rows: r.get(8),
+                    last_analyze: r.get(9),
+                    bloat_bytes: r.get(10),
+                },
+            );
+        }
+        Ok(())
+    }
+
+    /// Indexes: size and, for B-trees on plain columns, a bloat estimate: the leaf pages the
+    /// index's tuples would fill at the default fill factor (90) against `relpages`.
+    fn read_index_stats(
+        &mut self,
+        out: &mut IndexMap<QualName, IndexStats>,
+    ) -> Result<(), DatabaseError> {
+        let size = size_of("ic.oid", "ic.relpages");
+        let sql = format!(
+            "SELECT n.nspname::text, ic.relname::text, {size}, \
+             CASE WHEN am.amname = 'btree' AND ic.reltuples >= 0 AND NOT (0 = ANY (i.indkey::int2[])) THEN ( \
+               SELECT greatest(ic.relpages::int8 - 1 - ceil(ic.reltuples / greatest(1, floor( \
+                   (current_setting('block_size')::int8 - 24 - 16) \
+                   * coalesce((SELECT split_part(o, '=', 2)::int FROM unnest(ic.reloptions) o \
+                       WHERE o LIKE 'fillfactor=%'), 90) / 100.0 \
+                   / (4 + 8 * ceil((8 + sum(st.avg_width)) / 8.0)))))::int8, 0) \
+                 * current_setting('block_size')::int8 \
+               FROM unnest(i.indkey::int2[]) k(num) \
+               JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.num \
+               JOIN pg_stats st ON st.schemaname = n.nspname AND st.tablename = c.relname \
+                 AND st.attname = a.attname AND NOT st.inherited \
+               HAVING count(*) = array_length(i.indkey::int2[], 1)) END \
+             FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid \
+             JOIN pg_class c ON c.oid = i.indrelid JOIN pg_namespace n ON n.oid = c.relnamespace \
+             JOIN pg_am am ON am.oid = ic.relam \
+             WHERE c.relkind IN ('r', 'p') AND {USER_NAMESPACE} AND {} AND {NOT_BOOKKEEPING} \
+             AND {} ORDER BY i.indexrelid",
+            not_extension_owned("pg_class", "c.oid"),
+            self.not_locked("c.oid")
+        );
+        for r in self.query("cannot read index sizes", &sql)? {
+            out.insert(
+                QualName::new(r.get::<_, String>(0), r.get::<_, String>(1)),
+                IndexStats {
+                    bytes: r.get(2),
+                    scans_per_host: Vec::new(),
+                    bloat_bytes: r.get(3),
+                },
+            );
+        }
+        Ok(())
+    }
+
+    /// Sequences: the last value, and the limit that stops inserts: the lower of the
+    /// sequence's maximum and the maximum of the column type it feeds.
+    fn read_sequences(&mut self) -> Result<Vec<SequenceStats>, DatabaseError> {
+        let sql = format!(
+            "SELECT n.nspname::text, c.relname::text, ps.last_value::int8, s.seqmax::int8, \
+             tn.nspname::text, tc.relname::text, a.attname::text, format_type(a.atttypid, a.atttypmod), \
+             CASE a.atttypid WHEN 'int2'::regtype THEN 32767 WHEN 'int4'::regtype THEN 2147483647 END::int8 \
+             FROM pg_sequence s JOIN pg_class c ON c.oid = s.seqrelid \
+             JOIN pg_namespace n ON n.oid = c.relnamespace \
+             LEFT JOIN pg_sequences ps ON ps.schemaname = n.nspname AND ps.sequencename = c.relname \
+             LEFT JOIN pg_depend d ON d.classid = 'pg_class'::regclass AND d.objid = c.oid \
+               AND d.refclassid = 'pg_class'::regclass AND d.refobjsubid > 0 AND d.deptype IN ('a', 'i') \
+             LEFT JOIN pg_class tc ON tc.oid = d.refobjid \
+             LEFT JOIN pg_namespace tn ON tn.oid = tc.relnamespace \
+             LEFT JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid \
+             WHERE {USER_NAMESPACE} AND {} AND {} ORDER BY c.oid",
+            not_extension_owned("pg_class", "c.oid"),
+            self.not_locked("c.oid")
+        );
+        let rows = self.query("cannot read pg_sequence", &sql)?;
+        Ok(rows
+            .iter()
+            .map(|r| {
+                let seqmax: i64 = r.get(3);
+                let typemax: Option<i64> = r.get(8);
+                let column = match (
+                    r.get::<_, Option<String>>(4),
+                    r.get::<_, Option<String>>(5),
+                    r.get::<_, Option<String>>(6),
+                    r.get::<_, Option<String>>(7),
+                ) {
+                    (Some(s), Some(t), Some(c), Some(ty)) => Some((QualName::new(s, t), c, ty)),
+                    _ => None,
+                };
+                SequenceStats {
+                    name: QualName::new(r.get::<_, String>(0), r.get::<_, String>(1)),
+                    last_value: r.get(2),
+                    limit: typemax.map_or(seqmax, |t| t.min(seqmax)),
+                    column,
+                }
+            })
+            .collect())
+    }
+}
