@@ -13,7 +13,7 @@ use crate::finding::Finding;
 use crate::rules::{self, drizzle_journal, drizzle_unsupported, unreadable_file};
 use crate::schema::diff::{Drift, Side, diff};
 use crate::schema::{Origin, Schema};
-use crate::source::conninfo::is_conninfo;
+use crate::source::conninfo::{is_conninfo, redact};
 use crate::source::database::{ConnectOptions, DatabaseError};
 use crate::source::drizzle::{self, DrizzleError};
 use crate::source::file::SourceFile;
@@ -45,13 +45,24 @@ impl SideSpec {
         ))
     }
 
-    /// How messages name this side.
-    pub fn label(&self) -> &'static str {
+    /// How messages name this side: `migrations`, `drizzle snapshot`, `drizzle schema`, or
+    /// `database TARGET` (the target without its password).
+    pub fn label(&self) -> String {
         match self {
-            SideSpec::Migrations(_) => "migrations",
-            SideSpec::Drizzle(p) if is_ts(p) => "drizzle schema",
-            SideSpec::Drizzle(_) => "drizzle snapshot",
-            SideSpec::Database(_) => "database",
+            SideSpec::Migrations(_) => "migrations".into(),
+            SideSpec::Drizzle(p) if is_ts(p) => "drizzle schema".into(),
+            SideSpec::Drizzle(_) => "drizzle snapshot".into(),
+            SideSpec::Database(o) => format!("database {}", redact(&o.target)),
+        }
+    }
+
+    /// The label with the side's path or target, for two sides of one kind.
+    fn label_with_place(&self) -> String {
+        match self {
+            SideSpec::Migrations(p) | SideSpec::Drizzle(p) => {
+                format!("{} {}", self.label(), p.display())
+            }
+            SideSpec::Database(_) => self.label(),
         }
     }
 }
@@ -193,8 +204,8 @@ pub struct DiffRun {
     pub findings: Vec<Finding>,
     /// The differing objects as DDL, for the unified diff.
     pub drift: Drift,
-    /// Side labels (`migrations`, `drizzle snapshot`).
-    pub labels: (&'static str, &'static str),
+    /// Side labels (`migrations`, `drizzle snapshot`, `database postgres://…`).
+    pub labels: (String, String),
     /// Statements replayed.
     pub statements: usize,
 }
@@ -211,21 +222,25 @@ pub fn run_diff(
     let by = la.files.len() as u32;
     shift_schema(&mut lb.schema, by);
     shift_findings(&mut lb.findings, by);
-    let (label_a, label_b) = (a.label(), b.label());
-    // Two sides of one kind need distinct names in messages.
-    let (label_a, label_b) = if label_a == label_b {
-        ("A", "B")
-    } else {
-        (label_a, label_b)
-    };
+    let (mut label_a, mut label_b) = (a.label(), b.label());
+    // Two sides of one kind need distinct names in messages: their paths tell them apart,
+    // else their order does.
+    if label_a == label_b {
+        (label_a, label_b) = (a.label_with_place(), b.label_with_place());
+        if label_a == label_b {
+            (label_a, label_b) = (format!("{label_a} (A)"), format!("{label_b} (B)"));
+        }
+    }
+    drop_bookkeeping(&mut la.schema);
+    drop_bookkeeping(&mut lb.schema);
     let drift = diff(
         Side {
             schema: &la.schema,
-            label: label_a,
+            label: &label_a,
         },
         Side {
             schema: &lb.schema,
-            label: label_b,
+            label: &label_b,
         },
     );
     let mut findings = rules::drift_findings(&drift);
@@ -241,6 +256,43 @@ pub fn run_diff(
         labels: (label_a, label_b),
         statements: la.statements + lb.statements,
     })
+}
+
+/// Migration tools' bookkeeping tables (which migrations ran): drizzle, Prisma, diesel,
+/// golang-migrate / dbmate / Rails, Flyway, sqlx, goose, knex. Not the application's schema;
+/// a structure dump creates them, a database has them, a snapshot does not.
+pub const BOOKKEEPING_TABLES: &[&str] = &[
+    "__drizzle_migrations",
+    "_prisma_migrations",
+    "__diesel_schema_migrations",
+    "schema_migrations",
+    "ar_internal_metadata",
+    "flyway_schema_history",
+    "_sqlx_migrations",
+    "goose_db_version",
+    "knex_migrations",
+    "knex_migrations_lock",
+];
+
+/// Removes the bookkeeping tables (and their indexes) from one side of a diff, so that both
+/// sides are compared alike whichever of them has the tables.
+fn drop_bookkeeping(schema: &mut Schema) {
+    let gone: Vec<_> = schema
+        .tables
+        .keys()
+        .filter(|q| BOOKKEEPING_TABLES.contains(&q.name.as_str()))
+        .cloned()
+        .collect();
+    for name in &gone {
+        schema.tables.shift_remove(name);
+    }
+    schema.indexes.retain(|_, i| !gone.contains(&i.table));
+    // Their serial columns' sequences.
+    schema.other_relations.retain(|q, _| {
+        !BOOKKEEPING_TABLES
+            .iter()
+            .any(|t| q.name.starts_with(&format!("{t}_")) && q.name.ends_with("_seq"))
+    });
 }
 
 /// `check`, with a Drizzle source as the reference schema when `drizzle` is given: tables the

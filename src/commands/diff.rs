@@ -1,11 +1,11 @@
 //! `driftlint diff A B`: compare two schemas object by object.
 
-use super::output::{finish, human_style};
+use super::output::{finish, human_style, render};
 use super::{Error, ExitStatus, load_config};
 use crate::cli::{DiffArgs, Format};
 use crate::drift::{SideSpec, run_diff};
+use crate::report::Summary;
 use crate::report::human::render_diff;
-use crate::report::{self, Summary};
 
 /// Reports the drift between the two sides; [`ExitStatus::Findings`] when drift at or above
 /// `--fail-on` is found.
@@ -22,9 +22,9 @@ pub fn run(args: DiffArgs) -> Result<ExitStatus, Error> {
     config.apply(&mut run.findings);
     let text = match args.format {
         Format::Human => render_diff(&run, human_style()),
-        _ => {
+        format => {
             let summary = Summary::new(&run.findings, run.files.len(), run.statements);
-            report::json::render(&run.findings, &run.files, &summary)
+            render(format, &run.findings, &run.files, &summary)
         }
     };
     finish(&text, &run.findings, args.fail_on)

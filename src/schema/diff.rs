@@ -7,6 +7,7 @@ use super::ddl::{
     constraint_body, constraint_ddl, index_ddl, index_definition_with_options, policy_ddl,
     table_ddl,
 };
+use super::expr::SqlExpr;
 use super::model::*;
 use crate::schema::opclass;
 use indexmap::IndexMap;
@@ -222,7 +223,12 @@ impl Differ<'_> {
                 ),
                 (Some(a), Some(b)) => {
                     let mut what = Vec::new();
-                    if a.type_name != b.type_name {
+                    // An empty type is one the model does not know (a column of `CREATE
+                    // TABLE … AS` whose expression it cannot type): never a difference.
+                    if a.type_name != b.type_name
+                        && !a.type_name.is_empty()
+                        && !b.type_name.is_empty()
+                    {
                         what.push(format!("type differs: {} vs {}", a.type_name, b.type_name));
                     }
                     if a.not_null != b.not_null {
@@ -233,7 +239,12 @@ impl Differ<'_> {
                             n(b.not_null)
                         ));
                     }
-                    if a.default != b.default {
+                    let key = |c: &Column| {
+                        c.default
+                            .as_deref()
+                            .and_then(|d| SqlExpr::default_key(d, &c.type_name))
+                    };
+                    if key(a) != key(b) {
                         let d =
                             |x: &Option<String>| x.clone().unwrap_or_else(|| "no default".into());
                         what.push(format!(
