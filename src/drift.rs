@@ -231,8 +231,6 @@ pub fn run_diff(
             (label_a, label_b) = (format!("{label_a} (A)"), format!("{label_b} (B)"));
         }
     }
-    drop_bookkeeping(&mut la.schema);
-    drop_bookkeeping(&mut lb.schema);
     let drift = diff(
         Side {
             schema: &la.schema,
@@ -256,43 +254,6 @@ pub fn run_diff(
         labels: (label_a, label_b),
         statements: la.statements + lb.statements,
     })
-}
-
-/// Migration tools' bookkeeping tables (which migrations ran): drizzle, Prisma, diesel,
-/// golang-migrate / dbmate / Rails, Flyway, sqlx, goose, knex. Not the application's schema;
-/// a structure dump creates them, a database has them, a snapshot does not.
-pub const BOOKKEEPING_TABLES: &[&str] = &[
-    "__drizzle_migrations",
-    "_prisma_migrations",
-    "__diesel_schema_migrations",
-    "schema_migrations",
-    "ar_internal_metadata",
-    "flyway_schema_history",
-    "_sqlx_migrations",
-    "goose_db_version",
-    "knex_migrations",
-    "knex_migrations_lock",
-];
-
-/// Removes the bookkeeping tables (and their indexes) from one side of a diff, so that both
-/// sides are compared alike whichever of them has the tables.
-fn drop_bookkeeping(schema: &mut Schema) {
-    let gone: Vec<_> = schema
-        .tables
-        .keys()
-        .filter(|q| BOOKKEEPING_TABLES.contains(&q.name.as_str()))
-        .cloned()
-        .collect();
-    for name in &gone {
-        schema.tables.shift_remove(name);
-    }
-    schema.indexes.retain(|_, i| !gone.contains(&i.table));
-    // Their serial columns' sequences.
-    schema.other_relations.retain(|q, _| {
-        !BOOKKEEPING_TABLES
-            .iter()
-            .any(|t| q.name.starts_with(&format!("{t}_")) && q.name.ends_with("_seq"))
-    });
 }
 
 /// `check`, with a Drizzle source as the reference schema when `drizzle` is given: tables the

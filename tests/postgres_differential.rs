@@ -316,6 +316,7 @@ differential_tests! {
     prisma_full: start, "testdata/prisma-full/prisma/migrations", 1;
     prisma_native: start, "testdata/prisma-native/prisma/migrations", 0;
     plain_folder: start, "testdata/plain-folder/migrations", 1;
+    drift_fidelity: start, "testdata/drift-fidelity/migrations", 0;
     layout_golang_migrate: start, "testdata/layouts/golang-migrate", 0;
     layout_flyway: start, "testdata/layouts/flyway", 0;
     layout_dbmate: start, "testdata/layouts/dbmate/db/migrations", 0;

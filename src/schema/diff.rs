@@ -163,7 +163,10 @@ impl Differ<'_> {
     }
 
     fn tables(&mut self) {
-        let names: Vec<QualName> = union(self.a.schema.tables.keys(), self.b.schema.tables.keys());
+        let names: Vec<QualName> = union(self.a.schema.tables.keys(), self.b.schema.tables.keys())
+            .into_iter()
+            .filter(|n| !is_bookkeeping(n))
+            .collect();
         for name in names {
             let ta = self.a.schema.tables.get(&name);
             let tb = self.b.schema.tables.get(&name);
@@ -452,6 +455,30 @@ impl Differ<'_> {
             self.push(f, da, db);
         }
     }
+}
+
+/// Migration tools' bookkeeping tables (which migrations ran): drizzle, Prisma, diesel,
+/// golang-migrate / dbmate / Rails, Flyway, sqlx, goose, knex.
+pub const BOOKKEEPING_TABLES: &[&str] = &[
+    "__drizzle_migrations",
+    "_prisma_migrations",
+    "__diesel_schema_migrations",
+    "schema_migrations",
+    "ar_internal_metadata",
+    "flyway_schema_history",
+    "_sqlx_migrations",
+    "goose_db_version",
+    "knex_migrations",
+    "knex_migrations_lock",
+];
+
+/// Whether a relation is a bookkeeping table or the sequence of one's serial column. Not the
+/// application's schema: a structure dump creates them, a database has them, a snapshot does
+/// not, so a diff leaves them out on both sides alike.
+pub fn is_bookkeeping(name: &QualName) -> bool {
+    BOOKKEEPING_TABLES.iter().any(|t| {
+        name.name == *t || (name.name.starts_with(&format!("{t}_")) && name.name.ends_with("_seq"))
+    })
 }
 
 /// Names of both sides: A's in order, then B's that A lacks.

@@ -146,7 +146,9 @@ fn temporary_tables_are_not_part_of_the_schema() {
          CREATE TEMP TABLE scratch ON COMMIT DROP AS SELECT id FROM t;
          CREATE TEMPORARY TABLE tmp (a int);
          INSERT INTO tmp SELECT id FROM scratch;
-         CREATE INDEX ON tmp (a);",
+         CREATE INDEX ON tmp (a);
+         CREATE TEMPORARY TABLE dropped AS SELECT id FROM t;
+         DROP TABLE dropped;",
     );
     let names: Vec<String> = r.schema.tables.keys().map(|k| k.to_string()).collect();
     assert_eq!(names, ["public.t"]);
@@ -269,4 +271,120 @@ fn a_recursive_query_is_typed_without_following_itself() {
     );
     let t = &r.schema.tables[&QualName::new("public", "tree")];
     assert_eq!(t.columns["id"].type_name, "integer");
+}
+
+/// The drift findings between two histories, as `(rule, message)`.
+fn drift_messages(a: &str, b: &str) -> Vec<(&'static str, String)> {
+    let d = crate::rules::tests::drift_of(a, b);
+    crate::rules::drift_findings(&d)
+        .into_iter()
+        .map(|f| (f.rule, f.message))
+        .collect()
+}
+
+#[test]
+fn equal_values_written_differently_are_no_drift() {
+    let a = r#"CREATE TABLE t (
+        id serial PRIMARY KEY,
+        due timestamptz DEFAULT now() - random() * '12 months'::interval,
+        meta jsonb DEFAULT '{"b":1,"a":[1,2]}',
+        tags text[] DEFAULT ARRAY['NEW']::text[],
+        at timestamp DEFAULT '2024-01-01 00:00:00+00',
+        created timestamptz DEFAULT CURRENT_TIMESTAMP,
+        gone text DEFAULT NULL,
+        ratio float8 DEFAULT '0');"#;
+    let b = r#"CREATE TABLE t (
+        id serial PRIMARY KEY,
+        due timestamptz DEFAULT (now() - (random() * '1 year'::interval)),
+        meta jsonb DEFAULT '{"a": [1, 2], "b": 1}'::jsonb,
+        tags text[] DEFAULT ARRAY['NEW'::text],
+        at timestamp DEFAULT '2024-01-01 00:00:00'::timestamp without time zone,
+        created timestamptz DEFAULT now(),
+        gone text,
+        ratio float8 DEFAULT 0);"#;
+    assert_eq!(drift_messages(a, b), []);
+}
+
+#[test]
+fn different_values_are_still_drift() {
+    let cases = [
+        (
+            "interval DEFAULT '12 months'",
+            "interval DEFAULT '11 months'",
+        ),
+        (r#"jsonb DEFAULT '{"a":1}'"#, r#"jsonb DEFAULT '{"a": 2}'"#),
+        (
+            "text[] DEFAULT ARRAY['NEW']::text[]",
+            "text[] DEFAULT ARRAY['OLD']",
+        ),
+        (
+            "timestamp DEFAULT '2024-01-01 00:00:00+00'",
+            "timestamp DEFAULT '2024-01-02 00:00:00'",
+        ),
+        (
+            "timestamptz DEFAULT now()",
+            "timestamptz DEFAULT clock_timestamp()",
+        ),
+        ("text DEFAULT NULL", "text DEFAULT 'x'"),
+        ("float8 DEFAULT '0'", "float8 DEFAULT 1"),
+    ];
+    for (a, b) in cases {
+        let found = drift_messages(
+            &format!("CREATE TABLE t (c {a});"),
+            &format!("CREATE TABLE t (c {b});"),
+        );
+        assert_eq!(found.len(), 1, "{a} vs {b}: {found:?}");
+        assert_eq!(found[0].0, "drift-column");
+        assert!(found[0].1.contains("default differs"), "{}", found[0].1);
+    }
+    // A renamed sequence on one side only is a different default.
+    let found = drift_messages(
+        "CREATE TABLE t (id serial); ALTER SEQUENCE t_id_seq RENAME TO s;",
+        "CREATE TABLE t (id serial);",
+    );
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(
+        found[0].1.contains("nextval('s'::regclass)"),
+        "{}",
+        found[0].1
+    );
+}
+
+#[test]
+fn unknown_types_are_never_drift_but_known_ones_are() {
+    let base = "CREATE TABLE src (a int, b int);";
+    // `a + b` is not typed by the model: no difference whatever the other side says.
+    let found = drift_messages(
+        &format!("{base} CREATE TABLE t AS SELECT a + b AS s, a FROM src;"),
+        &format!("{base} CREATE TABLE t (s bigint, a int);"),
+    );
+    assert_eq!(found, []);
+    let found = drift_messages(
+        &format!("{base} CREATE TABLE t AS SELECT a + b AS s, a FROM src;"),
+        &format!("{base} CREATE TABLE t (s int, a bigint);"),
+    );
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(
+        found[0].1.contains("type differs: integer vs bigint"),
+        "{}",
+        found[0].1
+    );
+}
+
+#[test]
+fn enum_renames_on_one_side_are_drift() {
+    let base = "CREATE TYPE m AS ENUM ('a', 'b'); CREATE TABLE t (c m DEFAULT 'a');";
+    let found = drift_messages(
+        &format!("{base} ALTER TYPE m RENAME VALUE 'a' TO 'A';"),
+        base,
+    );
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(found[0].1.contains("'A' vs 'a'"), "{}", found[0].1);
+    let found = drift_messages(&format!("{base} ALTER TYPE m RENAME TO n;"), base);
+    assert!(
+        found
+            .iter()
+            .any(|(_, m)| m.contains("type differs: n vs m")),
+        "{found:?}"
+    );
 }

@@ -304,8 +304,7 @@ impl<'r> Replay<'r> {
             return self.creation_name(rv);
         }
         let name = truncate_identifier(&rv.relname);
-        let temp = QualName::new(TEMP_SCHEMA, name);
-        if self.schema.tables.contains_key(&temp) {
+        if let Some(temp) = self.temp_relation(name) {
             return temp;
         }
         for schema in &self.search_path {
@@ -319,10 +318,20 @@ impl<'r> Replay<'r> {
         QualName::new(self.creation_schema(), name)
     }
 
+    /// A temporary relation of that name: PostgreSQL looks in the session's temporary schema
+    /// before the search path.
+    fn temp_relation(&self, name: &str) -> Option<QualName> {
+        let temp = QualName::new(TEMP_SCHEMA, name);
+        self.schema.relation_exists(&temp).then_some(temp)
+    }
+
     fn qualified_from_list(&self, names: &[String]) -> QualName {
         match names {
             [.., schema, name] => QualName::new(schema.clone(), name.clone()),
             [name] => {
+                if let Some(temp) = self.temp_relation(name) {
+                    return temp;
+                }
                 for schema in &self.search_path {
                     let q = QualName::new(schema.clone(), name.clone());
                     if self.schema.relation_exists(&q) {
