@@ -13,7 +13,7 @@ use crate::finding::Finding;
 use crate::rules::{self, drizzle_journal, drizzle_unsupported, unreadable_file};
 use crate::schema::diff::{Drift, Side, diff};
 use crate::schema::{Origin, Schema};
-use crate::source::conninfo::{is_conninfo, redact};
+use crate::source::conninfo::{ConnInfo, is_conninfo, redact};
 use crate::source::database::{ConnectOptions, DatabaseError};
 use crate::source::drizzle::{self, DrizzleError};
 use crate::source::file::SourceFile;
@@ -52,7 +52,10 @@ impl SideSpec {
             SideSpec::Migrations(_) => "migrations".into(),
             SideSpec::Drizzle(p) if is_ts(p) => "drizzle schema".into(),
             SideSpec::Drizzle(_) => "drizzle snapshot".into(),
-            SideSpec::Database(o) => format!("database {}", redact(&o.target)),
+            SideSpec::Database(o) => match ConnInfo::parse(&o.target) {
+                Ok(info) => format!("database {}", info.describe()),
+                Err(_) => format!("database {}", redact(&o.target)),
+            },
         }
     }
 

@@ -220,16 +220,18 @@ fn diff_with_a_database_side() {
         .unwrap();
     let (code, stdout, stderr) = output(driftlint().args(["diff", &migrations, &pg.conninfo()]));
     assert_eq!(code, 1, "{stdout}\n{stderr}");
+    // The database side is named by its target, without a password.
     assert!(
-        stdout.contains("column `public.orders.shipped_at` is in database, not in migrations"),
+        stdout.contains("column `public.orders.shipped_at` is in database postgresql://"),
         "{stdout}"
     );
     assert!(
         stdout.contains(
-            "index `orders_note_dup` on `public.orders` is in migrations, not in database"
+            "index `orders_note_dup` on `public.orders` is in migrations, not in database postgresql://"
         ),
         "{stdout}"
     );
+    assert!(!stdout.contains("password"), "{stdout}");
     assert!(
         stdout.contains("+    shipped_at timestamp with time zone"),
         "{stdout}"

@@ -339,6 +339,7 @@ fn every_fixture_is_covered() {
         "plain-folder",
         "saas-rls",
         "index-health",
+        "drift-fidelity",
         "layouts",
     ];
     let layouts = [

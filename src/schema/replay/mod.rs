@@ -15,6 +15,7 @@ mod create_table;
 mod do_blocks;
 mod events;
 #[cfg(test)]
+#[path = "fidelity/tests.rs"]
 mod fidelity_tests;
 mod indexes;
 mod lookups;
