@@ -188,6 +188,14 @@ pub(crate) fn constraint_body(c: &Constraint, schema: &Schema) -> String {
                     .values()
                     .find(|i| &i.name.name == n && i.constraint.as_ref() == Some(n))
             });
+            // An exclusion constraint is its index's definition (method, elements with
+            // expressions, predicate); its columns alone are not (`tstzrange(b, c)` reads
+            // two columns, the catalog's conkey none).
+            if c.kind == ConstraintKind::Exclude
+                && let Some(i) = index
+            {
+                return format!("EXCLUDE {}", index_definition(i));
+            }
             let nnd = if index.is_some_and(|i| i.nulls_not_distinct) {
                 " NULLS NOT DISTINCT"
             } else {

@@ -24,3 +24,11 @@ CREATE TABLE post (
     published timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX ON post (creator_id);
+
+-- An exclusion constraint on an expression: the catalog lists no column for it.
+CREATE TABLE booking (
+    id int PRIMARY KEY,
+    starts timestamptz NOT NULL,
+    ends timestamptz NOT NULL,
+    CONSTRAINT booking_no_overlap EXCLUDE USING gist (tstzrange(starts, ends) WITH &&)
+);

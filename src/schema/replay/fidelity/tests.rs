@@ -388,3 +388,22 @@ fn enum_renames_on_one_side_are_drift() {
         "{found:?}"
     );
 }
+
+#[test]
+fn exclusion_constraints_compare_by_their_elements() {
+    let table = |range: &str| {
+        format!(
+            "CREATE TABLE b (s timestamptz, e timestamptz,
+                 CONSTRAINT b_x EXCLUDE USING gist ({range} WITH &&));"
+        )
+    };
+    assert_eq!(
+        drift_messages(&table("tstzrange(s, e)"), &table("tstzrange(s, e)")),
+        []
+    );
+    // The same columns, another expression: a real difference.
+    let found = drift_messages(&table("tstzrange(s, e)"), &table("tstzrange(s, e, '[]')"));
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].0, "drift-constraint");
+    assert!(found[0].1.contains("EXCLUDE USING gist"), "{}", found[0].1);
+}
