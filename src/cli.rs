@@ -34,8 +34,9 @@ pub enum Command {
         layout: Option<Layout>,
     },
     /// Compare two schemas object by object and report the drift: each side is a migrations
-    /// path, `drizzle:PATH` (an out folder, a snapshot file or schema.ts), or a database
-    /// (`postgres://…` URL or key=value conninfo).
+    /// path, `drizzle:PATH` (an out folder, a snapshot file or schema.ts), `prisma:PATH` (a
+    /// schema.prisma, a folder of .prisma files or the project), or a database (`postgres://…`
+    /// URL or key=value conninfo).
     Diff(DiffArgs),
     /// Audit a live database: introspect its catalog (read-only) and run every schema rule.
     Audit(AuditArgs),
@@ -78,8 +79,16 @@ pub struct CheckArgs {
     pub write_baseline: Option<PathBuf>,
     /// A Drizzle schema as the reference (an out folder, a snapshot file or schema.ts): tables
     /// the migrations never create are taken from it.
-    #[arg(long, value_name = "PATH")]
+    #[arg(long, value_name = "PATH", conflicts_with = "prisma")]
     pub drizzle: Option<PathBuf>,
+    /// A Prisma schema as the reference (schema.prisma, a folder of .prisma files, or the
+    /// project folder): tables the migrations never create are taken from it.
+    #[arg(long, value_name = "PATH")]
+    pub prisma: Option<PathBuf>,
+    /// The Prisma major version the schema is read for (default: from the package.json near
+    /// the schema, else 6).
+    #[arg(long, value_name = "MAJOR")]
+    pub prisma_version: Option<u32>,
     /// Report only findings in files changed since this git revision (the whole history is
     /// still replayed).
     #[arg(long, value_name = "REV")]
@@ -167,10 +176,14 @@ fn parse_duration(s: &str) -> Result<std::time::Duration, DurationError> {
 /// Arguments of `diff`.
 #[derive(Debug, clap::Args)]
 pub struct DiffArgs {
-    /// Side A: a migrations path, drizzle:PATH, or a database URL / conninfo.
+    /// Side A: a migrations path, drizzle:PATH, prisma:PATH, or a database URL / conninfo.
     pub a: String,
-    /// Side B: a migrations path, drizzle:PATH, or a database URL / conninfo.
+    /// Side B: a migrations path, drizzle:PATH, prisma:PATH, or a database URL / conninfo.
     pub b: String,
+    /// The Prisma major version a prisma: side is read for (default: from the package.json
+    /// near the schema, else 6).
+    #[arg(long, value_name = "MAJOR")]
+    pub prisma_version: Option<u32>,
     /// Output format (human or json).
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,

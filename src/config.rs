@@ -6,6 +6,7 @@
 //! layout = "prisma"                  # instead of detecting it
 //! exclude = ["**/seed*.sql"]         # globs, relative to this file
 //! drizzle = "drizzle"                # the Drizzle folder, for `check --drizzle`
+//! prisma_version = 5                 # the Prisma major version (default: package.json, else 6)
 //! database_url_env = "DATABASE_URL"  # the variable holding the database URL
 //!
 //! [rules]
@@ -146,6 +147,8 @@ pub struct Config {
     pub exclude: Exclude,
     /// `[check] drizzle`: the Drizzle folder.
     pub drizzle: Option<PathBuf>,
+    /// `[check] prisma_version`: the Prisma major version.
+    pub prisma_version: Option<u32>,
     /// `[check] database_url_env`: the environment variable that holds the database URL.
     pub database_url_env: Option<String>,
     /// `[rules]`: severity overrides by rule id.
@@ -193,6 +196,7 @@ struct RawCheck {
     layout: Option<Spanned<String>>,
     exclude: Option<Vec<Spanned<String>>>,
     drizzle: Option<PathBuf>,
+    prisma_version: Option<u32>,
     database_url_env: Option<String>,
 }
 
@@ -296,6 +300,7 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
             patterns,
         },
         drizzle: raw.check.drizzle.map(|p| shown_from_cwd(&dir.join(p))),
+        prisma_version: raw.check.prisma_version,
         database_url_env: raw.check.database_url_env,
         rules: levels,
     })
@@ -380,6 +385,7 @@ paths = ["db/migrations", "extra.sql"]
 layout = "prisma"
 exclude = ["**/seed.sql"]
 drizzle = "drizzle"
+prisma_version = 5
 database_url_env = "STAGING_URL"
 
 [rules]
@@ -402,6 +408,7 @@ redundant-index = "warning"
         assert!(c.exclude.matches(Path::new("/p/db/migrations/seed.sql")));
         assert!(!c.exclude.matches(Path::new("/p/db/migrations/001.sql")));
         assert_eq!(c.drizzle, Some(PathBuf::from("/p/drizzle")));
+        assert_eq!(c.prisma_version, Some(5));
         assert_eq!(c.database_url_env.as_deref(), Some("STAGING_URL"));
         assert_eq!(c.rules["no-primary-key"], Level::Off);
         assert_eq!(c.rules["unindexed-foreign-key"], Level::On(Severity::Error));

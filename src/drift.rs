@@ -1,23 +1,27 @@
-//! `driftlint diff A B` and `check --drizzle PATH`: schemas from different sources, compared or
-//! used as the reference for a migration check.
+//! `driftlint diff A B`, `check --drizzle PATH` and `check --prisma PATH`: schemas from
+//! different sources, compared or used as the reference for a migration check.
 //!
 //! A side is a migrations path (replayed), `drizzle:PATH` (an out folder, a snapshot file or
-//! the TypeScript schema) — and, as the next source, a database URL: [`SideSpec`] is where it
-//! plugs in (`SideSpec::parse` and `load_side`).
+//! the TypeScript schema), `prisma:PATH` (a `schema.prisma`, a folder of `.prisma` files or a
+//! project) or a database URL: [`SideSpec`] is where a source plugs in (`SideSpec::parse` and
+//! `load_side`).
 
 use std::path::{Path, PathBuf};
 
 use crate::check::{CheckError, CheckOptions, Run, check_excluding};
 use crate::config::Exclude;
 use crate::finding::Finding;
-use crate::rules::{self, drizzle_journal, drizzle_unsupported, unreadable_file};
+use crate::rules::{
+    self, drizzle_journal, drizzle_unsupported, prisma_unsupported, unreadable_file,
+};
 use crate::schema::diff::{Drift, Side, diff};
-use crate::schema::{Origin, Schema};
+use crate::schema::{Origin, QualName, Schema};
 use crate::source::conninfo::{ConnInfo, is_conninfo, redact};
 use crate::source::database::{ConnectOptions, DatabaseError};
 use crate::source::drizzle::{self, DrizzleError};
 use crate::source::file::SourceFile;
 use crate::source::migrations::Layout;
+use crate::source::prisma::{self, PrismaError};
 
 /// Where one side of a comparison comes from.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -28,14 +32,27 @@ pub enum SideSpec {
     Drizzle(PathBuf),
     /// A live database (`postgres://…`, `postgresql://…` or a key=value conninfo), introspected.
     Database(ConnectOptions),
+    /// A Prisma schema: `schema.prisma`, a folder of `.prisma` files, or a project folder.
+    Prisma {
+        /// The path.
+        path: PathBuf,
+        /// The Prisma major version; `None` reads it from the project's `package.json`.
+        major: Option<u32>,
+    },
 }
 
 impl SideSpec {
-    /// `drizzle:PATH`, a database (`postgres://…` URL or key=value conninfo), or a plain path
-    /// (migrations). Every text names some side.
+    /// `drizzle:PATH`, `prisma:PATH`, a database (`postgres://…` URL or key=value conninfo),
+    /// or a plain path (migrations). Every text names some side.
     pub fn parse(text: &str) -> SideSpec {
         if let Some(p) = text.strip_prefix("drizzle:") {
             return SideSpec::Drizzle(PathBuf::from(p));
+        }
+        if let Some(p) = text.strip_prefix("prisma:") {
+            return SideSpec::Prisma {
+                path: PathBuf::from(p),
+                major: None,
+            };
         }
         if is_conninfo(text) {
             return SideSpec::Database(ConnectOptions::new(text));
@@ -56,6 +73,7 @@ impl SideSpec {
                 Ok(info) => format!("database {}", info.describe()),
                 Err(_) => format!("database {}", redact(&o.target)),
             },
+            SideSpec::Prisma { .. } => "prisma schema".into(),
         }
     }
 
@@ -65,7 +83,7 @@ impl SideSpec {
             SideSpec::Migrations(p) | SideSpec::Drizzle(p) => {
                 format!("{} {}", self.label(), p.display())
             }
-            SideSpec::Database(_) => self.label(),
+            SideSpec::Database(_) | SideSpec::Prisma { .. } => self.label(),
         }
     }
 }
@@ -87,6 +105,9 @@ pub enum DriftError {
     /// A database side could not be read.
     #[error(transparent)]
     Database(#[from] DatabaseError),
+    /// Reading a Prisma schema failed.
+    #[error(transparent)]
+    Prisma(#[from] PrismaError),
 }
 
 /// A loaded side: its schema, the files it came from, and findings made while loading.
@@ -95,9 +116,12 @@ struct Loaded {
     files: Vec<SourceFile>,
     findings: Vec<Finding>,
     statements: usize,
+    /// Where enum types are declared, when the source knows (Prisma); the model keeps none.
+    enum_origins: Vec<(QualName, Origin)>,
 }
 
-/// A Drizzle file of a side, read again for the report's excerpts (empty when unreadable).
+/// A Drizzle or Prisma file of a side, read again for the report's excerpts (empty when
+/// unreadable).
 fn source_file(path: &Path, cwd: Option<&Path>) -> SourceFile {
     let text = std::fs::read_to_string(path).unwrap_or_default();
     SourceFile::new(path.to_path_buf(), text, cwd)
@@ -164,6 +188,7 @@ fn load_side(
                 files: run.files,
                 findings,
                 statements: run.statements,
+                enum_origins: Vec::new(),
             })
         }
         SideSpec::Database(options) => {
@@ -179,6 +204,17 @@ fn load_side(
                 files: Vec::new(),
                 findings: Vec::new(),
                 statements: 0,
+                enum_origins: Vec::new(),
+            })
+        }
+        SideSpec::Prisma { path, major } => {
+            let r = load_prisma(path, 0, *major)?;
+            Ok(Loaded {
+                files: r.files,
+                schema: r.schema,
+                findings: r.findings,
+                statements: 0,
+                enum_origins: r.enum_origins,
             })
         }
         SideSpec::Drizzle(path) => {
@@ -193,7 +229,29 @@ fn load_side(
                 schema: d.schema,
                 findings,
                 statements: 0,
+                enum_origins: Vec::new(),
             })
+        }
+    }
+}
+
+/// Points each enum difference at the type's declaration, side A's first, when a side
+/// knows where it is.
+fn place_enum_findings(
+    findings: &mut [Finding],
+    a: &[(QualName, Origin)],
+    b: &[(QualName, Origin)],
+) {
+    for f in findings.iter_mut() {
+        if f.rule != rules::drift_enum::DRIFT_ENUM.id || f.origin != Origin::Derived {
+            continue;
+        }
+        let found = a
+            .iter()
+            .chain(b)
+            .find(|(name, _)| f.object.as_deref() == Some(name.to_string().as_str()));
+        if let Some((_, origin)) = found {
+            f.origin = *origin;
         }
     }
 }
@@ -225,6 +283,21 @@ pub fn run_diff(
     let by = la.files.len() as u32;
     shift_schema(&mut lb.schema, by);
     shift_findings(&mut lb.findings, by);
+    for (_, origin) in &mut lb.enum_origins {
+        shift(origin, by);
+    }
+    // A Prisma side takes the other side's sequence names and enum value order, which
+    // Prisma's own diff ignores.
+    let (prisma_side, other) = match (a, b) {
+        (SideSpec::Prisma { .. }, SideSpec::Prisma { .. }) => (None, &lb.schema),
+        (SideSpec::Prisma { .. }, _) => (Some(&mut la.schema), &lb.schema),
+        (_, SideSpec::Prisma { .. }) => (Some(&mut lb.schema), &la.schema),
+        _ => (None, &lb.schema),
+    };
+    if let Some(side) = prisma_side {
+        prisma::compare::adopt_sequence_names(side, other);
+        prisma::compare::adopt_enum_order(side, other);
+    }
     let (mut label_a, mut label_b) = (a.label(), b.label());
     // Two sides of one kind need distinct names in messages: their paths tell them apart,
     // else their order does.
@@ -245,6 +318,7 @@ pub fn run_diff(
         },
     );
     let mut findings = rules::drift_findings(&drift);
+    place_enum_findings(&mut findings, &la.enum_origins, &lb.enum_origins);
     findings.append(&mut la.findings);
     findings.append(&mut lb.findings);
     crate::check::sort_findings(&mut findings);
@@ -259,35 +333,110 @@ pub fn run_diff(
     })
 }
 
-/// `check`, with a Drizzle source as the reference schema when `drizzle` is given: tables the
-/// migrations never create are taken from it, so one hand-written migration can be checked
-/// alone. Also reports drizzle-kit journal problems of the checked out folders.
+/// The reference schema of `check`: where the tables the migrations never create come from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Reference {
+    /// `--drizzle PATH`: an out folder, a snapshot file or `schema.ts`.
+    Drizzle(PathBuf),
+    /// `--prisma PATH`: a `schema.prisma`, a folder of `.prisma` files or a project folder.
+    Prisma {
+        /// The path.
+        path: PathBuf,
+        /// The Prisma major version; `None` reads it from the project's `package.json`.
+        major: Option<u32>,
+    },
+}
+
+/// A reference schema read for `check`, with the files it came from and the findings made
+/// while reading it.
+struct LoadedReference {
+    schema: Schema,
+    files: Vec<SourceFile>,
+    findings: Vec<Finding>,
+    enum_origins: Vec<(QualName, Origin)>,
+}
+
+/// While `check` runs, a Prisma reference's files are numbered from here, above any number of
+/// migration files; afterwards they are renumbered to follow the migration files.
+const REFERENCE_FILES: u32 = 1 << 30;
+
+/// Reads a Prisma schema with its file ids starting at `first_file`, and reports what it
+/// could not model.
+fn load_prisma(
+    path: &Path,
+    first_file: u32,
+    major: Option<u32>,
+) -> Result<LoadedReference, DriftError> {
+    let cwd = std::env::current_dir().ok();
+    let p = prisma::load_with(path, first_file, major)?;
+    Ok(LoadedReference {
+        findings: prisma_unsupported::unsupported(&p),
+        enum_origins: p.enum_origins.clone(),
+        files: p
+            .files
+            .iter()
+            .map(|f| source_file(f, cwd.as_deref()))
+            .collect(),
+        schema: p.schema,
+    })
+}
+
+fn load_reference(reference: &Reference) -> Result<LoadedReference, DriftError> {
+    match reference {
+        Reference::Drizzle(path) => {
+            let cwd = std::env::current_dir().ok();
+            let d = drizzle::load(path, 0)?;
+            Ok(LoadedReference {
+                findings: drizzle_unsupported::skipped(&d),
+                files: d
+                    .files
+                    .iter()
+                    .map(|p| source_file(p, cwd.as_deref()))
+                    .collect(),
+                schema: d.schema,
+                enum_origins: Vec::new(),
+            })
+        }
+        Reference::Prisma { path, major } => load_prisma(path, REFERENCE_FILES, *major),
+    }
+}
+
+/// Moves a reference's origin past the `by` migration files: Drizzle's ids count from 0,
+/// Prisma's from [`REFERENCE_FILES`].
+fn renumber_reference(origin: &mut Origin, by: u32) {
+    match origin {
+        Origin::Drizzle { file } => *file += by,
+        Origin::Sql { file, .. } if *file >= REFERENCE_FILES => {
+            *file = *file - REFERENCE_FILES + by
+        }
+        _ => {}
+    }
+}
+
+/// `check`, with a Drizzle or Prisma schema as the reference when `reference` is given: tables
+/// the migrations never create are taken from it, so one hand-written migration can be
+/// checked alone. Also reports drizzle-kit journal problems of the checked out folders.
 pub fn check_with_reference(
     options: &CheckOptions,
-    drizzle: Option<&Path>,
+    reference: Option<&Reference>,
     exclude: &Exclude,
 ) -> Result<Run, DriftError> {
-    let reference = drizzle.map(|p| drizzle::load(p, 0)).transpose()?;
+    let reference = reference.map(load_reference).transpose()?;
     let mut run = check_excluding(options, reference.as_ref().map(|r| &r.schema), exclude)?;
     let cwd = std::env::current_dir().ok();
     let by = run.files.len() as u32;
-    if let Some(r) = &reference {
-        let mut extra = drizzle_unsupported::skipped(r);
-        // The reference's origins (also copied into findings) name ids from 0: move them
-        // past the migration files.
+    if let Some(r) = reference {
+        let mut extra = r.findings;
+        // The reference's origins (also copied into findings) name their own file ids: move
+        // them past the migration files.
         for f in run.findings.iter_mut().chain(extra.iter_mut()) {
-            if let Origin::Drizzle { file } = &mut f.origin {
-                *file += by;
-            }
+            renumber_reference(&mut f.origin, by);
             for rel in &mut f.related {
-                if let Origin::Drizzle { file } = &mut rel.origin {
-                    *file += by;
-                }
+                renumber_reference(&mut rel.origin, by);
             }
         }
         run.findings.extend(extra);
-        run.files
-            .extend(r.files.iter().map(|p| source_file(p, cwd.as_deref())));
+        run.files.extend(r.files);
     }
     journal_findings(&mut run, cwd.as_deref());
     Ok(run)

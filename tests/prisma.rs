@@ -7,13 +7,17 @@
 //! `tests/prisma-oracle/dmmf.js`) reads each fixture, and its models, fields, ids, uniques,
 //! indexes and relations must be what driftlint modelled.
 
+mod support;
+
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use driftlint::check::{CheckOptions, check};
+use driftlint::config::Exclude;
+use driftlint::drift::{Reference, SideSpec, check_with_reference, run_diff};
 use driftlint::schema::diff::{Side, diff};
-use driftlint::schema::{ConstraintKind, KeyTarget, QualName, RelKind, Schema};
+use driftlint::schema::{ConstraintKind, KeyTarget, Origin, QualName, RelKind, Schema};
 use driftlint::source::prisma;
 use serde_json::Value;
 
@@ -547,4 +551,452 @@ fn expected_native(word: &str, args: &[&str]) -> String {
         Some(zone) => format!("{base}{mods} {zone}"),
         None => format!("{base}{mods}"),
     }
+}
+
+// ---- Drift a real edit must produce ---------------------------------------------------------
+
+/// `rule message` of every finding of `diff migrations prisma:<edited schema>`, where the
+/// fixture's schema.prisma has each `(from, to)` replaced once.
+fn drift_after_edit(name: &str, edits: &[(&str, &str)]) -> Vec<String> {
+    let mut text =
+        std::fs::read_to_string(fixture(&format!("{name}/prisma/schema.prisma"))).unwrap();
+    for (from, to) in edits {
+        assert_eq!(
+            text.matches(from).count(),
+            1,
+            "{name}: `{from}` must occur once"
+        );
+        text = text.replacen(from, to, 1);
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let schema = dir.path().join("schema.prisma");
+    std::fs::write(&schema, text).unwrap();
+    let run = run_diff(
+        &SideSpec::Migrations(fixture(&format!("{name}/prisma/migrations"))),
+        &SideSpec::Prisma {
+            path: schema,
+            major: None,
+        },
+        None,
+        &Exclude::default(),
+    )
+    .unwrap();
+    let mut out: Vec<String> = run
+        .findings
+        .iter()
+        .filter(|f| f.rule.starts_with("drift-"))
+        .map(|f| format!("{} {}", f.rule, f.message))
+        .collect();
+    out.sort();
+    out
+}
+
+#[test]
+fn an_edited_full_schema_drifts_by_exactly_its_edits() {
+    let found = drift_after_edit(
+        "prisma-full",
+        &[
+            // A unique index dropped from the schema, still in the migrations.
+            (
+                "email       String    @unique @db.Citext",
+                "email       String    @db.Citext",
+            ),
+            // Nullability and type.
+            (
+                "ratio       Float?    @db.Real",
+                "ratio       Float     @db.Real",
+            ),
+            (
+                "@default(\"NL\") @db.Char(2)",
+                "@default(\"NL\") @db.Char(3)",
+            ),
+            // An enum value the migrations never added.
+            (
+                "  GUEST // a trailing comment\n",
+                "  GUEST // a trailing comment\n  OWNER\n",
+            ),
+            // Another referential action.
+            (
+                "onDelete: Cascade, onUpdate: NoAction, map: \"profile_user_fk\"",
+                "onDelete: Restrict, onUpdate: NoAction, map: \"profile_user_fk\"",
+            ),
+            // An index only in the schema.
+            (
+                "  @@index([createdAt(sort: Desc)])\n",
+                "  @@index([createdAt(sort: Desc)])\n  @@index([role])\n",
+            ),
+        ],
+    );
+    let want = [
+        "drift-column column `public.users.country` type differs: character(2) vs character(3) (migrations vs prisma schema)",
+        "drift-column column `public.users.ratio` nullability differs: nullable vs NOT NULL (migrations vs prisma schema)",
+        "drift-constraint constraint `profile_user_fk` on `public.\"Profile\"` differs: FOREIGN KEY (user_id) REFERENCES public.users (id) ON DELETE CASCADE ON UPDATE NO ACTION in migrations, FOREIGN KEY (user_id) REFERENCES public.users (id) ON DELETE RESTRICT ON UPDATE NO ACTION in prisma schema",
+        "drift-enum enum type `public.\"Role\"` differs: ('USER', 'admin', 'GUEST') in migrations, ('USER', 'admin', 'GUEST', 'OWNER') in prisma schema",
+        "drift-index index `Post_published_authorId_idx` on `public.\"Post\"` is in migrations, not in prisma schema",
+        "drift-index index `users_email_key` on `public.users` is in migrations, not in prisma schema",
+        "drift-index index `users_role_idx` on `public.users` is in prisma schema, not in migrations",
+    ];
+    assert_eq!(found, want, "{found:#?}");
+}
+
+#[test]
+fn an_edited_native_schema_drifts_by_exactly_its_edits() {
+    let found = drift_after_edit(
+        "prisma-native",
+        &[
+            // The implicit many-to-many `pair` dropped: its join table is only in migrations.
+            ("  ms M2[] @relation(\"pair\")\n", ""),
+            ("  ms M1[] @relation(\"pair\")\n", ""),
+            ("  SAD @map(\"sad\")\n", "  SAD @map(\"unhappy\")\n"),
+            (
+                "  x     DateTime @db.Timestamp(0)",
+                "  x     DateTime @db.Timestamp(3)",
+            ),
+        ],
+    );
+    let want = [
+        "drift-column column `public.\"N\".r` default differs: 'sad' vs 'unhappy' (migrations vs prisma schema)",
+        "drift-column column `public.\"N\".s` default differs: ARRAY['sad', 'HAPPY'] vs ARRAY['unhappy', 'HAPPY'] (migrations vs prisma schema)",
+        "drift-column column `public.\"N\".x` type differs: timestamp(0) without time zone vs timestamp(3) without time zone (migrations vs prisma schema)",
+        "drift-enum enum type `public.\"Mood\"` differs: ('HAPPY', 'sad') in migrations, ('HAPPY', 'unhappy') in prisma schema",
+        "drift-table table `public._pair` is in migrations, not in prisma schema",
+    ];
+    assert_eq!(found, want, "{found:#?}");
+}
+
+#[test]
+fn an_edited_basic_schema_drifts_by_exactly_its_edits() {
+    let found = drift_after_edit(
+        "prisma-basic",
+        &[
+            ("  name  String @unique\n", "  name  String\n"),
+            ("  name      String?\n", "  name      String\n"),
+            ("  @@index([title])\n", ""),
+        ],
+    );
+    let want = [
+        "drift-column column `public.\"User\".name` nullability differs: nullable vs NOT NULL (migrations vs prisma schema)",
+        "drift-index index `Post_isPublished_createdAt_idx` on `public.\"Post\"` is in prisma schema, not in migrations",
+        "drift-index index `Post_title_idx` on `public.\"Post\"` is in migrations, not in prisma schema",
+        "drift-index index `Tag_name_key` on `public.\"Tag\"` is in migrations, not in prisma schema",
+    ];
+    assert_eq!(found, want, "{found:#?}");
+}
+
+#[test]
+fn an_enum_difference_points_at_the_schemas_enum() {
+    let dir = tempfile::tempdir().unwrap();
+    let schema = dir.path().join("schema.prisma");
+    let text = std::fs::read_to_string(fixture("prisma-basic/prisma/schema.prisma")).unwrap();
+    std::fs::write(&schema, text.replacen("  ADMIN\n", "  ADMIN\n  OWNER\n", 1)).unwrap();
+    let run = run_diff(
+        &SideSpec::Migrations(fixture("prisma-basic/prisma/migrations")),
+        &SideSpec::Prisma {
+            path: schema.clone(),
+            major: None,
+        },
+        None,
+        &Exclude::default(),
+    )
+    .unwrap();
+    let f = run
+        .findings
+        .iter()
+        .find(|f| f.rule == "drift-enum")
+        .unwrap();
+    let Origin::Sql { file, start, .. } = f.origin else {
+        panic!("{:?}", f.origin)
+    };
+    assert_eq!(run.files[file as usize].path, schema);
+    assert!(run.files[file as usize].text[start as usize..].starts_with("enum Role {"));
+    assert_eq!(
+        run.labels,
+        ("migrations".to_string(), "prisma schema".to_string())
+    );
+}
+
+#[test]
+fn check_prisma_takes_the_tables_from_the_schema_and_suggests_the_column() {
+    let run = check_with_reference(
+        &CheckOptions {
+            paths: vec![fixture(
+                "prisma-full/prisma/migrations/20250315090000_hand_written_indexes",
+            )],
+            layout: None,
+        },
+        Some(&Reference::Prisma {
+            path: fixture("prisma-full"),
+            major: None,
+        }),
+        &Exclude::default(),
+    )
+    .unwrap();
+    let missing = run
+        .findings
+        .iter()
+        .find(|f| f.rule == "index-missing-column")
+        .expect("the wrong column is reported");
+    assert!(
+        missing.message.contains("`displayName`"),
+        "{}",
+        missing.message
+    );
+    assert_eq!(
+        missing.help.as_deref(),
+        Some("did you mean `display_name`?")
+    );
+    // The table comes from the schema: the related location is the model's line there.
+    let related = &missing.related[0];
+    let Origin::Sql { file, start, .. } = related.origin else {
+        panic!("{:?}", related.origin)
+    };
+    let file = &run.files[file as usize];
+    assert!(
+        file.path.ends_with("prisma-full/prisma/schema.prisma"),
+        "{:?}",
+        file.path
+    );
+    assert!(file.text[start as usize..].starts_with("model User {"));
+    // The view is reported where it is declared, not dropped.
+    let view = run
+        .findings
+        .iter()
+        .find(|f| f.rule == "prisma-unsupported")
+        .expect("the view is reported");
+    assert!(
+        view.message.starts_with("view `ActiveUser`"),
+        "{}",
+        view.message
+    );
+    // Nothing else is wrong with the hand-written partial index.
+    assert!(
+        !run.findings
+            .iter()
+            .any(|f| f.rule.starts_with("index-")
+                && f.message.contains("Post_published_authorId_idx")),
+        "{:#?}",
+        run.findings
+    );
+}
+
+#[test]
+fn a_prisma_5_project_keys_join_tables_with_a_unique_index() {
+    let dir = tempfile::tempdir().unwrap();
+    let prisma_dir = dir.path().join("prisma");
+    std::fs::create_dir_all(&prisma_dir).unwrap();
+    std::fs::copy(
+        fixture("prisma-basic/prisma/schema.prisma"),
+        prisma_dir.join("schema.prisma"),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("package.json"),
+        r#"{"devDependencies": {"prisma": "^5.22.0"}}"#,
+    )
+    .unwrap();
+    // From package.json, and overridden by the caller.
+    let five = prisma::load_with(dir.path(), 0, None).unwrap();
+    assert_eq!(five.major, 5);
+    let tags = QualName::new("public", "_PostToTag");
+    assert!(five.schema.tables[&tags].primary_key().is_none());
+    assert!(
+        five.schema
+            .indexes
+            .contains_key(&QualName::new("public", "_PostToTag_AB_unique"))
+    );
+    let six = prisma::load_with(dir.path(), 0, Some(6)).unwrap();
+    assert_eq!(
+        six.schema.tables[&tags].primary_key().unwrap().name,
+        "_PostToTag_AB_pkey"
+    );
+}
+
+// ---- Three ways: schema.prisma, the replay, and the database the migrations build ------------
+
+/// The drift messages of `a` against `b`, sorted.
+fn drift_messages(a: (&Schema, &str), b: (&Schema, &str)) -> Vec<String> {
+    let found = diff(
+        Side {
+            schema: a.0,
+            label: a.1,
+        },
+        Side {
+            schema: b.0,
+            label: b.1,
+        },
+    );
+    let mut out: Vec<String> = found
+        .differences
+        .iter()
+        .map(|d| d.message.clone())
+        .collect();
+    out.sort();
+    out
+}
+
+/// Applies a fixture's migrations to a throw-away PostgreSQL, introspects it, and compares it
+/// with the replay and with schema.prisma. The replay must agree with the database except for
+/// `defaults` (column names whose default PostgreSQL stores in another spelling than the
+/// migration's, which the comparison does not yet treat as equal); schema.prisma must agree
+/// with the database except for those and `expected` (what the fixture's hand-written
+/// migrations change on purpose).
+fn three_ways(
+    pg: support::TestPg,
+    name: &str,
+    rejected: &[&str],
+    defaults: &[&str],
+    expected: &[&str],
+) {
+    let migrations = fixture(&format!("{name}/prisma/migrations"));
+    let failed = support::apply_fixture(&pg, &migrations);
+    let failed_ok =
+        failed.len() == rejected.len() && failed.iter().zip(rejected).all(|(f, r)| f.contains(r));
+    assert!(
+        failed_ok,
+        "{name}: statements PostgreSQL rejected: {failed:#?}"
+    );
+    let (live, _, _) = driftlint::live::introspect(
+        &driftlint::source::database::ConnectOptions::new(pg.conninfo()),
+    )
+    .expect("introspect");
+    let spelled_otherwise = |m: &String| {
+        defaults
+            .iter()
+            .any(|c| m.starts_with(&format!("column `{c}` default differs: ")))
+    };
+    let (replayed, _) = replayed(name);
+    let replay_vs_db = drift_messages((&replayed, "migrations"), (&live.schema, "database"));
+    let (known, other): (Vec<String>, Vec<String>) =
+        replay_vs_db.into_iter().partition(spelled_otherwise);
+    assert_eq!(other, Vec::<String>::new(), "{name}: replay vs database");
+    assert_eq!(known.len(), defaults.len(), "{name}: {known:#?}");
+    let mut schema = from_prisma(name).schema;
+    prisma::compare::adopt_sequence_names(&mut schema, &live.schema);
+    let schema_vs_db = drift_messages((&schema, "prisma schema"), (&live.schema, "database"));
+    let (known, other): (Vec<String>, Vec<String>) =
+        schema_vs_db.into_iter().partition(spelled_otherwise);
+    assert_eq!(other, expected, "{name}: schema.prisma vs database");
+    assert_eq!(known.len(), defaults.len(), "{name}: {known:#?}");
+}
+
+#[test]
+fn the_full_fixture_agrees_three_ways() {
+    let Some(pg) = support::TestPg::start() else {
+        return;
+    };
+    three_ways(
+        pg,
+        "prisma-full",
+        &["column \"displayName\" does not exist"],
+        // `ARRAY['USER']::"Role"[]` is stored as `ARRAY['USER'::"Role"]`, `-1` on a smallint
+        // as `'-1'::integer`: the comparison treats both as the values they are.
+        &[],
+        &[
+            "index `Post_published_authorId_idx` on `public.\"Post\"` is in database, not in prisma schema",
+        ],
+    );
+}
+
+#[test]
+fn the_native_fixture_agrees_three_ways() {
+    let Some(pg) = support::TestPg::start() else {
+        return;
+    };
+    // `'2020-01-02 03:04:05 +00:00'` on a timestamp(3) column is stored converted, without
+    // the zone, and the enum array as above: both compare equal.
+    three_ways(pg, "prisma-native", &[], &[], &[]);
+}
+
+#[test]
+fn the_basic_fixture_agrees_three_ways() {
+    let Some(pg) = support::TestPg::start() else {
+        return;
+    };
+    three_ways(
+        pg,
+        "prisma-basic",
+        &["column \"published\" does not exist"],
+        &[],
+        &[
+            "index `Post_isPublished_createdAt_idx` on `public.\"Post\"` is in prisma schema, not in database",
+        ],
+    );
+}
+
+// ---- The command line ---------------------------------------------------------------------
+
+fn driftlint(args: &[&str]) -> std::process::Output {
+    use assert_cmd::cargo::CommandCargoExt;
+    Command::cargo_bin("driftlint")
+        .unwrap()
+        .current_dir(root())
+        .env_remove("DATABASE_URL")
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn the_cli_diffs_a_prisma_side_and_checks_against_one() {
+    let out = driftlint(&[
+        "diff",
+        "testdata/prisma-full/prisma/migrations",
+        "prisma:testdata/prisma-full",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(out.status.code(), Some(1), "drift is a warning: exit 1");
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let rules: Vec<(&str, &str)> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap(),
+                f["location"]["file"].as_str().unwrap_or(""),
+            )
+        })
+        .collect();
+    assert_eq!(
+        rules,
+        [
+            (
+                "drift-index",
+                "testdata/prisma-full/prisma/migrations/20250315090000_hand_written_indexes/migration.sql"
+            ),
+            (
+                "prisma-unsupported",
+                "testdata/prisma-full/prisma/schema.prisma"
+            ),
+        ]
+    );
+    let out = driftlint(&[
+        "check",
+        "--prisma",
+        "testdata/prisma-full/prisma/schema.prisma",
+        "testdata/prisma-full/prisma/migrations/20250315090000_hand_written_indexes",
+    ]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(text.contains("did you mean `display_name`?"), "{text}");
+    assert!(text.contains("prisma/schema.prisma:36:1"), "{text}");
+    let out = driftlint(&[
+        "check",
+        "--prisma",
+        "testdata/prisma-full",
+        "--database",
+        "postgresql://localhost/none",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("--database and --prisma cannot be combined")
+    );
+    let out = driftlint(&[
+        "diff",
+        "testdata/prisma-full/prisma/migrations",
+        "prisma:testdata/nowhere",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("testdata/nowhere"));
 }

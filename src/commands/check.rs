@@ -1,4 +1,4 @@
-//! `driftlint check`: lint migration files, optionally against a Drizzle schema or on top of a
+//! `driftlint check`: lint migration files, optionally against a Drizzle or Prisma schema or on top of a
 //! live database.
 
 use super::output::{finish, render};
@@ -7,6 +7,7 @@ use crate::baseline::Baseline;
 use crate::changed::{self, Changed};
 use crate::check::CheckOptions;
 use crate::cli::CheckArgs;
+use crate::drift::Reference;
 use crate::live::Pending;
 use crate::report::Summary;
 
@@ -22,8 +23,17 @@ pub fn run(args: CheckArgs) -> Result<ExitStatus, Error> {
         },
         layout: args.layout.or(config.layout),
     };
+    let reference = match (&args.drizzle, &args.prisma) {
+        (Some(path), _) => Some(Reference::Drizzle(path.clone())),
+        (None, Some(path)) => Some(Reference::Prisma {
+            path: path.clone(),
+            major: args.prisma_version.or(config.prisma_version),
+        }),
+        (None, None) => None,
+    };
     let mut run = match config.database_url(args.database.clone()) {
         Some(_) if args.drizzle.is_some() => return Err(Error::DatabaseWithDrizzle),
+        Some(_) if args.prisma.is_some() => return Err(Error::DatabaseWithPrisma),
         Some(target) => {
             let (run, pending) = crate::live::check_with_database(
                 &options,
@@ -33,9 +43,7 @@ pub fn run(args: CheckArgs) -> Result<ExitStatus, Error> {
             report_pending(&pending);
             run
         }
-        None => {
-            crate::drift::check_with_reference(&options, args.drizzle.as_deref(), &config.exclude)?
-        }
+        None => crate::drift::check_with_reference(&options, reference.as_ref(), &config.exclude)?,
     };
     config.apply(&mut run.findings);
     if let Some(path) = &args.write_baseline {

@@ -13,11 +13,22 @@ pub fn run(args: DiffArgs) -> Result<ExitStatus, Error> {
     let mut a = SideSpec::parse(&args.a);
     let mut b = SideSpec::parse(&args.b);
     for side in [&mut a, &mut b] {
-        if let SideSpec::Database(o) = side {
-            *o = args.session.options(&o.target);
+        match side {
+            SideSpec::Database(o) => *o = args.session.options(&o.target),
+            SideSpec::Prisma { major, .. } => *major = args.prisma_version,
+            _ => {}
         }
     }
     let config = load_config(None)?;
+    for side in [&mut a, &mut b] {
+        if let SideSpec::Prisma {
+            major: major @ None,
+            ..
+        } = side
+        {
+            *major = config.prisma_version;
+        }
+    }
     let mut run = run_diff(&a, &b, args.layout.or(config.layout), &config.exclude)?;
     config.apply(&mut run.findings);
     let text = match args.format {

@@ -49,7 +49,7 @@ pub enum Error {
     /// Discovering or replaying the migrations failed, or driftlint hit a bug.
     #[error(transparent)]
     Check(#[from] CheckError),
-    /// A side of `diff` or a `--drizzle` reference could not be read.
+    /// A side of `diff` or a `--drizzle` / `--prisma` reference could not be read.
     #[error(transparent)]
     Drift(#[from] DriftError),
     /// `check --database` could not read the database or replay on top of it.
@@ -73,6 +73,9 @@ pub enum Error {
     /// `check` got both `--database` and `--drizzle`.
     #[error("--database and --drizzle cannot be combined: the database is already the reference")]
     DatabaseWithDrizzle,
+    /// `check` got both `--database` and `--prisma`.
+    #[error("--database and --prisma cannot be combined: the database is already the reference")]
+    DatabaseWithPrisma,
     /// `audit` has no database to read.
     #[error("no database given: pass --database postgresql://user@host/db or set DATABASE_URL")]
     NoDatabase,

@@ -108,8 +108,10 @@ registry! {
     drift_index::DRIFT_INDEX,
     drift_constraint::DRIFT_CONSTRAINT,
     drift_policy::DRIFT_POLICY,
+    drift_enum::DRIFT_ENUM,
     drizzle_unsupported::DRIZZLE_UNSUPPORTED,
     drizzle_journal::DRIZZLE_JOURNAL,
+    prisma_unsupported::PRISMA_UNSUPPORTED,
     unused_ignore::UNUSED_IGNORE,
 }
 

@@ -130,11 +130,13 @@ fn render(findings: &[Finding], files: &[SourceFile]) -> String {
 
 /// The human report of `findings` in the one file `case.sql` holding `sql`, without colour.
 pub(crate) fn human_report(findings: &[Finding], sql: &str) -> String {
-    let files = [SourceFile::new(
-        PathBuf::from("case.sql"),
-        sql.to_string(),
-        None,
-    )];
+    report_in(findings, "case.sql", sql)
+}
+
+/// The human report of `findings` in the one file `name` holding `text` (a schema file of
+/// another language), without colour.
+pub(crate) fn report_in(findings: &[Finding], name: &str, text: &str) -> String {
+    let files = [SourceFile::new(PathBuf::from(name), text.to_string(), None)];
     render(findings, &files)
 }
 
@@ -235,6 +237,7 @@ fn ids_are_unique_and_every_kind_of_difference_has_a_rule() {
         ObjectKind::Index,
         ObjectKind::Constraint,
         ObjectKind::Policy,
+        ObjectKind::Enum,
     ] {
         assert!(drift_rule(kind).is_some(), "{kind:?}");
     }

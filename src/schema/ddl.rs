@@ -107,6 +107,15 @@ pub(crate) fn index_ddl(i: &Index) -> String {
     )
 }
 
+/// `CREATE TYPE name AS ENUM ('a', 'b');`
+pub fn enum_ddl(name: &QualName, labels: &[String]) -> String {
+    let labels: Vec<String> = labels
+        .iter()
+        .map(|l| format!("'{}'", l.replace('\'', "''")))
+        .collect();
+    format!("CREATE TYPE {name} AS ENUM ({});", labels.join(", "))
+}
+
 /// The schema as normalised DDL that replays to the same model: schemas, enum types, tables
 /// with their columns, PRIMARY KEY / UNIQUE / FOREIGN KEY constraints (foreign keys last, so
 /// that what they reference exists) and the other indexes. CHECK and EXCLUDE constraints,
@@ -117,11 +126,7 @@ pub fn schema_ddl(schema: &Schema) -> String {
         let _ = writeln!(out, "CREATE SCHEMA {};", quote_ident(name));
     }
     for (name, labels) in &schema.enums {
-        let labels: Vec<String> = labels
-            .iter()
-            .map(|l| format!("'{}'", l.replace('\'', "''")))
-            .collect();
-        let _ = writeln!(out, "CREATE TYPE {name} AS ENUM ({});", labels.join(", "));
+        let _ = writeln!(out, "{}", enum_ddl(name, labels));
     }
     for t in schema.tables.values() {
         let order: Vec<String> = t.columns.keys().cloned().collect();

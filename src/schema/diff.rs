@@ -1,11 +1,11 @@
 //! Drift: two schemas compared object by object (tables, columns, indexes, constraints and
-//! foreign keys, policies). Each difference is plain data that says which side has what (the
+//! foreign keys, policies, enum types). Each difference is plain data that says which side has what (the
 //! drift rules turn it into findings); the differing objects are also rendered as normalised
 //! DDL for a unified diff.
 
 use super::ddl::{
-    constraint_body, constraint_ddl, index_ddl, index_definition_with_options, policy_ddl,
-    table_ddl,
+    constraint_body, constraint_ddl, enum_ddl, index_ddl, index_definition_with_options,
+    policy_ddl, table_ddl,
 };
 use super::expr::SqlExpr;
 use super::model::*;
@@ -38,6 +38,8 @@ pub enum ObjectKind {
     Constraint,
     /// A row-level security policy, or whether row-level security is enabled.
     Policy,
+    /// An enum type missing on one side, or with other labels or another label order.
+    Enum,
 }
 
 /// One differing object, as plain data.
@@ -112,6 +114,7 @@ pub fn diff(a: Side<'_>, b: Side<'_>) -> Drift {
         out: Drift::default(),
     };
     d.tables();
+    d.enums();
     d.out
 }
 
@@ -391,6 +394,39 @@ impl Differ<'_> {
             .table(table)
             .object(name.name.clone());
             self.push(f, xa.map(index_ddl), xb.map(index_ddl));
+        }
+    }
+
+    fn enums(&mut self) {
+        for name in union(self.a.schema.enums.keys(), self.b.schema.enums.keys()) {
+            let la = self.a.schema.enums.get(&name);
+            let lb = self.b.schema.enums.get(&name);
+            let message = match (la, lb) {
+                (Some(_), None) | (None, Some(_)) => {
+                    format!("enum type `{name}` is {}", self.only_in(la.is_some()))
+                }
+                (Some(a), Some(b)) if a != b => {
+                    let list = |l: &[String]| {
+                        l.iter()
+                            .map(|x| format!("'{x}'"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    };
+                    format!(
+                        "enum type `{name}` differs: ({}) in {}, ({}) in {}",
+                        list(a),
+                        self.a.label,
+                        list(b),
+                        self.b.label
+                    )
+                }
+                _ => continue,
+            };
+            // The model keeps no origin for enum types: the difference names the type.
+            let f = Difference::new(ObjectKind::Enum, message, Origin::Derived)
+                .object(name.to_string());
+            let ddl = |l: Option<&Vec<String>>| l.map(|l| enum_ddl(&name, l));
+            self.push(f, ddl(la), ddl(lb));
         }
     }
 

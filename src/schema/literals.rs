@@ -20,7 +20,14 @@ pub enum Literal {
 /// The stored form of string literal `text` converted to the (normalised) type `type_name`,
 /// or `None` when the conversion is not one this module knows to be exact.
 pub fn normalise_literal(type_name: &str, text: &str) -> Option<Literal> {
-    match type_name {
+    // The modifier does not change the spelling (`timestamp(3)`, `numeric(10,2)`).
+    let base = match (type_name.find('('), type_name.find(')')) {
+        (Some(open), Some(close)) if open < close => {
+            format!("{}{}", &type_name[..open], &type_name[close + 1..])
+        }
+        _ => type_name.to_string(),
+    };
+    match base.as_str() {
         "interval" => interval(text).map(Literal::Text),
         "jsonb" => jsonb(text).map(Literal::Text),
         "timestamp without time zone" => timestamp(text).map(Literal::Text),
@@ -75,6 +82,7 @@ fn timestamp(text: &str) -> Option<String> {
         .find(|c: char| !(c.is_ascii_digit() || c == ':' || c == '.'))
         .unwrap_or(rest.len());
     let (time, zone) = rest.split_at(time_end);
+    let zone = zone.trim_start();
     let zone_ok = zone.is_empty()
         || zone == "Z"
         || zone.eq_ignore_ascii_case("utc")
@@ -324,6 +332,7 @@ mod tests {
         for (input, stored) in [
             ("2024-01-01 00:00:00+00", "2024-01-01 00:00:00"),
             ("2024-01-01T08:30:00Z", "2024-01-01 08:30:00"),
+            ("2020-01-02 03:04:05 +00:00", "2020-01-02 03:04:05"),
             ("2024-01-01", "2024-01-01 00:00:00"),
             ("2024-01-01 08:30:00.500", "2024-01-01 08:30:00.5"),
         ] {
@@ -333,6 +342,14 @@ mod tests {
             );
         }
         assert_eq!(text("timestamp without time zone", "now"), None);
+        assert_eq!(
+            text(
+                "timestamp(3) without time zone",
+                "2020-01-02 03:04:05 +00:00"
+            )
+            .as_deref(),
+            Some("2020-01-02 03:04:05")
+        );
     }
 
     #[test]

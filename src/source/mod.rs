@@ -5,6 +5,7 @@ pub mod database;
 pub mod drizzle;
 pub mod drizzle_ts;
 pub mod file;
+pub(crate) mod keys;
 pub mod migrations;
 pub mod prisma;
 pub mod read;

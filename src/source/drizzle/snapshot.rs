@@ -9,6 +9,7 @@ use crate::schema::{
     Column, Constraint, ConstraintKind, ForeignKey, Index, IndexKey, KeyTarget, Origin, Policy,
     QualName, Schema, Table, types,
 };
+use crate::source::keys::add_key_constraint;
 
 /// Why a parsed snapshot cannot be turned into a schema.
 #[derive(Debug, thiserror::Error)]
@@ -224,22 +225,10 @@ impl Builder {
     ) {
         let qn = table.name.clone();
         let mut index = self.new_index(&qn, name, None);
-        index.unique = true;
         index.nulls_not_distinct = nnd;
-        index.constraint = Some(name.to_string());
-        index.keys = columns.iter().map(IndexKey::column).collect();
+        index.keys = columns.into_iter().map(IndexKey::column).collect();
+        add_key_constraint(table, &mut index, ConstraintKind::Unique);
         self.schema.indexes.insert(index.name.clone(), index);
-        table.constraints.insert(
-            name.to_string(),
-            Constraint {
-                name: name.to_string(),
-                kind: ConstraintKind::Unique,
-                columns,
-                index: Some(name.to_string()),
-                foreign_key: None,
-                origin: self.origin,
-            },
-        );
     }
 
     pub(super) fn add_key(
@@ -250,38 +239,15 @@ impl Builder {
         columns: Vec<String>,
         nulls_not_distinct: bool,
     ) {
-        let name = truncate_identifier(name).to_string();
+        let mut index = self.new_index(table, name, None);
+        index.nulls_not_distinct = nulls_not_distinct;
+        index.keys = columns.into_iter().map(IndexKey::column).collect();
         let Some(t) = self.schema.tables.get_mut(table) else {
             return;
         };
-        if kind == ConstraintKind::PrimaryKey {
-            if t.primary_key().is_some() {
-                return;
-            }
-            for c in &columns {
-                if let Some(col) = t.columns.get_mut(c) {
-                    col.not_null = true;
-                }
-            }
+        if add_key_constraint(t, &mut index, kind) {
+            self.schema.indexes.insert(index.name.clone(), index);
         }
-        t.constraints.insert(
-            name.clone(),
-            Constraint {
-                name: name.clone(),
-                kind,
-                columns: columns.clone(),
-                index: Some(name.clone()),
-                foreign_key: None,
-                origin: self.origin,
-            },
-        );
-        let mut index = self.new_index(table, &name, None);
-        index.unique = true;
-        index.primary = kind == ConstraintKind::PrimaryKey;
-        index.constraint = Some(name);
-        index.nulls_not_distinct = nulls_not_distinct;
-        index.keys = columns.into_iter().map(IndexKey::column).collect();
-        self.schema.indexes.insert(index.name.clone(), index);
     }
 
     #[allow(clippy::too_many_arguments)]

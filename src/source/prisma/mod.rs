@@ -8,17 +8,19 @@
 //! MySQL-only arguments, CockroachDB sequences, …) is listed in
 //! [`PrismaSchema::unsupported`] with its place in the file, never dropped silently.
 
+pub mod compare;
 pub mod lexer;
 pub mod mapping;
 pub mod naming;
 pub mod parser;
+pub mod version;
 
 use std::fmt;
 use std::fs;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
-use crate::schema::{Origin, Schema};
+use crate::schema::{Origin, QualName, Schema};
 
 /// A syntax error in a schema file, with its 1-based line and column (in characters).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -124,6 +126,10 @@ pub struct PrismaSchema {
     pub files: Vec<PathBuf>,
     /// What could not be modelled.
     pub unsupported: Vec<Unsupported>,
+    /// The Prisma major version the model follows (see [`version`]).
+    pub major: u32,
+    /// Where each enum type is declared (the model keeps no origin for enum types).
+    pub enum_origins: Vec<(QualName, Origin)>,
 }
 
 /// The largest schema file read; real schemas are well under a megabyte.
@@ -137,6 +143,27 @@ pub fn read(path: &Path) -> Result<PrismaSchema, PrismaError> {
 
 /// [`read`], with file ids in origins starting at `first_file`.
 pub fn load(path: &Path, first_file: u32) -> Result<PrismaSchema, PrismaError> {
+    load_with(path, first_file, None)
+}
+
+/// [`load`] for Prisma major version `major`; `None` reads it from the project's
+/// `package.json` ([`version::detect`]), else assumes [`version::DEFAULT_MAJOR`]. `path` may
+/// also be a project folder: its schema is then found as the Prisma CLI finds it
+/// ([`discover`]).
+pub fn load_with(
+    path: &Path,
+    first_file: u32,
+    major: Option<u32>,
+) -> Result<PrismaSchema, PrismaError> {
+    let path = if path.is_dir() {
+        discover(path).unwrap_or_else(|| path.to_path_buf())
+    } else {
+        path.to_path_buf()
+    };
+    let path = path.as_path();
+    let major = major
+        .or_else(|| version::detect(path).map(|(m, _)| m))
+        .unwrap_or(version::DEFAULT_MAJOR);
     let files = schema_files(path)?;
     let mut texts = Vec::with_capacity(files.len());
     for file in &files {
@@ -147,27 +174,37 @@ pub fn load(path: &Path, first_file: u32) -> Result<PrismaSchema, PrismaError> {
         .map(PathBuf::as_path)
         .zip(texts.iter().map(String::as_str))
         .collect();
-    let (schema, unsupported) = mapping::map_files(&sources, first_file)?;
+    let mapped = mapping::map_files(&sources, first_file, major)?;
     Ok(PrismaSchema {
-        schema,
+        schema: mapped.schema,
         files,
-        unsupported,
+        unsupported: mapped.unsupported,
+        major,
+        enum_origins: mapped.enum_origins,
     })
 }
 
 /// Reads a schema given as text (one file named `name`), for tests and embedding.
 pub fn read_text(name: &str, text: &str) -> Result<PrismaSchema, PrismaError> {
+    read_text_as(name, text, version::DEFAULT_MAJOR)
+}
+
+/// [`read_text`] for Prisma major version `major`.
+pub fn read_text_as(name: &str, text: &str, major: u32) -> Result<PrismaSchema, PrismaError> {
     let path = PathBuf::from(name);
-    let (schema, unsupported) = mapping::map_files(&[(path.as_path(), text)], 0)?;
+    let mapped = mapping::map_files(&[(path.as_path(), text)], 0, major)?;
     Ok(PrismaSchema {
-        schema,
+        schema: mapped.schema,
         files: vec![path],
-        unsupported,
+        unsupported: mapped.unsupported,
+        major,
+        enum_origins: mapped.enum_origins,
     })
 }
 
 /// The `.prisma` files of a schema path: the file itself, or every `.prisma` file under a
-/// folder, sorted by path so that file ids are stable.
+/// folder (`node_modules` and hidden folders left out), sorted by path so that file ids are
+/// stable.
 pub fn schema_files(path: &Path) -> Result<Vec<PathBuf>, PrismaError> {
     let meta = fs::metadata(path).map_err(|e| PrismaError::Io {
         path: path.to_path_buf(),
@@ -177,7 +214,14 @@ pub fn schema_files(path: &Path) -> Result<Vec<PathBuf>, PrismaError> {
         return Ok(vec![path.to_path_buf()]);
     }
     let mut files = Vec::new();
-    for entry in walkdir::WalkDir::new(path).follow_links(true) {
+    let walk = walkdir::WalkDir::new(path)
+        .follow_links(true)
+        .into_iter()
+        .filter_entry(|e| {
+            let name = e.file_name().to_string_lossy();
+            e.depth() == 0 || !(name == "node_modules" || name.starts_with('.'))
+        });
+    for entry in walk {
         let entry = entry.map_err(|e| PrismaError::Io {
             path: e.path().unwrap_or(path).to_path_buf(),
             source: e.into(),
