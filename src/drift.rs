@@ -16,7 +16,7 @@ use crate::rules::{
 };
 use crate::schema::diff::{Drift, Side, diff};
 use crate::schema::{Origin, QualName, Schema};
-use crate::source::conninfo::is_conninfo;
+use crate::source::conninfo::{ConnInfo, is_conninfo, redact};
 use crate::source::database::{ConnectOptions, DatabaseError};
 use crate::source::drizzle::{self, DrizzleError};
 use crate::source::file::SourceFile;
@@ -62,14 +62,28 @@ impl SideSpec {
         ))
     }
 
-    /// How messages name this side.
-    pub fn label(&self) -> &'static str {
+    /// How messages name this side: `migrations`, `drizzle snapshot`, `drizzle schema`, or
+    /// `database TARGET` (the target without its password).
+    pub fn label(&self) -> String {
         match self {
-            SideSpec::Migrations(_) => "migrations",
-            SideSpec::Drizzle(p) if is_ts(p) => "drizzle schema",
-            SideSpec::Drizzle(_) => "drizzle snapshot",
-            SideSpec::Database(_) => "database",
-            SideSpec::Prisma { .. } => "prisma schema",
+            SideSpec::Migrations(_) => "migrations".into(),
+            SideSpec::Drizzle(p) if is_ts(p) => "drizzle schema".into(),
+            SideSpec::Drizzle(_) => "drizzle snapshot".into(),
+            SideSpec::Database(o) => match ConnInfo::parse(&o.target) {
+                Ok(info) => format!("database {}", info.describe()),
+                Err(_) => format!("database {}", redact(&o.target)),
+            },
+            SideSpec::Prisma { .. } => "prisma schema".into(),
+        }
+    }
+
+    /// The label with the side's path or target, for two sides of one kind.
+    fn label_with_place(&self) -> String {
+        match self {
+            SideSpec::Migrations(p) | SideSpec::Drizzle(p) => {
+                format!("{} {}", self.label(), p.display())
+            }
+            SideSpec::Database(_) | SideSpec::Prisma { .. } => self.label(),
         }
     }
 }
@@ -263,8 +277,8 @@ pub struct DiffRun {
     pub findings: Vec<Finding>,
     /// The differing objects as DDL, for the unified diff.
     pub drift: Drift,
-    /// Side labels (`migrations`, `drizzle snapshot`).
-    pub labels: (&'static str, &'static str),
+    /// Side labels (`migrations`, `drizzle snapshot`, `database postgres://…`).
+    pub labels: (String, String),
     /// Statements replayed.
     pub statements: usize,
 }
@@ -296,22 +310,24 @@ pub fn run_diff(
         prisma::compare::adopt_sequence_names(side, other);
         prisma::compare::adopt_enum_order(side, other);
     }
-    let (label_a, label_b) = (a.label(), b.label());
-    // Two sides of one kind need distinct names in messages.
-    let (label_a, label_b) = if label_a == label_b {
-        ("A", "B")
-    } else {
-        (label_a, label_b)
-    };
+    let (mut label_a, mut label_b) = (a.label(), b.label());
+    // Two sides of one kind need distinct names in messages: their paths tell them apart,
+    // else their order does.
+    if label_a == label_b {
+        (label_a, label_b) = (a.label_with_place(), b.label_with_place());
+        if label_a == label_b {
+            (label_a, label_b) = (format!("{label_a} (A)"), format!("{label_b} (B)"));
+        }
+    }
     let drift = crate::timings::time("diff", || {
         diff(
             Side {
                 schema: &la.schema,
-                label: label_a,
+                label: &label_a,
             },
             Side {
                 schema: &lb.schema,
-                label: label_b,
+                label: &label_b,
             },
         )
     });

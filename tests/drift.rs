@@ -313,3 +313,41 @@ fn journal_problems_are_info_findings() {
     );
     assert!(journal.iter().any(|m| m.contains("0005_snapshot.json")));
 }
+
+#[test]
+fn every_format_renders_the_drift_in_its_own_shape() {
+    let run = |format: &str| {
+        let out = driftlint()
+            .args([
+                "diff",
+                "--format",
+                format,
+                "testdata/saas-drizzle/drizzle",
+                "drizzle:testdata/saas-drizzle/drizzle",
+            ])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{format}");
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let sarif: serde_json::Value = serde_json::from_str(&run("sarif")).unwrap();
+    assert_eq!(sarif["version"], "2.1.0");
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    assert!(
+        results.iter().any(|r| r["ruleId"]
+            .as_str()
+            .is_some_and(|id| id.starts_with("drift-"))),
+        "{sarif}"
+    );
+    let gcc = run("gcc");
+    assert!(
+        gcc.lines().all(|l| l.contains(": warning: ")
+            || l.contains(": note: ")
+            || l.contains(": error: ")),
+        "{gcc}"
+    );
+    assert!(gcc.contains("[drift-"), "{gcc}");
+    let github = run("github");
+    assert!(github.starts_with("::warning "), "{github}");
+    assert!(!run("json").starts_with("::"));
+}

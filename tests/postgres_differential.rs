@@ -317,6 +317,7 @@ differential_tests! {
     prisma_native: start, "testdata/prisma-native/prisma/migrations", 0;
     plain_folder: start, "testdata/plain-folder/migrations", 1;
     objects: start, "testdata/objects/migrations", 0;
+    drift_fidelity: start, "testdata/drift-fidelity/migrations", 0;
     layout_golang_migrate: start, "testdata/layouts/golang-migrate", 0;
     layout_flyway: start, "testdata/layouts/flyway", 0;
     layout_dbmate: start, "testdata/layouts/dbmate/db/migrations", 0;
@@ -339,6 +340,7 @@ fn every_fixture_is_covered() {
         "plain-folder",
         "saas-rls",
         "index-health",
+        "drift-fidelity",
         "layouts",
         // Applied to PostgreSQL the way each migration tool runs them by tests/runners.rs.
         "runners",

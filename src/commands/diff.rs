@@ -4,8 +4,8 @@ use super::output::{finish, human_style, render_titled};
 use super::{Error, ExitStatus, load_config};
 use crate::cli::{DiffArgs, Format};
 use crate::drift::{SideSpec, run_diff};
+use crate::report::Summary;
 use crate::report::human::render_diff;
-use crate::report::{self, Summary};
 
 /// Reports the drift between the two sides; [`ExitStatus::Findings`] when drift at or above
 /// `--fail-on` is found.
@@ -33,21 +33,19 @@ pub fn run(args: DiffArgs) -> Result<ExitStatus, Error> {
     config.apply(&mut run.findings);
     let text = crate::timings::time("render", || match args.format {
         Format::Human => render_diff(&run, human_style()),
-        Format::Html | Format::Markdown => {
+        format => {
             let summary = Summary::new(&run.findings, run.files.len(), run.statements);
-            let diff = run.drift.unified_diff(run.labels.0, run.labels.1);
+            // HTML and Markdown reports end with the unified DDL diff.
+            let diff = matches!(format, Format::Html | Format::Markdown)
+                .then(|| run.drift.unified_diff(&run.labels.0, &run.labels.1));
             render_titled(
-                args.format,
+                format,
                 "driftlint diff",
                 &run.findings,
                 &run.files,
                 &summary,
-                Some(&diff),
+                diff.as_deref(),
             )
-        }
-        _ => {
-            let summary = Summary::new(&run.findings, run.files.len(), run.statements);
-            report::json::render(&run.findings, &run.files, &summary)
         }
     });
     finish(&text, &run.findings, args.fail_on)

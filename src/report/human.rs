@@ -153,7 +153,7 @@ fn near(primary: &Origin, offset: u32, files: &[SourceFile]) -> bool {
 pub fn render_diff(run: &DiffRun, style: Style) -> String {
     let summary = Summary::new(&run.findings, run.files.len(), run.statements);
     let mut out = render(&run.findings, &run.files, &summary, style);
-    let diff = run.drift.unified_diff(run.labels.0, run.labels.1);
+    let diff = run.drift.unified_diff(&run.labels.0, &run.labels.1);
     if !diff.is_empty() {
         out.push('\n');
         out.push_str(&diff);

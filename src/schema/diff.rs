@@ -7,6 +7,7 @@ use super::ddl::{
     constraint_body, constraint_ddl, enum_ddl, index_ddl, index_definition_with_options,
     policy_ddl, table_ddl,
 };
+use super::expr::SqlExpr;
 use super::model::*;
 use crate::schema::opclass;
 use indexmap::IndexMap;
@@ -178,7 +179,10 @@ impl Differ<'_> {
     }
 
     fn tables(&mut self) {
-        let names: Vec<QualName> = union(self.a.schema.tables.keys(), self.b.schema.tables.keys());
+        let names: Vec<QualName> = union(self.a.schema.tables.keys(), self.b.schema.tables.keys())
+            .into_iter()
+            .filter(|n| !is_bookkeeping(n))
+            .collect();
         for name in names {
             let ta = self.a.schema.tables.get(&name);
             let tb = self.b.schema.tables.get(&name);
@@ -239,7 +243,12 @@ impl Differ<'_> {
                 ),
                 (Some(a), Some(b)) => {
                     let mut what = Vec::new();
-                    if a.type_name != b.type_name {
+                    // An empty type is one the model does not know (a column of `CREATE
+                    // TABLE … AS` whose expression it cannot type): never a difference.
+                    if a.type_name != b.type_name
+                        && !a.type_name.is_empty()
+                        && !b.type_name.is_empty()
+                    {
                         what.push(format!("type differs: {} vs {}", a.type_name, b.type_name));
                     }
                     if a.not_null != b.not_null {
@@ -250,7 +259,12 @@ impl Differ<'_> {
                             n(b.not_null)
                         ));
                     }
-                    if a.default != b.default {
+                    let key = |c: &Column| {
+                        c.default
+                            .as_deref()
+                            .and_then(|d| SqlExpr::default_key(d, &c.type_name))
+                    };
+                    if key(a) != key(b) {
                         let d =
                             |x: &Option<String>| x.clone().unwrap_or_else(|| "no default".into());
                         what.push(format!(
@@ -491,6 +505,30 @@ impl Differ<'_> {
             self.push(f, da, db);
         }
     }
+}
+
+/// Migration tools' bookkeeping tables (which migrations ran): drizzle, Prisma, diesel,
+/// golang-migrate / dbmate / Rails, Flyway, sqlx, goose, knex.
+pub const BOOKKEEPING_TABLES: &[&str] = &[
+    "__drizzle_migrations",
+    "_prisma_migrations",
+    "__diesel_schema_migrations",
+    "schema_migrations",
+    "ar_internal_metadata",
+    "flyway_schema_history",
+    "_sqlx_migrations",
+    "goose_db_version",
+    "knex_migrations",
+    "knex_migrations_lock",
+];
+
+/// Whether a relation is a bookkeeping table or the sequence of one's serial column. Not the
+/// application's schema: a structure dump creates them, a database has them, a snapshot does
+/// not, so a diff leaves them out on both sides alike.
+pub fn is_bookkeeping(name: &QualName) -> bool {
+    BOOKKEEPING_TABLES.iter().any(|t| {
+        name.name == *t || (name.name.starts_with(&format!("{t}_")) && name.name.ends_with("_seq"))
+    })
 }
 
 /// Names of both sides: A's in order, then B's that A lacks.

@@ -9,6 +9,8 @@ use std::hash::{Hash, Hasher};
 use pg_query::NodeEnum;
 use pg_query::protobuf::{self, Node};
 
+use super::literals::{Literal, normalise_literal};
+
 /// A normalised SQL expression.
 #[derive(Clone, Debug)]
 pub struct SqlExpr {
@@ -98,6 +100,43 @@ impl SqlExpr {
             .unwrap_or_else(|_| text.to_string())
     }
 
+    /// What a column default compares as, given the column's (normalised) type: `None` for no
+    /// default (`DEFAULT NULL` is none: PostgreSQL stores no default for it), else the
+    /// canonical text with a bare string literal converted to the column's type, as PostgreSQL
+    /// converts it when it saves the default (`'{"a":1}'` on a jsonb column is `'{"a": 1}'`).
+    pub fn default_key(text: &str, column_type: &str) -> Option<String> {
+        let Ok(mut e) = SqlExpr::parse(text) else {
+            return Some(text.to_string());
+        };
+        if e.is_null() {
+            return None;
+        }
+        if let Some(NodeEnum::AConst(c)) = e.node.node.as_mut() {
+            convert_literal(c, column_type);
+            return Some(canonical_text(&e.node));
+        }
+        Some(e.text)
+    }
+
+    /// The stored text of a column default: `None` for `DEFAULT NULL` (PostgreSQL stores no
+    /// default for it).
+    pub fn default_text(node: &Node) -> Option<String> {
+        let e = SqlExpr::from_node(node.clone());
+        (!e.is_null()).then_some(e.text)
+    }
+
+    /// Whether the expression is the null constant (possibly cast: `NULL::text`).
+    pub fn is_null(&self) -> bool {
+        let mut node = &*self.node;
+        while let Some(NodeEnum::TypeCast(c)) = node.node.as_ref() {
+            match c.arg.as_deref() {
+                Some(arg) => node = arg,
+                None => return false,
+            }
+        }
+        matches!(node.node.as_ref(), Some(NodeEnum::AConst(c)) if c.isnull)
+    }
+
     /// The parse tree.
     pub fn node(&self) -> &Node {
         &self.node
@@ -143,6 +182,7 @@ fn canonical_text(node: &Node) -> String {
 fn strip_implicit_casts(root: &mut Node) {
     let mut stack: Vec<&mut Node> = vec![root];
     while let Some(node) = stack.pop() {
+        respell(node);
         let replace = match node.node.as_mut() {
             Some(NodeEnum::TypeCast(cast)) => {
                 let target =
@@ -220,6 +260,110 @@ fn strip_implicit_casts(root: &mut Node) {
             collect_children(inner, &mut stack);
         }
     }
+}
+
+/// Rewrites one node into the spelling PostgreSQL stores: a typed literal converted to its
+/// type (`'12 months'::interval` is `'1 year'::interval`), `ARRAY[…]::t[]` without the cast
+/// (the catalog casts the elements instead, and those casts are implicit), `CURRENT_TIMESTAMP`
+/// and `transaction_timestamp()` as `now()` (one function), and `nextval('s')` as
+/// `nextval('s'::regclass)`.
+fn respell(node: &mut Node) {
+    let replacement = match node.node.as_mut() {
+        Some(NodeEnum::TypeCast(cast)) => {
+            let target = cast.type_name.as_ref().map(|t| {
+                (
+                    crate::schema::types::normalise(t).name,
+                    t.array_bounds.is_empty(),
+                )
+            });
+            match (
+                cast.arg.as_deref_mut().and_then(|a| a.node.as_mut()),
+                target,
+            ) {
+                (Some(NodeEnum::AConst(c)), Some((type_name, true))) => {
+                    convert_literal(c, &type_name);
+                    None
+                }
+                (Some(NodeEnum::AArrayExpr(_)), Some((_, false))) => cast.arg.take(),
+                _ => None,
+            }
+        }
+        Some(NodeEnum::SqlvalueFunction(f))
+            if f.op == protobuf::SqlValueFunctionOp::SvfopCurrentTimestamp as i32 =>
+        {
+            Some(Box::new(function_call("now", Vec::new())))
+        }
+        Some(NodeEnum::FuncCall(f)) => {
+            let name = f.funcname.last().and_then(|n| match n.node.as_ref() {
+                Some(NodeEnum::String(s)) => Some(s.sval.as_str()),
+                _ => None,
+            });
+            match name {
+                Some("transaction_timestamp") if f.args.is_empty() => {
+                    Some(Box::new(function_call("now", Vec::new())))
+                }
+                Some("nextval" | "currval" | "setval") => {
+                    if let Some(first) = f.args.first_mut()
+                        && matches!(first.node, Some(NodeEnum::AConst(_)))
+                    {
+                        let arg = std::mem::take(first);
+                        *first = Node {
+                            node: Some(NodeEnum::TypeCast(Box::new(protobuf::TypeCast {
+                                arg: Some(Box::new(arg)),
+                                type_name: Some(protobuf::TypeName {
+                                    names: vec![Node {
+                                        node: Some(NodeEnum::String(protobuf::String {
+                                            sval: "regclass".into(),
+                                        })),
+                                    }],
+                                    typemod: -1,
+                                    location: -1,
+                                    ..Default::default()
+                                }),
+                                location: -1,
+                            }))),
+                        };
+                    }
+                    None
+                }
+                _ => None,
+            }
+        }
+        _ => None,
+    };
+    if let Some(new) = replacement {
+        *node = *new;
+    }
+}
+
+/// A call of a `pg_catalog` function as the parser builds it.
+fn function_call(name: &str, args: Vec<Node>) -> Node {
+    Node {
+        node: Some(NodeEnum::FuncCall(Box::new(protobuf::FuncCall {
+            funcname: vec![Node {
+                node: Some(NodeEnum::String(protobuf::String { sval: name.into() })),
+            }],
+            args,
+            funcformat: protobuf::CoercionForm::CoerceExplicitCall as i32,
+            location: -1,
+            ..Default::default()
+        }))),
+    }
+}
+
+/// Converts a string constant to the stored form of `type_name` (see [`normalise_literal`]).
+fn convert_literal(c: &mut protobuf::AConst, type_name: &str) {
+    use protobuf::a_const::Val;
+    let Some(Val::Sval(s)) = c.val.as_ref() else {
+        return;
+    };
+    c.val = match normalise_literal(type_name, &s.sval) {
+        Some(Literal::Int(ival)) => Some(Val::Ival(protobuf::Integer { ival })),
+        Some(Literal::Number(fval)) => Some(Val::Fval(protobuf::Float { fval })),
+        Some(Literal::Bool(boolval)) => Some(Val::Boolval(protobuf::Boolean { boolval })),
+        Some(Literal::Text(sval)) => Some(Val::Sval(protobuf::String { sval })),
+        None => return,
+    };
 }
 
 /// The string of a `'…'::regclass` cast.
@@ -466,5 +610,81 @@ mod tests {
             panic!()
         };
         assert_eq!(column_ref_locations(&r.val.unwrap(), "a"), vec![7, 15]);
+    }
+
+    fn key(default: &str, column_type: &str) -> Option<String> {
+        SqlExpr::default_key(default, column_type)
+    }
+
+    #[test]
+    fn stored_spellings_of_defaults_compare_equal() {
+        for (catalog, written, column_type) in [
+            // Interval literals are stored as `interval_out` prints them.
+            (
+                "(now() - (random() * '1 year'::interval))",
+                "now() - random() * '12 months'::interval",
+                "timestamp with time zone",
+            ),
+            ("'1 day 02:00:00'::interval", "'1 day 2 hours'", "interval"),
+            // jsonb is stored as a value: keys reordered, spaces normalised.
+            (
+                r#"'{"a": 1, "bb": [1, 2]}'::jsonb"#,
+                r#"'{"bb":[1,2],"a":1}'"#,
+                "jsonb",
+            ),
+            (r#"'{"a": 1}'::jsonb"#, r#"'{"a":1}'::jsonb"#, "jsonb"),
+            // The catalog casts an array's elements, not the array.
+            ("ARRAY['NEW'::text]", "ARRAY['NEW']::text[]", "text[]"),
+            // A zone on a `timestamp` literal is dropped.
+            (
+                "'2024-01-01 00:00:00'::timestamp without time zone",
+                "'2024-01-01 00:00:00+00'",
+                "timestamp without time zone",
+            ),
+            // Numbers and booleans given as strings are converted.
+            ("'0'::double precision", "0", "double precision"),
+            ("'-1'::integer", "-1", "integer"),
+            ("1.50", "'1.50'", "numeric"),
+            ("true", "'t'", "boolean"),
+            // One function, three spellings.
+            ("now()", "CURRENT_TIMESTAMP", "timestamp with time zone"),
+            (
+                "now()",
+                "transaction_timestamp()",
+                "timestamp with time zone",
+            ),
+            // `nextval('s')` is stored with the regclass cast.
+            ("nextval('s'::regclass)", "nextval('public.s')", "integer"),
+        ] {
+            assert_eq!(
+                key(catalog, column_type),
+                key(written, column_type),
+                "{catalog} vs {written}"
+            );
+        }
+        assert_eq!(key("NULL", "text"), None);
+        assert_eq!(key("NULL::text", "text"), None);
+    }
+
+    #[test]
+    fn different_values_stay_different() {
+        for (a, b, column_type) in [
+            ("'1 year'::interval", "'11 months'", "interval"),
+            (r#"'{"a": 1}'::jsonb"#, r#"'{"a": 2}'"#, "jsonb"),
+            (r#"'[1, 2]'::jsonb"#, r#"'[2, 1]'"#, "jsonb"),
+            ("ARRAY['NEW'::text]", "ARRAY['OLD']::text[]", "text[]"),
+            (
+                "'2024-01-01 00:00:00'::timestamp without time zone",
+                "'2024-01-02 00:00:00+00'",
+                "timestamp without time zone",
+            ),
+            ("0", "1", "integer"),
+            ("now()", "clock_timestamp()", "timestamp with time zone"),
+            ("nextval('a'::regclass)", "nextval('b')", "integer"),
+        ] {
+            assert_ne!(key(a, column_type), key(b, column_type), "{a} vs {b}");
+        }
+        // json (not jsonb) keeps its text, spaces and all.
+        assert_ne!(key(r#"'{"a":1}'"#, "json"), key(r#"'{"a": 1}'"#, "json"));
     }
 }

@@ -4,6 +4,7 @@ pub mod ddl;
 pub mod diff;
 pub mod expr;
 pub mod foreign_key_support;
+pub mod literals;
 pub mod live_stats;
 pub mod model;
 pub mod names;

@@ -32,7 +32,8 @@ pub fn classify(text: &str) -> StatementClass {
     }
     if is("select") || is("with") || is("values") {
         // pg_dump writes `SELECT pg_catalog.set_config('search_path', '', false);`.
-        if contains_ignore_case(text, "set_config") {
+        // `SELECT … INTO t` creates table `t`.
+        if contains_ignore_case(text, "set_config") || (is("select") && selects_into(text)) {
             return StatementClass::Schema;
         }
         return StatementClass::Data;
@@ -78,6 +79,21 @@ pub fn classify(text: &str) -> StatementClass {
         return StatementClass::Inert;
     }
     StatementClass::Schema
+}
+
+/// Whether a SELECT has the word `INTO` other than in `INSERT INTO` / `MERGE INTO` (a data
+/// change in a subquery): `SELECT … INTO t` is a CREATE TABLE.
+fn selects_into(text: &str) -> bool {
+    let words: Vec<&str> = text
+        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .filter(|w| !w.is_empty())
+        .collect();
+    words.iter().enumerate().any(|(i, w)| {
+        w.eq_ignore_ascii_case("into")
+            && !(i > 0
+                && (words[i - 1].eq_ignore_ascii_case("insert")
+                    || words[i - 1].eq_ignore_ascii_case("merge")))
+    })
 }
 
 fn contains_ignore_case(haystack: &str, needle: &str) -> bool {

@@ -100,7 +100,7 @@ impl Replay<'_> {
                     .def
                     .as_ref()
                     .filter(|_| def.is_some())
-                    .map(|d| SqlExpr::from_node((**d).clone()).text);
+                    .and_then(|d| SqlExpr::default_text(d));
                 self.change_column(table, &colname, ColumnChange::Default(value), ctx);
             }
             (T::AtAddConstraint | T::AtAddIndexConstraint, Some(NodeEnum::Constraint(c))) => {

@@ -517,8 +517,12 @@ impl Replay<'_> {
         }
         if !self.ensure_table(&ref_table) {
             let owner = Owner::ForeignKey(name.to_string());
-            self.missing_table(ref_table, owner, ctx.relation_span(pkrv));
-            return None;
+            self.missing_table(ref_table.clone(), owner, ctx.relation_span(pkrv));
+            // A table in a schema the migrations never create (Supabase's `auth.users`) is
+            // the platform's: the foreign key exists, its target known only by name.
+            let external = ref_table.schema != "public"
+                && !self.schema.schemas.contains_key(&ref_table.schema);
+            return (external && !failed).then(|| (ref_table, strings(&c.pk_attrs)));
         }
         let mut ref_columns = strings(&c.pk_attrs);
         if ref_columns.is_empty() {

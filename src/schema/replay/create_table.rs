@@ -138,6 +138,21 @@ impl Replay<'_> {
         }
     }
 
+    /// `SELECT … INTO t FROM …`: `CREATE TABLE t AS SELECT … FROM …` by another name.
+    pub(super) fn select_into(&mut self, s: &protobuf::SelectStmt, ctx: &Ctx<'_>) {
+        let mut query = s.clone();
+        let into = query.into_clause.take();
+        let stmt = protobuf::CreateTableAsStmt {
+            query: Some(Box::new(Node {
+                node: Some(NodeEnum::SelectStmt(Box::new(query))),
+            })),
+            into,
+            objtype: protobuf::ObjectType::ObjectTable as i32,
+            ..Default::default()
+        };
+        self.create_table_as(&stmt, ctx);
+    }
+
     pub(super) fn create_table_as(&mut self, s: &protobuf::CreateTableAsStmt, ctx: &Ctx<'_>) {
         let Some(rv) = s.into.as_ref().and_then(|i| i.rel.as_ref()) else {
             return;
@@ -155,7 +170,7 @@ impl Replay<'_> {
             let (mut columns, complete) = s
                 .query
                 .as_deref()
-                .map(query_output_columns)
+                .map(|q| self.query_output_columns(q))
                 .unwrap_or_default();
             let given = strings(
                 &s.into
@@ -207,7 +222,7 @@ pub(super) fn column_from_def(col: &protobuf::ColumnDef, ctx: &Ctx<'_>) -> Colum
         default: col
             .raw_default
             .as_ref()
-            .map(|d| SqlExpr::from_node((**d).clone()).text),
+            .and_then(|d| SqlExpr::default_text(d)),
         origin: ctx.name_or_whole(&col.colname, col.location),
     };
     if normal.as_ref().is_some_and(|t| t.serial) {
@@ -220,99 +235,10 @@ pub(super) fn column_from_def(col: &protobuf::ColumnDef, ctx: &Ctx<'_>) -> Colum
         match c.contype {
             CONSTR_NOTNULL | CONSTR_PRIMARY | CONSTR_IDENTITY => column.not_null = true,
             CONSTR_DEFAULT => {
-                column.default = c
-                    .raw_expr
-                    .as_ref()
-                    .map(|d| SqlExpr::from_node((**d).clone()).text)
+                column.default = c.raw_expr.as_ref().and_then(|d| SqlExpr::default_text(d))
             }
             _ => {}
         }
     }
     column
-}
-
-/// The output columns of a query as PostgreSQL names them (`FigureColname`): an alias, a
-/// column's name, a function's name, a cast's type; with their type where a cast states it.
-/// The flag is false when the list cannot be known (`SELECT *`).
-fn query_output_columns(query: &Node) -> (Vec<(String, String)>, bool) {
-    let Some(NodeEnum::SelectStmt(select)) = query.node.as_ref() else {
-        return (Vec::new(), false);
-    };
-    let mut select: &protobuf::SelectStmt = select;
-    // A set operation takes its column names from its leftmost leaf.
-    while select.op != protobuf::SetOperation::SetopNone as i32 {
-        match select.larg.as_ref() {
-            Some(l) => select = l,
-            None => return (Vec::new(), false),
-        }
-    }
-    if !select.values_lists.is_empty() {
-        let n = match select.values_lists[0].node.as_ref() {
-            Some(NodeEnum::List(l)) => l.items.len(),
-            _ => 0,
-        };
-        return (
-            (1..=n)
-                .map(|i| (format!("column{i}"), String::new()))
-                .collect(),
-            true,
-        );
-    }
-    let mut out = Vec::new();
-    for t in &select.target_list {
-        let Some(NodeEnum::ResTarget(rt)) = t.node.as_ref() else {
-            continue;
-        };
-        let type_name = match rt.val.as_ref().and_then(|v| v.node.as_ref()) {
-            Some(NodeEnum::TypeCast(tc)) => tc
-                .type_name
-                .as_ref()
-                .map(|t| types::normalise(t).name)
-                .unwrap_or_default(),
-            _ => String::new(),
-        };
-        if !rt.name.is_empty() {
-            out.push((truncate_identifier(&rt.name).to_string(), type_name));
-            continue;
-        }
-        match rt.val.as_deref().map(figure_colname) {
-            Some(Some(name)) => out.push((name, type_name)),
-            _ => return (out, false),
-        }
-    }
-    (out, true)
-}
-
-/// PostgreSQL's `FigureColname` for the common expressions; `None` for `*`.
-fn figure_colname(node: &Node) -> Option<String> {
-    Some(match node.node.as_ref()? {
-        NodeEnum::ColumnRef(c) => match c.fields.last()?.node.as_ref()? {
-            NodeEnum::String(s) => s.sval.clone(),
-            _ => return None,
-        },
-        NodeEnum::FuncCall(f) => strings(&f.funcname)
-            .last()
-            .cloned()
-            .unwrap_or_else(|| "?column?".into()),
-        NodeEnum::TypeCast(tc) => match tc.arg.as_deref().and_then(figure_colname) {
-            Some(n) if n != "?column?" => n,
-            _ => tc
-                .type_name
-                .as_ref()
-                .and_then(|t| strings(&t.names).last().cloned())
-                .unwrap_or_else(|| "?column?".into()),
-        },
-        NodeEnum::CaseExpr(_) => "case".into(),
-        NodeEnum::CoalesceExpr(_) => "coalesce".into(),
-        NodeEnum::AArrayExpr(_) => "array".into(),
-        NodeEnum::RowExpr(_) => "row".into(),
-        NodeEnum::MinMaxExpr(m) => {
-            if m.op == protobuf::MinMaxOp::IsGreatest as i32 {
-                "greatest".into()
-            } else {
-                "least".into()
-            }
-        }
-        _ => "?column?".into(),
-    })
 }

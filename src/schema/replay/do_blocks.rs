@@ -57,29 +57,54 @@ impl Replay<'_> {
                 location: ctx.stmt.whole(),
             });
         }
-        // Each statement is located verbatim in the DO statement's text, so that positions in
-        // its parse tree are positions in the file. A body written as a '…' string has its
-        // quotes doubled there: a statement with a quote in it is then not found, and is
-        // reported rather than replayed at a wrong (possibly mid-character) position.
+        // The body as written: when the statement's text holds it verbatim (dollar quotes, or a
+        // string without quotes inside) a statement that is not found was not lost to quoting.
+        let verbatim = ctx.stmt.text.contains(body);
         let mut search_from = 0;
-        for q in queries {
-            let Some(rel) = ctx.stmt.text[search_from..].find(q.as_str()) else {
-                self.unparsed.push(Unparsed {
-                    message: format!(
-                        "a statement in this DO block cannot be located in its text (`{}`); write the body in dollar quotes ($$ … $$)",
-                        q.chars().take(60).collect::<String>()
-                    ),
-                    origin: ctx.stmt.whole(),
-                    beyond_limits: true,
-                });
-                continue;
-            };
-            let start = search_from + rel;
-            search_from = start + q.len();
-            let inner = Stmt {
-                file: ctx.stmt.file,
-                offset: ctx.stmt.offset + start,
-                text: &ctx.stmt.text[start..start + q.len()],
+        for (q, conditional) in queries {
+            let class = crate::sql::parse::classify(&q);
+            let found = locate(ctx.stmt.text, &q, search_from);
+            let inner = match found {
+                Some(start) => {
+                    search_from = start + q.len();
+                    Stmt {
+                        file: ctx.stmt.file,
+                        offset: ctx.stmt.offset + start,
+                        text: &ctx.stmt.text[start..start + q.len()],
+                    }
+                }
+                // A query (`SELECT … INTO var`, whose INTO PL/pgSQL blanks) or a data change
+                // cannot change the schema: nothing to replay or report.
+                None if class != crate::sql::parse::StatementClass::Schema => {
+                    if class == crate::sql::parse::StatementClass::Data {
+                        self.data_load(ctx.stmt);
+                    }
+                    continue;
+                }
+                // DDL whose text cannot be located is replayed from the PL/pgSQL tree's text,
+                // placed at the block's start: its positions then stay inside the block (an
+                // ASCII text has no character to split).
+                None if ctx.stmt.text.is_ascii() && q.len() <= ctx.stmt.text.len() => Stmt {
+                    file: ctx.stmt.file,
+                    offset: ctx.stmt.offset,
+                    text: q.as_str(),
+                },
+                None => {
+                    let advice = if verbatim {
+                        ""
+                    } else {
+                        "; write the body in dollar quotes ($$ … $$)"
+                    };
+                    self.unparsed.push(Unparsed {
+                        message: format!(
+                            "a statement in this DO block cannot be located in its text (`{}`){advice}",
+                            q.chars().take(60).collect::<String>()
+                        ),
+                        origin: ctx.stmt.whole(),
+                        beyond_limits: true,
+                    });
+                    continue;
+                }
             };
             let nodes = match crate::sql::parse::parse(&q) {
                 Ok(nodes) => nodes,
@@ -92,9 +117,12 @@ impl Replay<'_> {
                     continue;
                 }
             };
-            if crate::sql::parse::classify(&q) == crate::sql::parse::StatementClass::Data {
+            if class == crate::sql::parse::StatementClass::Data {
                 self.data_load(inner);
                 continue;
+            }
+            if conditional && class == crate::sql::parse::StatementClass::Schema {
+                self.conditional_ddl.push(inner.whole());
             }
             let inner_ctx = Ctx::new(inner);
             for n in &nodes {
@@ -104,12 +132,37 @@ impl Replay<'_> {
     }
 }
 
-/// The SQL statements inside a PL/pgSQL function tree (`PLpgSQL_stmt_execsql` queries), in
-/// order, at any depth (IF, loops, nested blocks, exception handlers).
-fn collect_plpgsql_sql(value: &serde_json::Value, out: &mut Vec<String>) {
-    let mut stack = vec![value];
-    let mut found: Vec<String> = Vec::new();
-    while let Some(v) = stack.pop() {
+/// Where PL/pgSQL query text `q` stands in `text`, from byte `from`: verbatim, or with the
+/// blanks PL/pgSQL leaves where it cut out an `INTO target` matching anything of the same
+/// length.
+fn locate(text: &str, q: &str, from: usize) -> Option<usize> {
+    if let Some(rel) = text.get(from..)?.find(q) {
+        return Some(from + rel);
+    }
+    // Only a text with a cut-out INTO has blanks to match loosely (the scan is slower).
+    if !q.contains("  ") {
+        return None;
+    }
+    let (t, qb) = (text.as_bytes(), q.as_bytes());
+    let first = *qb.first()?;
+    (from..t.len().checked_sub(qb.len())? + 1).find(|&start| {
+        t[start] == first
+            && text.is_char_boundary(start)
+            && text.is_char_boundary(start + qb.len())
+            && qb
+                .iter()
+                .zip(&t[start..start + qb.len()])
+                .all(|(a, b)| a == b || *a == b' ')
+    })
+}
+
+/// The SQL statements inside a PL/pgSQL function tree (`PLpgSQL_stmt_execsql` queries) in
+/// source order, at any depth (IF, loops, nested blocks, exception handlers), each with
+/// whether it runs only on some branch (IF, CASE, an exception handler).
+fn collect_plpgsql_sql(value: &serde_json::Value, out: &mut Vec<(String, bool)>) {
+    const BRANCHING: &[&str] = &["PLpgSQL_stmt_if", "PLpgSQL_stmt_case", "exceptions"];
+    let mut stack = vec![(value, false)];
+    while let Some((v, conditional)) = stack.pop() {
         match v {
             serde_json::Value::Object(map) => {
                 if let Some(exec) = map.get("PLpgSQL_stmt_execsql")
@@ -117,19 +170,33 @@ fn collect_plpgsql_sql(value: &serde_json::Value, out: &mut Vec<String>) {
                         .pointer("/sqlstmt/PLpgSQL_expr/query")
                         .and_then(|q| q.as_str())
                 {
-                    found.push(q.to_string());
+                    out.push((q.to_string(), conditional));
                     continue;
                 }
-                // Objects iterate in key order; push reversed so that arrays keep source order.
-                let mut children: Vec<&serde_json::Value> = map.values().collect();
-                children.reverse();
-                stack.extend(children);
+                // Keys in source order (an IF's THEN before its ELSIFs before its ELSE),
+                // pushed reversed so that they pop in that order.
+                let mut children: Vec<(&String, &serde_json::Value)> = map.iter().collect();
+                children.sort_by_key(|(k, _)| (branch_rank(k), k.as_str()));
+                for (k, child) in children.into_iter().rev() {
+                    stack.push((child, conditional || BRANCHING.contains(&k.as_str())));
+                }
             }
-            serde_json::Value::Array(items) => stack.extend(items.iter().rev()),
+            serde_json::Value::Array(items) => {
+                stack.extend(items.iter().rev().map(|i| (i, conditional)))
+            }
             _ => {}
         }
     }
-    out.extend(found);
+}
+
+/// The order of an IF statement's branches (its keys sort alphabetically otherwise).
+fn branch_rank(key: &str) -> u8 {
+    match key {
+        "then_body" => 0,
+        "elsif_list" => 1,
+        "else_body" => 2,
+        _ => 0,
+    }
 }
 
 /// Whether a PL/pgSQL tree runs code the replay cannot see into: `PERFORM`, dynamic `EXECUTE`,

@@ -94,6 +94,7 @@ impl Replay<'_> {
     /// Puts the schema's indexes back in creation order. Call once replay is done, before the
     /// schema is read.
     pub fn settle(&mut self) {
+        self.drop_schema(super::TEMP_SCHEMA);
         let seq = &self.index_seq;
         self.schema
             .indexes

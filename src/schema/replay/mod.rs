@@ -14,11 +14,15 @@ mod constraints;
 mod create_table;
 mod do_blocks;
 mod events;
+#[cfg(test)]
+#[path = "fidelity/tests.rs"]
+mod fidelity_tests;
 mod indexes;
 mod lookups;
 mod nodes;
 mod objects;
 mod policies;
+mod query_types;
 mod rename_drop;
 mod safety;
 mod search_path;
@@ -43,6 +47,10 @@ pub use indexes::same_definition;
 pub use safety::{
     Action, Delivery, FileRun, RunsAlone, Safety, TypeChange, refused_kind, type_change,
 };
+
+/// Where the replay keeps temporary tables (PostgreSQL's `pg_temp_N`, first in every search
+/// path); [`Replay::settle`] drops them.
+const TEMP_SCHEMA: &str = "pg_temp";
 
 /// The statement being replayed: its text and where it sits in its file.
 #[derive(Clone, Copy, Debug)]
@@ -78,6 +86,9 @@ pub struct Replay<'r> {
     /// parsed): the rules report them like any other unparsed statement, so that nothing a DO
     /// block does is skipped silently.
     pub unparsed: Vec<Unparsed>,
+    /// DDL replayed from a branch of a `DO` block (IF, CASE, an exception handler) that may
+    /// not run: the model applies every branch, and says so here.
+    pub conditional_ddl: Vec<Origin>,
     search_path: Vec<String>,
     reference: Option<&'r Schema>,
     /// Tables whose column list may be incomplete (`LIKE` or `INHERITS` of an unknown table,
@@ -165,6 +176,7 @@ impl<'r> Replay<'r> {
             },
             events: Vec::new(),
             unparsed: Vec::new(),
+            conditional_ddl: Vec::new(),
             search_path: vec!["public".to_string()],
             reference,
             incomplete: HashSet::new(),
@@ -253,6 +265,7 @@ impl<'r> Replay<'r> {
             }
             NodeEnum::CreateSchemaStmt(s) => self.create_schema(s, ctx),
             NodeEnum::VariableSetStmt(s) => self.set_variable(s),
+            NodeEnum::SelectStmt(s) if s.into_clause.is_some() => self.select_into(s, ctx),
             NodeEnum::SelectStmt(s) => self.select_set_config(s),
             NodeEnum::CreateExtensionStmt(s) => {
                 self.schema
@@ -270,18 +283,7 @@ impl<'r> Replay<'r> {
                 let labels = strings(&s.vals);
                 self.schema.enums.insert(name, labels);
             }
-            NodeEnum::AlterEnumStmt(s) => {
-                let name = self.type_name(&s.type_name);
-                if let Some(labels) = self.schema.enums.get_mut(&name) {
-                    if !s.old_val.is_empty() {
-                        if let Some(l) = labels.iter_mut().find(|l| **l == s.old_val) {
-                            *l = s.new_val.clone();
-                        }
-                    } else if !labels.contains(&s.new_val) {
-                        labels.push(s.new_val.clone());
-                    }
-                }
-            }
+            NodeEnum::AlterEnumStmt(s) => self.alter_enum(s),
             NodeEnum::CreateSeqStmt(s) => self.create_sequence(s, ctx),
             NodeEnum::ViewStmt(s) => self.create_view(s, ctx),
             NodeEnum::CreateTableAsStmt(s) => {
@@ -312,6 +314,11 @@ impl<'r> Replay<'r> {
 
     fn creation_name(&self, rv: &protobuf::RangeVar) -> QualName {
         let name = truncate_identifier(&rv.relname).to_string();
+        // A temporary table lives in the session's own schema and is gone with the session
+        // (or the transaction, ON COMMIT DROP): never a table of the database.
+        if rv.relpersistence == "t" {
+            return QualName::new(TEMP_SCHEMA, name);
+        }
         if rv.schemaname.is_empty() {
             QualName::new(self.creation_schema(), name)
         } else {
@@ -326,6 +333,9 @@ impl<'r> Replay<'r> {
             return self.creation_name(rv);
         }
         let name = truncate_identifier(&rv.relname);
+        if let Some(temp) = self.temp_relation(name) {
+            return temp;
+        }
         for schema in &self.search_path {
             let q = QualName::new(schema.clone(), name);
             if self.schema.relation_exists(&q)
@@ -337,10 +347,20 @@ impl<'r> Replay<'r> {
         QualName::new(self.creation_schema(), name)
     }
 
+    /// A temporary relation of that name: PostgreSQL looks in the session's temporary schema
+    /// before the search path.
+    fn temp_relation(&self, name: &str) -> Option<QualName> {
+        let temp = QualName::new(TEMP_SCHEMA, name);
+        self.schema.relation_exists(&temp).then_some(temp)
+    }
+
     fn qualified_from_list(&self, names: &[String]) -> QualName {
         match names {
             [.., schema, name] => QualName::new(schema.clone(), name.clone()),
             [name] => {
+                if let Some(temp) = self.temp_relation(name) {
+                    return temp;
+                }
                 for schema in &self.search_path {
                     let q = QualName::new(schema.clone(), name.clone());
                     if self.schema.relation_exists(&q) {

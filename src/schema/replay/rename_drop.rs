@@ -10,7 +10,7 @@ use pg_query::protobuf;
 use super::lookups::note;
 use super::nodes::strings;
 use super::{Ctx, Owner, Replay};
-use crate::schema::model::{ConstraintKind, ForeignKey, KeyTarget, QualName};
+use crate::schema::model::{ConstraintKind, ForeignKey, KeyTarget, QualName, RelKind};
 use crate::schema::names::truncate_identifier;
 
 impl Replay<'_> {
@@ -27,11 +27,7 @@ impl Replay<'_> {
                 && let Some(NodeEnum::List(l)) = s.object.as_ref().and_then(|o| o.node.as_ref())
             {
                 let old = self.qualified_from_list(&strings(&l.items));
-                if let Some(labels) = self.schema.enums.shift_remove(&old) {
-                    self.schema
-                        .enums
-                        .insert(QualName::new(old.schema, new), labels);
-                }
+                self.rename_type(&old, &new);
             }
             return;
         };
@@ -50,6 +46,9 @@ impl Replay<'_> {
                 self.rename_index(&name, to);
             } else if let Some(o) = self.schema.other_relations.shift_remove(&name) {
                 self.hints.freed(&name.name);
+                if o.kind == RelKind::Sequence {
+                    self.follow_sequence_rename(&name.name, &to.name);
+                }
                 self.schema.other_relations.insert(to, o);
             } else if !s.missing_ok {
                 self.missing_table(name, Owner::Statement, ctx.relation_span(rv));
@@ -97,6 +96,79 @@ impl Replay<'_> {
                 .and_then(|t| t.policies.iter_mut().find(|p| p.name == s.subname))
         {
             p.name = new;
+        }
+    }
+
+    /// `ALTER TYPE old RENAME TO new`: the catalog follows the type by OID, so the columns
+    /// of that type (and arrays of it) have the new type name.
+    pub(super) fn rename_type(&mut self, old: &QualName, new: &str) {
+        if let Some(labels) = self.schema.enums.shift_remove(old) {
+            self.schema
+                .enums
+                .insert(QualName::new(old.schema.clone(), new), labels);
+        }
+        let array = format!("{}[]", old.name);
+        for t in self.schema.tables.values_mut() {
+            for c in t.columns.values_mut() {
+                if c.type_name == old.name {
+                    c.type_name = new.to_string();
+                } else if c.type_name == array {
+                    c.type_name = format!("{new}[]");
+                }
+            }
+        }
+    }
+
+    /// `ALTER TYPE … ADD VALUE [BEFORE | AFTER]` and `RENAME VALUE`. A renamed label is
+    /// renamed in the defaults of the columns of that type too: the catalog stores the
+    /// label's OID, not its text.
+    pub(super) fn alter_enum(&mut self, s: &protobuf::AlterEnumStmt) {
+        let name = self.type_name(&s.type_name);
+        let Some(labels) = self.schema.enums.get_mut(&name) else {
+            return;
+        };
+        if !s.old_val.is_empty() {
+            if let Some(l) = labels.iter_mut().find(|l| **l == s.old_val) {
+                *l = s.new_val.clone();
+            }
+            let quote = |v: &str| format!("'{}'", v.replace('\'', "''"));
+            let (from, to) = (quote(&s.old_val), quote(&s.new_val));
+            for t in self.schema.tables.values_mut() {
+                for c in t.columns.values_mut() {
+                    if c.type_name == name.name && c.default.as_deref() == Some(from.as_str()) {
+                        c.default = Some(to.clone());
+                    }
+                }
+            }
+            return;
+        }
+        if labels.contains(&s.new_val) {
+            return;
+        }
+        let at = labels
+            .iter()
+            .position(|l| *l == s.new_val_neighbor)
+            .filter(|_| !s.new_val_neighbor.is_empty())
+            .map(|i| if s.new_val_is_after { i + 1 } else { i });
+        match at {
+            Some(i) => labels.insert(i, s.new_val.clone()),
+            None => labels.push(s.new_val.clone()),
+        }
+    }
+
+    /// `ALTER SEQUENCE old RENAME TO new`: defaults name the sequence by OID
+    /// (`nextval('old'::regclass)`), so the catalog prints the new name in them.
+    fn follow_sequence_rename(&mut self, old: &str, new: &str) {
+        let quote = |v: &str| format!("'{}'::regclass", v.replace('\'', "''"));
+        let (from, to) = (quote(old), quote(new));
+        for t in self.schema.tables.values_mut() {
+            for c in t.columns.values_mut() {
+                if let Some(d) = c.default.as_mut()
+                    && d.contains(&from)
+                {
+                    *d = d.replace(&from, &to);
+                }
+            }
         }
     }
 
