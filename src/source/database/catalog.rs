@@ -458,7 +458,7 @@ fn column_names(numbers: &str, relation: &str) -> String {
     format!(
         "ARRAY(SELECT (SELECT a.attname::text FROM pg_attribute a \
          WHERE a.attrelid = {relation} AND a.attnum = k.num) \
-         FROM unnest({numbers}) WITH ORDINALITY k(num, ord) ORDER BY k.ord)"
+         FROM unnest({numbers}) WITH ORDINALITY k(num, ord) WHERE k.num <> 0 ORDER BY k.ord)"
     )
 }
 

@@ -337,11 +337,17 @@ fn different_values_are_still_drift() {
         assert_eq!(found[0].0, "drift-column");
         assert!(found[0].1.contains("default differs"), "{}", found[0].1);
     }
-    // A renamed sequence on one side only is a different default.
+    // A renamed sequence on one side only is a different default (and a different sequence).
     let found = drift_messages(
         "CREATE TABLE t (id serial); ALTER SEQUENCE t_id_seq RENAME TO s;",
         "CREATE TABLE t (id serial);",
     );
+    let sequences = found.iter().filter(|f| f.0 == "drift-sequence").count();
+    assert_eq!(sequences, 2, "{found:?}");
+    let found: Vec<_> = found
+        .into_iter()
+        .filter(|f| f.0 == "drift-column")
+        .collect();
     assert_eq!(found.len(), 1, "{found:?}");
     assert!(
         found[0].1.contains("nextval('s'::regclass)"),
