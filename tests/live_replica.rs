@@ -81,6 +81,12 @@ fn scans_on_a_standby_keep_an_index_from_being_unused() {
         &mut replica,
         &format!("SELECT pg_last_wal_replay_lsn() >= '{lsn}'::pg_lsn"),
     );
+    // The replayed WAL position alone has proved not enough under load: wait until the
+    // standby's own catalog shows the index.
+    wait_for(
+        &mut replica,
+        "SELECT to_regclass('public.orders_by_customer') IS NOT NULL",
+    );
     // A report that runs only on the standby.
     replica
         .batch_execute(

@@ -58,6 +58,20 @@ impl TestPg {
 }
 
 impl LocalServer {
+    /// A client program of the server's installation: beside `initdb`, or beside the file
+    /// `initdb` links to (a `PATH` directory may hold links to the server binaries only).
+    fn client_binary(&self, name: &str) -> std::path::PathBuf {
+        let beside = self.bin.join(name);
+        if beside.exists() {
+            return beside;
+        }
+        std::fs::canonicalize(self.bin.join("initdb"))
+            .ok()
+            .and_then(|real| real.parent().map(|dir| dir.join(name)))
+            .filter(|p| p.exists())
+            .unwrap_or(beside)
+    }
+
     /// A hot standby of this server: `pg_basebackup -R` into a new directory, on its own port.
     fn start_standby(&self) -> Result<LocalServer, String> {
         let os_user = self.os_user.as_deref();
@@ -78,7 +92,7 @@ impl LocalServer {
             "-U".into(),
             SUPERUSER.into(),
         ];
-        let mut c = command_as(os_user, &self.bin.join("pg_basebackup"), &args);
+        let mut c = command_as(os_user, &self.client_binary("pg_basebackup"), &args);
         c.current_dir(&dir);
         run(c, "pg_basebackup")?;
         let port = free_port()?;
