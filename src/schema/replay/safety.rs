@@ -646,6 +646,19 @@ pub fn type_change(from: &str, to: &str) -> TypeChange {
 /// The statements PostgreSQL refuses inside a transaction block, recognised by their leading
 /// words (most of them are not schema statements the replay parses).
 pub fn refused_kind(text: &str) -> Option<&'static str> {
+    // Called for every statement: most (INSERT, COPY, SET, GRANT, COMMENT …) are ruled out by
+    // their first word, without lexing and upper-casing the head of the statement.
+    const LEADS: &[&str] = &[
+        "create", "drop", "reindex", "vacuum", "alter", "cluster", "discard", "commit", "rollback",
+    ];
+    let start = text.trim_start();
+    let first = start
+        .find(|c: char| !c.is_ascii_alphabetic())
+        .map_or(start, |end| &start[..end]);
+    // A leading comment or parenthesis is left to the lexer below.
+    if !first.is_empty() && !LEADS.iter().any(|w| first.eq_ignore_ascii_case(w)) {
+        return None;
+    }
     let words: Vec<String> = tokenize(text)
         .filter(|t| !t.kind.is_trivia())
         .take(12)
@@ -696,4 +709,30 @@ pub fn refused_kind(text: &str) -> Option<&'static str> {
         ["ROLLBACK", "PREPARED", ..] => "ROLLBACK PREPARED",
         _ => return None,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::refused_kind;
+
+    #[test]
+    fn refused_statements_are_known_by_their_leading_words() {
+        for (text, kind) in [
+            (
+                "create index concurrently i on t (a)",
+                Some("CREATE INDEX CONCURRENTLY"),
+            ),
+            (
+                "-- why\nCREATE INDEX CONCURRENTLY i ON t (a)",
+                Some("CREATE INDEX CONCURRENTLY"),
+            ),
+            ("/* x */ VACUUM t", Some("VACUUM")),
+            ("REINDEX TABLE CONCURRENTLY t", Some("REINDEX CONCURRENTLY")),
+            ("CREATE INDEX i ON t (a)", None),
+            ("INSERT INTO t VALUES ('VACUUM')", None),
+            ("SET lock_timeout = '1s'", None),
+        ] {
+            assert_eq!(refused_kind(text), kind, "{text}");
+        }
+    }
 }
