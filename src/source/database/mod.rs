@@ -302,9 +302,26 @@ impl Database {
 const USER_NAMESPACE: &str = "n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast') \
      AND n.nspname NOT LIKE 'pg\\_temp\\_%' AND n.nspname NOT LIKE 'pg\\_toast\\_temp\\_%'";
 
-/// Migration tools' bookkeeping tables: not part of the application's schema.
-const NOT_BOOKKEEPING: &str = "c.relname NOT IN ('__drizzle_migrations', '_prisma_migrations', \
-     '__diesel_schema_migrations', 'schema_migrations', 'flyway_schema_history', '_sqlx_migrations')";
+/// Migration tools' bookkeeping tables are not part of the application's schema: the SQL
+/// condition leaving out [`crate::schema::diff::BOOKKEEPING_TABLES`], the one list that diff
+/// also uses.
+const NOT_BOOKKEEPING: NotBookkeeping = NotBookkeeping;
+
+/// Renders as `c.relname NOT IN ('__drizzle_migrations', …)`.
+struct NotBookkeeping;
+
+impl std::fmt::Display for NotBookkeeping {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("c.relname NOT IN (")?;
+        for (i, table) in crate::schema::diff::BOOKKEEPING_TABLES.iter().enumerate() {
+            if i > 0 {
+                f.write_str(", ")?;
+            }
+            write!(f, "'{table}'")?;
+        }
+        f.write_str(")")
+    }
+}
 
 /// The `--timings` phase of a query, from its error context: `cannot read pg_index` →
 /// `query pg_index`.
