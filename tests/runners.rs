@@ -5,7 +5,12 @@
 //! exactly the files PostgreSQL refuses.
 //!
 //! How each tool runs a file is written out here from the tools' documented behaviour, not taken
-//! from driftlint's runner model, so that the two can disagree.
+//! from driftlint's runner model, so that the two can disagree. Some folders hold a variant of a
+//! tool's behaviour chosen by a setting outside the files (a release in `package.json`, a
+//! `flyway.conf`, a `[runner]` setting): `prisma-split` (Prisma 7.4+), `supabase-pipeline`
+//! (Supabase CLI before 2.109, applied as a real extended-protocol pipeline),
+//! `golang-migrate-multi` (`x-multi-statement=true`), `atlas-none` (`--tx-mode none`),
+//! `flyway-mixed` (`mixed=true`).
 
 mod support;
 
@@ -15,6 +20,7 @@ use std::process::Command;
 
 use driftlint::check::{CheckOptions, check};
 use driftlint::source::migrations::Layout;
+use driftlint::source::migrations::settings::{AtlasTxMode, RunnerSettings};
 use support::TestPg;
 
 /// How a file reaches the server.
@@ -28,14 +34,18 @@ enum Mode {
     PerStatement,
     /// Supabase CLI: its listed statements alone, the others in a transaction.
     Supabase,
+    /// Parse/Bind/Execute for each statement and one Sync (Supabase CLI before 2.109).
+    Pipeline,
 }
 
 /// The folder the tool reads, inside the fixture.
 fn dir(name: &str) -> PathBuf {
     let inner = match name {
-        "prisma" | "sqlx" | "diesel" | "atlas" => "migrations",
+        "prisma" | "sqlx" | "diesel" | "atlas" | "atlas-none" => "migrations",
+        "prisma-split" => "prisma/migrations",
         "dbmate" => "db/migrations",
         "supabase" => "supabase/migrations",
+        "supabase-pipeline" => "supabase/migrations",
         _ => "",
     };
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -69,6 +79,41 @@ fn how_tool_runs(layout: &str, path: &Path, text: &str) -> (String, Mode) {
     match layout {
         "drizzle" => (text.into(), Mode::Transaction),
         "prisma" | "golang-migrate" => (text.into(), Mode::OneMessage),
+        // Prisma 7.4+: split with sqlparser and each statement sent alone, unless sqlparser
+        // cannot read one (DROP INDEX CONCURRENTLY): then the whole file as one message.
+        "prisma-split" => {
+            let unreadable = statements(text)
+                .iter()
+                .any(|s| starts(s, &["DROP INDEX CONCURRENTLY"]));
+            let mode = if unreadable {
+                Mode::OneMessage
+            } else {
+                Mode::PerStatement
+            };
+            (text.into(), mode)
+        }
+        "supabase-pipeline" => (text.into(), Mode::Pipeline),
+        // Split at every `;`, each piece executed alone.
+        "golang-migrate-multi" => (text.into(), Mode::PerStatement),
+        "atlas-none" => {
+            let mode = if text.starts_with("-- atlas:txmode file\n\n") {
+                Mode::Transaction
+            } else {
+                Mode::PerStatement
+            };
+            (text.into(), mode)
+        }
+        // mixed=true: a migration holding a statement Flyway detects runs without a
+        // transaction as a whole.
+        "flyway-mixed" => {
+            let detected = ["CREATE INDEX CONCURRENTLY", "VACUUM", "ALTER SYSTEM"];
+            let mode = if statements(text).iter().any(|s| starts(s, &detected)) {
+                Mode::PerStatement
+            } else {
+                Mode::Transaction
+            };
+            (text.into(), mode)
+        }
         "flyway" => {
             let conf =
                 std::fs::read_to_string(format!("{}.conf", path.display())).unwrap_or_default();
@@ -147,6 +192,7 @@ fn psql(pg: &TestPg, args: &[&str]) -> Result<(), String> {
 /// Runs the file as its tool would; `Err` with PostgreSQL's message when it fails.
 fn apply(pg: &TestPg, sql: &str, mode: Mode) -> Result<(), String> {
     match mode {
+        Mode::Pipeline => support::pipeline::run_pipeline(&pg.config(), &statements(sql)),
         // `-1 -c` wraps the Query in BEGIN … COMMIT.
         Mode::Transaction => psql(pg, &["-1", "-c", sql]),
         Mode::OneMessage => psql(pg, &["-c", sql]),
@@ -186,14 +232,21 @@ fn is_transaction_refusal(message: &str) -> bool {
 
 /// Checks one runner's folder both ways.
 fn runner_agrees(layout: &str) {
+    runner_agrees_with(layout, layout, RunnerSettings::default(), true);
+}
+
+/// Checks the folder `fixture` of `layout`'s tool run with `settings` both ways; `fails` says
+/// whether the folder holds a file the tool fails on (else none may fail).
+fn runner_agrees_with(fixture: &str, layout: &str, settings: RunnerSettings, fails: bool) {
     let Some(pg) = TestPg::start() else {
         return;
     };
-    let root = dir(layout);
+    let root = dir(fixture);
     let run = check(
         &CheckOptions {
             paths: vec![root.clone()],
             layout: Some(Layout::from_name(layout).expect("layout")),
+            runner: settings,
         },
         None,
     )
@@ -214,7 +267,7 @@ fn runner_agrees(layout: &str) {
         if file.text.is_empty() {
             continue;
         }
-        let (sql, mode) = how_tool_runs(layout, &file.path, &file.text);
+        let (sql, mode) = how_tool_runs(fixture, &file.path, &file.text);
         applied += 1;
         match apply(&pg, &sql, mode) {
             Ok(()) => {}
@@ -224,14 +277,15 @@ fn runner_agrees(layout: &str) {
             Err(e) => panic!("{}: unexpected failure: {e}", file.path.display()),
         }
     }
-    assert!(applied >= 2, "{layout}: too few files applied");
-    assert!(
+    assert!(applied >= 2, "{fixture}: too few files applied");
+    assert_eq!(
         !failed.is_empty(),
-        "{layout}: the fixture must hold a file the tool fails on"
+        fails,
+        "{fixture}: whether the tool fails on a file ({failed:?})"
     );
     assert_eq!(
         flagged, failed,
-        "{layout}: files driftlint reports vs. files PostgreSQL refused"
+        "{fixture}: files driftlint reports vs. files PostgreSQL refused"
     );
 }
 
@@ -291,6 +345,7 @@ fn plain_folder_runs_statement_by_statement() {
         &CheckOptions {
             paths: vec![root],
             layout: Some(Layout::Plain),
+            ..Default::default()
         },
         None,
     )
@@ -304,4 +359,79 @@ fn plain_folder_runs_statement_by_statement() {
         let (sql, mode) = how_tool_runs("plain", &file.path, &file.text);
         apply(&pg, &sql, mode).expect("psql -f applies every file");
     }
+}
+
+/// Prisma 7.4+ (the release in the fixture's package.json) splits a file into statements, so
+/// several CREATE INDEX CONCURRENTLY work in one file; a DROP INDEX CONCURRENTLY, which its
+/// parser does not read, sends the file as one message again.
+#[test]
+fn prisma_from_7_4_splits_statements() {
+    runner_agrees_with("prisma-split", "prisma", RunnerSettings::default(), true);
+}
+
+/// Supabase CLI before 2.109 (package.json) sends a file as one pipeline: a refused statement
+/// works only first. Applied with a real one-Sync pipeline.
+#[test]
+fn supabase_before_2_109_sends_a_pipeline() {
+    runner_agrees_with(
+        "supabase-pipeline",
+        "supabase",
+        RunnerSettings::default(),
+        true,
+    );
+}
+
+/// golang-migrate with `x-multi-statement=true` runs each statement on its own.
+#[test]
+fn golang_migrate_multi_statement() {
+    runner_agrees_with(
+        "golang-migrate-multi",
+        "golang-migrate",
+        RunnerSettings {
+            golang_migrate_multi_statement: true,
+            ..Default::default()
+        },
+        false,
+    );
+}
+
+/// Without the setting the same folder fails: the setting is what makes it work.
+#[test]
+fn golang_migrate_without_multi_statement_fails_the_same_folder() {
+    let run = check(
+        &CheckOptions {
+            paths: vec![dir("golang-migrate-multi")],
+            layout: Some(Layout::GolangMigrate),
+            ..Default::default()
+        },
+        None,
+    )
+    .expect("check runs");
+    let n = run
+        .findings
+        .iter()
+        .filter(|f| f.rule == "concurrently-in-transaction")
+        .count();
+    assert_eq!(n, 2, "{:#?}", run.findings);
+}
+
+/// Atlas `--tx-mode none`: no transaction, except a file with `-- atlas:txmode file`.
+#[test]
+fn atlas_tx_mode_none() {
+    runner_agrees_with(
+        "atlas-none",
+        "atlas",
+        RunnerSettings {
+            atlas_tx_mode: Some(AtlasTxMode::None),
+            ..Default::default()
+        },
+        true,
+    );
+}
+
+/// Flyway `mixed=true` (the fixture's flyway.conf): a migration mixing a detected statement
+/// with others runs without a transaction; one without a detected statement still has one.
+#[test]
+fn flyway_mixed() {
+    runner_agrees_with("flyway-mixed", "flyway", RunnerSettings::default(), true);
 }

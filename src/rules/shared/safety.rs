@@ -67,6 +67,22 @@ impl<'a> Facts<'a> {
         self.files.get(&file).map_or(file, |f| f.run.unit)
     }
 
+    /// Whether another file shares `file`'s transaction unit (a batch of pending files).
+    pub fn shares_unit(&self, file: u32) -> bool {
+        let unit = self.unit(file);
+        self.files
+            .iter()
+            .any(|(f, _)| *f != file && self.unit(*f) == unit)
+    }
+
+    /// Whether a file of `file`'s unit holds a refused statement of one of `kinds`.
+    pub fn unit_refuses_any(&self, file: u32, kinds: &[&str]) -> bool {
+        let unit = self.unit(file);
+        self.files.iter().any(|(f, facts)| {
+            self.unit(*f) == unit && facts.refused.iter().any(|k| kinds.contains(k))
+        })
+    }
+
     /// Whether the statement's table was created in the same transaction (the same file, or
     /// an earlier file of the same batch): nobody else can see it yet, so its locks block no
     /// one and it holds no rows to scan or rewrite.
