@@ -435,3 +435,196 @@ fn atlas_tx_mode_none() {
 fn flyway_mixed() {
     runner_agrees_with("flyway-mixed", "flyway", RunnerSettings::default(), true);
 }
+
+/// `index-not-concurrent` findings of a check of `root` (`layout`) with `settings`.
+fn lock_findings(root: &Path, layout: Layout, settings: RunnerSettings) -> Vec<String> {
+    let run = check(
+        &CheckOptions {
+            paths: vec![root.to_path_buf()],
+            layout: Some(layout),
+            runner: settings,
+        },
+        None,
+    )
+    .expect("check runs");
+    run.findings
+        .iter()
+        .filter(|f| f.rule == "index-not-concurrent")
+        .map(|f| f.message.clone())
+        .collect()
+}
+
+/// The canonical paths of `names` in `root`: files known to be applied together.
+fn pending(root: &Path, names: &[&str]) -> Option<std::collections::HashSet<PathBuf>> {
+    Some(
+        names
+            .iter()
+            .map(|n| root.join(n).canonicalize().expect("fixture file"))
+            .collect(),
+    )
+}
+
+/// drizzle-kit runs the pending files in one transaction: a table created by an earlier pending
+/// file is new, and indexing it locks nobody out. Only when that file was applied before
+/// (not pending) is the table an existing one.
+#[test]
+fn drizzle_batch_of_pending_files_exempts_tables_created_in_it() {
+    let root = dir("drizzle-batch");
+    let both = RunnerSettings {
+        pending: pending(&root, &["0000_orders.sql", "0001_orders_customer.sql"]),
+        ..Default::default()
+    };
+    assert_eq!(
+        lock_findings(&root, Layout::Drizzle, both),
+        Vec::<String>::new()
+    );
+    let last = RunnerSettings {
+        pending: pending(&root, &["0001_orders_customer.sql"]),
+        ..Default::default()
+    };
+    assert_eq!(lock_findings(&root, Layout::Drizzle, last).len(), 1);
+    // Unknown: each file is its own deploy.
+    assert_eq!(
+        lock_findings(&root, Layout::Drizzle, RunnerSettings::default()).len(),
+        1
+    );
+}
+
+/// The same batch for Flyway `group=true` (a flyway.toml next to the files) and Atlas
+/// `--tx-mode all`; without them each file is its own transaction.
+#[test]
+fn flyway_group_and_atlas_all_share_the_batch() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    std::fs::write(
+        root.join("V1__orders.sql"),
+        "CREATE TABLE orders (id bigint PRIMARY KEY, customer_id bigint);\n",
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("V2__index.sql"),
+        "CREATE INDEX orders_customer_idx ON orders (customer_id);\n",
+    )
+    .unwrap();
+    let batch = || RunnerSettings {
+        pending: pending(root, &["V1__orders.sql", "V2__index.sql"]),
+        ..Default::default()
+    };
+    assert_eq!(lock_findings(root, Layout::Flyway, batch()).len(), 1);
+    std::fs::write(root.join("flyway.toml"), "[flyway]\ngroup = true\n").unwrap();
+    assert_eq!(lock_findings(root, Layout::Flyway, batch()).len(), 0);
+    let atlas = |mode| RunnerSettings {
+        atlas_tx_mode: Some(mode),
+        ..batch()
+    };
+    assert_eq!(
+        lock_findings(root, Layout::Atlas, atlas(AtlasTxMode::File)).len(),
+        1
+    );
+    assert_eq!(
+        lock_findings(root, Layout::Atlas, atlas(AtlasTxMode::All)).len(),
+        0
+    );
+}
+
+fn git(dir: &Path, args: &[&str]) {
+    let out = Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
+        .args(args)
+        .output()
+        .expect("git runs");
+    assert!(out.status.success(), "git {args:?}: {out:?}");
+}
+
+/// `check --changed-since`: the files changed on the branch are the pending batch.
+#[test]
+fn changed_since_makes_the_branch_files_one_drizzle_batch() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = tmp.path();
+    git(repo, &["init", "-q"]);
+    std::fs::write(repo.join("README"), "x\n").unwrap();
+    git(repo, &["add", "README"]);
+    git(repo, &["commit", "-qm", "base"]);
+    let drizzle = repo.join("drizzle");
+    std::fs::create_dir_all(drizzle.join("meta")).unwrap();
+    for name in [
+        "0000_orders.sql",
+        "0001_orders_customer.sql",
+        "meta/_journal.json",
+    ] {
+        std::fs::copy(dir("drizzle-batch").join(name), drizzle.join(name)).unwrap();
+    }
+    let lock_rule_count = || {
+        let out = assert_cmd::Command::cargo_bin("driftlint")
+            .unwrap()
+            .current_dir(repo)
+            .args([
+                "check",
+                "drizzle",
+                "--changed-since",
+                "HEAD",
+                "--format",
+                "json",
+            ])
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        text.matches("\"index-not-concurrent\"").count()
+    };
+    // Both files are new on the branch: one batch, the table is new.
+    assert_eq!(lock_rule_count(), 0);
+    // The table's file was deployed before: the index locks an existing table.
+    git(repo, &["add", "drizzle/0000_orders.sql", "drizzle/meta"]);
+    git(repo, &["commit", "-qm", "orders"]);
+    assert_eq!(lock_rule_count(), 1);
+}
+
+/// Flyway `group=true` rejects a group mixing a migration of only non-transactional statements
+/// with transactional ones (unless `mixed=true`): a file that works alone fails in the batch.
+#[test]
+fn flyway_group_rejects_a_non_transactional_migration_among_others() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    std::fs::write(root.join("V1__t.sql"), "CREATE TABLE t (a int);\n").unwrap();
+    std::fs::write(
+        root.join("V2__idx.sql"),
+        "CREATE INDEX CONCURRENTLY t_a_idx ON t (a);\n",
+    )
+    .unwrap();
+    std::fs::write(root.join("flyway.conf"), "flyway.group=true\n").unwrap();
+    let messages = |pending_files: &[&str]| {
+        let run = check(
+            &CheckOptions {
+                paths: vec![root.to_path_buf()],
+                layout: Some(Layout::Flyway),
+                runner: RunnerSettings {
+                    pending: pending(root, pending_files),
+                    ..Default::default()
+                },
+            },
+            None,
+        )
+        .expect("check runs");
+        run.findings
+            .iter()
+            .filter(|f| f.rule == "concurrently-in-transaction")
+            .map(|f| f.message.clone())
+            .collect::<Vec<_>>()
+    };
+    let both = messages(&["V1__t.sql", "V2__idx.sql"]);
+    assert_eq!(both.len(), 1, "{both:?}");
+    assert!(both[0].contains("as one group"), "{}", both[0]);
+    assert!(both[0].contains("`group=true` from"), "{}", both[0]);
+    assert_eq!(messages(&["V2__idx.sql"]), Vec::<String>::new());
+    std::fs::write(
+        root.join("flyway.conf"),
+        "flyway.group=true\nflyway.mixed=true\n",
+    )
+    .unwrap();
+    assert_eq!(
+        messages(&["V1__t.sql", "V2__idx.sql"]),
+        Vec::<String>::new()
+    );
+}

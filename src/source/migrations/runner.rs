@@ -418,4 +418,118 @@ mod tests {
         assert_eq!(file_run(Layout::Drizzle, p, "", 4, Some(1), &none).unit, 1);
         assert_eq!(file_run(Layout::Prisma, p, "", 4, Some(1), &none).unit, 4);
     }
+
+    fn with(f: impl FnOnce(&mut Resolved)) -> Resolved {
+        let mut r = Resolved::default();
+        f(&mut r);
+        r
+    }
+
+    fn release(v: &str) -> Known<Version> {
+        Known {
+            value: Version::parse(v),
+            source: "package.json".into(),
+        }
+    }
+
+    #[test]
+    fn releases_choose_prisma_and_supabase_behaviour() {
+        let p = Path::new("m.sql");
+        let prisma = |v: &str| {
+            file_run(
+                Layout::Prisma,
+                p,
+                "",
+                0,
+                None,
+                &with(|r| r.prisma = release(v)),
+            )
+        };
+        assert_eq!(
+            prisma("7.4.0").runs_alone,
+            RunsAlone::SplitWhenParsed(PRISMA_SPLITS)
+        );
+        assert_eq!(prisma("7.3.1").runs_alone, RunsAlone::Nothing);
+        // Only the major version: the older behaviour, and the note says it was assumed.
+        let seven = prisma("7");
+        assert_eq!(seven.runs_alone, RunsAlone::Nothing);
+        assert!(
+            seven
+                .note
+                .unwrap()
+                .starts_with("assuming Prisma 7 before 7.4")
+        );
+        let unknown = file_run(Layout::Prisma, p, "", 0, None, &Resolved::default());
+        assert!(
+            unknown
+                .note
+                .unwrap()
+                .contains("set `[runner] prisma_version`")
+        );
+
+        let supabase = |v: &str| {
+            file_run(
+                Layout::Supabase,
+                p,
+                "",
+                0,
+                None,
+                &with(|r| r.supabase = release(v)),
+            )
+        };
+        assert_eq!(supabase("2.108.0").delivery, Delivery::Pipeline);
+        assert_eq!(supabase("2.109.0").delivery, Delivery::Transaction);
+        let unknown = file_run(Layout::Supabase, p, "", 0, None, &Resolved::default());
+        assert_eq!(unknown.delivery, Delivery::Transaction);
+        assert!(
+            unknown
+                .note
+                .unwrap()
+                .starts_with("assuming Supabase CLI 2.109")
+        );
+    }
+
+    #[test]
+    fn settings_outside_the_files() {
+        let p = Path::new("/nonexistent/1_x.sql");
+        let multi = with(|r| r.settings.golang_migrate_multi_statement = true);
+        let run = file_run(Layout::GolangMigrate, p, "VACUUM;", 0, None, &multi);
+        assert_eq!(run.delivery, Delivery::PerStatement);
+        assert_eq!(run.opted_out, Some("x-multi-statement=true"));
+
+        let atlas = |mode, text| {
+            let r = with(|r| r.settings.atlas_tx_mode = Some(mode));
+            file_run(Layout::Atlas, p, text, 5, Some(1), &r)
+        };
+        assert_eq!(
+            atlas(AtlasTxMode::None, "VACUUM;").delivery,
+            Delivery::PerStatement
+        );
+        assert_eq!(
+            atlas(AtlasTxMode::None, "-- atlas:txmode file\n\nVACUUM;").delivery,
+            Delivery::Transaction
+        );
+        let all = atlas(AtlasTxMode::All, "-- atlas:txmode none\n\nVACUUM;");
+        assert_eq!((all.delivery, all.unit), (Delivery::Transaction, 1));
+        assert!(all.note.unwrap().contains("rejects"));
+        assert_eq!(atlas(AtlasTxMode::File, "VACUUM;").unit, 5);
+
+        let flyway = |group, mixed| {
+            let r = with(|r| {
+                r.flyway_group.value = Some(group);
+                r.flyway_mixed.value = Some(mixed);
+            });
+            file_run(Layout::Flyway, p, "", 5, Some(1), &r)
+        };
+        assert_eq!(flyway(true, false).unit, 1);
+        assert_eq!(
+            flyway(true, false).runs_alone,
+            RunsAlone::WholeFile(FLYWAY_DETECTS)
+        );
+        assert_eq!(flyway(false, true).unit, 5);
+        assert_eq!(
+            flyway(false, true).runs_alone,
+            RunsAlone::MixedFile(FLYWAY_DETECTS)
+        );
+    }
 }
