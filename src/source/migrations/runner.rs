@@ -11,6 +11,11 @@
 //! no-transaction` as the file's first bytes); diesel 2.3 (`metadata.toml` next to `up.sql`);
 //! Supabase CLI ≥ 2.109 (transaction per file, a listed set of statements run alone); Atlas 1.2
 //! (transaction per file, `-- atlas:txmode none` header); psql for a dump or a plain folder.
+//!
+//! Behaviour chosen outside the files ([`super::settings`]): Prisma 7.4+ splits a script into
+//! statements when its parser reads all of them (prisma-engines PR 5767); the Supabase CLI before
+//! 2.109 sends a file as one pipeline (`ExecBatch`); golang-migrate's `x-multi-statement`;
+//! Atlas `--tx-mode all|none` and a `-- atlas:txmode file` header; Flyway `group` and `mixed`.
 
 use std::path::Path;
 

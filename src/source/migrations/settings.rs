@@ -4,8 +4,9 @@
 //! `group` / `mixed` in `flyway.conf` or `flyway.toml` — and which files are pending together.
 //!
 //! Each setting changes how a file reaches PostgreSQL (see [`super::runner`]); when the
-//! project does not say, the behaviour that fails more often is assumed and the finding says
-//! so, so that a missing setting never hides a failing migration.
+//! project does not say, a default is assumed and the finding names it: the older Prisma
+//! behaviour (it fails more files), the current Supabase CLI, no `x-multi-statement`, Atlas's
+//! and Flyway's own defaults.
 
 use std::collections::HashSet;
 use std::fmt;
