@@ -628,3 +628,42 @@ fn flyway_group_rejects_a_non_transactional_migration_among_others() {
         Vec::<String>::new()
     );
 }
+
+/// `[runner]` in driftlint.toml reaches `check`: golang-migrate's `x-multi-statement`.
+#[test]
+fn runner_settings_are_read_from_driftlint_toml() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    let migrations = root.join("migrations");
+    std::fs::create_dir_all(&migrations).unwrap();
+    for entry in std::fs::read_dir(dir("golang-migrate-multi")).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(&path, migrations.join(path.file_name().unwrap())).unwrap();
+    }
+    let refusals = || {
+        let out = assert_cmd::Command::cargo_bin("driftlint")
+            .unwrap()
+            .current_dir(root)
+            .args([
+                "check",
+                "migrations",
+                "--layout",
+                "golang-migrate",
+                "--format",
+                "json",
+            ])
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout)
+            .matches("\"concurrently-in-transaction\"")
+            .count()
+    };
+    std::fs::write(root.join("driftlint.toml"), "[check]\n").unwrap();
+    assert_eq!(refusals(), 2);
+    std::fs::write(
+        root.join("driftlint.toml"),
+        "[runner]\ngolang_migrate_multi_statement = true\n",
+    )
+    .unwrap();
+    assert_eq!(refusals(), 0);
+}
