@@ -667,3 +667,44 @@ fn runner_settings_are_read_from_driftlint_toml() {
     .unwrap();
     assert_eq!(refusals(), 0);
 }
+
+/// The lock rules' advice follows the release: Prisma 7.4+ runs CREATE INDEX CONCURRENTLY
+/// anywhere in a file, so `index-not-concurrent` adds no "run it alone" step there.
+#[test]
+fn index_advice_follows_the_prisma_release() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    let m = root.join("prisma/migrations");
+    for (name, sql) in [
+        ("20240101000000_t", "CREATE TABLE t (a int);\n"),
+        ("20240102000000_idx", "CREATE INDEX t_a_idx ON t (a);\n"),
+    ] {
+        std::fs::create_dir_all(m.join(name)).unwrap();
+        std::fs::write(m.join(name).join("migration.sql"), sql).unwrap();
+    }
+    std::fs::write(m.join("migration_lock.toml"), "provider = \"postgresql\"\n").unwrap();
+    let help = |version: &str| {
+        std::fs::write(
+            root.join("package.json"),
+            format!(r#"{{"devDependencies": {{"prisma": "{version}"}}}}"#),
+        )
+        .unwrap();
+        let run = check(
+            &CheckOptions {
+                paths: vec![m.clone()],
+                layout: Some(Layout::Prisma),
+                ..Default::default()
+            },
+            None,
+        )
+        .expect("check runs");
+        let f = run
+            .findings
+            .iter()
+            .find(|f| f.rule == "index-not-concurrent")
+            .expect("index-not-concurrent on the existing table");
+        f.help.clone().unwrap_or_default()
+    };
+    assert!(help("6.19.0").contains("cannot run in a transaction"));
+    assert!(!help("7.4.0").contains("cannot run in a transaction"));
+}

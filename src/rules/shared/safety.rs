@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use crate::finding::Finding;
 use crate::rules::Rule;
 use crate::rules::RuleInput;
-use crate::schema::replay::{Action, Delivery, Event, FileRun, Safety};
+use crate::schema::replay::{Action, Delivery, Event, FileRun, RunsAlone, Safety};
 
 /// A file's run and what the replay counted in it.
 pub(crate) struct FileFacts<'a> {
@@ -115,6 +115,17 @@ impl<'a> Facts<'a> {
     pub fn concurrently_note(&self, file: u32) -> String {
         match self.files.get(&file) {
             Some(f) if f.run.delivery == Delivery::PerStatement => String::new(),
+            // The tool takes CREATE INDEX CONCURRENTLY out of the transaction wherever it is
+            // (Prisma 7.4+ splitting, Flyway `mixed=true`).
+            Some(f)
+                if matches!(
+                    f.run.runs_alone,
+                    RunsAlone::SplitWhenParsed(kinds) | RunsAlone::MixedFile(kinds)
+                        if kinds.contains(&"CREATE INDEX CONCURRENTLY")
+                ) =>
+            {
+                String::new()
+            }
             _ => format!(
                 " — CONCURRENTLY cannot run in a transaction: {}",
                 self.how_alone(file)
