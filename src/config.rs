@@ -15,6 +15,7 @@
 //! atlas_tx_mode = "all"              # `atlas migrate apply --tx-mode` (file, all, none)
 //! flyway_group = true                # Flyway `group` (default: flyway.conf / flyway.toml)
 //! flyway_mixed = true                # Flyway `mixed` (default: flyway.conf / flyway.toml)
+//! flyway_execute_in_transaction = false  # Flyway `executeInTransaction` for every migration
 //! prisma_version = "7.4.0"           # the Prisma CLI release (default: package.json)
 //! supabase_version = "2.108.0"       # the Supabase CLI release (default: package.json)
 //!
@@ -219,6 +220,7 @@ struct RawRunner {
     atlas_tx_mode: Option<Spanned<String>>,
     flyway_group: Option<bool>,
     flyway_mixed: Option<bool>,
+    flyway_execute_in_transaction: Option<bool>,
     prisma_version: Option<Spanned<String>>,
     supabase_version: Option<Spanned<String>>,
 }
@@ -385,6 +387,7 @@ fn runner_settings(
         atlas_tx_mode,
         flyway_group: raw.flyway_group,
         flyway_mixed: raw.flyway_mixed,
+        flyway_execute_in_transaction: raw.flyway_execute_in_transaction,
         prisma_version: version(raw.prisma_version, "prisma_version")?,
         supabase_version: version(raw.supabase_version, "supabase_version")?,
         pending: None,
@@ -488,6 +491,7 @@ golang_migrate_multi_statement = true
 atlas_tx_mode = "none"
 flyway_group = true
 flyway_mixed = false
+flyway_execute_in_transaction = false
 prisma_version = "7.4.0"
 supabase_version = "^2.108.1"
 
@@ -529,6 +533,7 @@ redundant-index = "warning"
             (c.runner.flyway_group, c.runner.flyway_mixed),
             (Some(true), Some(false))
         );
+        assert_eq!(c.runner.flyway_execute_in_transaction, Some(false));
         assert_eq!(c.runner.prisma_version.unwrap().to_string(), "7.4.0");
         assert_eq!(c.runner.supabase_version.unwrap().to_string(), "2.108.1");
         assert_eq!(c.rules["no-primary-key"], Level::Off);

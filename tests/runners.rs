@@ -10,7 +10,7 @@
 //! `flyway.conf`, a `[runner]` setting): `prisma-split` (Prisma 7.4+), `supabase-pipeline`
 //! (Supabase CLI before 2.109, applied as a real extended-protocol pipeline),
 //! `golang-migrate-multi` (`x-multi-statement=true`), `atlas-none` (`--tx-mode none`),
-//! `flyway-mixed` (`mixed=true`).
+//! `flyway-mixed` (`mixed=true`), `flyway-no-transaction` (`executeInTransaction = false`).
 
 mod support;
 
@@ -105,6 +105,17 @@ fn how_tool_runs(layout: &str, path: &Path, text: &str) -> (String, Mode) {
         }
         // mixed=true: a migration holding a statement Flyway detects runs without a
         // transaction as a whole.
+        // executeInTransaction=false for all (flyway.toml), true in a file's own `.conf`.
+        "flyway-no-transaction" => {
+            let conf =
+                std::fs::read_to_string(format!("{}.conf", path.display())).unwrap_or_default();
+            let mode = if conf.contains("executeInTransaction=true") {
+                Mode::Transaction
+            } else {
+                Mode::PerStatement
+            };
+            (text.into(), mode)
+        }
         "flyway-mixed" => {
             let detected = ["CREATE INDEX CONCURRENTLY", "VACUUM", "ALTER SYSTEM"];
             let mode = if statements(text).iter().any(|s| starts(s, &detected)) {
@@ -707,4 +718,16 @@ fn index_advice_follows_the_prisma_release() {
     };
     assert!(help("6.19.0").contains("cannot run in a transaction"));
     assert!(!help("7.4.0").contains("cannot run in a transaction"));
+}
+
+/// Flyway `executeInTransaction = false` in flyway.toml: no migration runs in a transaction,
+/// except one whose own `.conf` says `executeInTransaction=true`.
+#[test]
+fn flyway_execute_in_transaction_false_for_all() {
+    runner_agrees_with(
+        "flyway-no-transaction",
+        "flyway",
+        RunnerSettings::default(),
+        true,
+    );
 }

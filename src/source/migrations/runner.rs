@@ -242,21 +242,37 @@ fn supabase_run(release: &Known<Version>, current: FileRun) -> FileRun {
 /// in one transaction.
 fn flyway_run(path: &Path, project: &Resolved, base: FileRun, batch: Option<u32>) -> FileRun {
     let conf = format!("{}.conf", path.display());
-    let off = std::fs::read_to_string(&conf).ok().is_some_and(|c| {
-        c.lines().any(|l| {
+    // `executeInTransaction` of the file's own `.conf`, else of the project.
+    let per_file = std::fs::read_to_string(&conf).ok().and_then(|c| {
+        c.lines().find_map(|l| {
             let l: String = l.chars().filter(|c| !c.is_whitespace()).collect();
-            l.eq_ignore_ascii_case("executeInTransaction=false")
+            let (key, value) = l.split_once('=')?;
+            if !key.eq_ignore_ascii_case("executeInTransaction") {
+                return None;
+            }
+            match value.to_ascii_lowercase().as_str() {
+                "true" => Some(true),
+                "false" => Some(false),
+                _ => None,
+            }
         })
     });
+    let global = &project.flyway_execute_in_transaction;
+    let off = per_file.or(global.value) == Some(false);
     let group = project.flyway_group.value == Some(true);
     let mixed = project.flyway_mixed.value == Some(true);
     let mut notes = Vec::new();
     for (on, name, known) in [
-        (group, "group", &project.flyway_group),
-        (mixed, "mixed", &project.flyway_mixed),
+        (group, "group=true", &project.flyway_group),
+        (mixed, "mixed=true", &project.flyway_mixed),
+        (
+            per_file.is_none() && off,
+            "executeInTransaction=false",
+            global,
+        ),
     ] {
         if on {
-            notes.push(format!("`{name}=true` from {}", known.source));
+            notes.push(format!("`{name}` from {}", known.source));
         }
     }
     let run = FileRun {
@@ -265,10 +281,11 @@ fn flyway_run(path: &Path, project: &Resolved, base: FileRun, batch: Option<u32>
         } else {
             base.unit
         },
-        runs_alone: if mixed {
-            RunsAlone::MixedFile(FLYWAY_DETECTS)
-        } else {
-            RunsAlone::WholeFile(FLYWAY_DETECTS)
+        // A `.conf` forcing the transaction turns Flyway's detection off (flyway/flyway#3854).
+        runs_alone: match (per_file, mixed) {
+            (Some(true), _) => RunsAlone::Nothing,
+            (_, true) => RunsAlone::MixedFile(FLYWAY_DETECTS),
+            _ => RunsAlone::WholeFile(FLYWAY_DETECTS),
         },
         note: (!notes.is_empty()).then(|| format!("Flyway {}", notes.join(", "))),
         ..base
@@ -532,6 +549,31 @@ mod tests {
             RunsAlone::WholeFile(FLYWAY_DETECTS)
         );
         assert_eq!(flyway(false, true).unit, 5);
+        let global_off = with(|r| {
+            r.flyway_execute_in_transaction = Known {
+                value: Some(false),
+                source: "flyway.conf".into(),
+            }
+        });
+        let run = file_run(Layout::Flyway, p, "", 5, None, &global_off);
+        assert_eq!(run.delivery, Delivery::PerStatement);
+        assert_eq!(
+            run.note.as_deref(),
+            Some("Flyway `executeInTransaction=false` from flyway.conf")
+        );
+        // A file's own `.conf` saying true wins, and Flyway's detection no longer applies.
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("V2__idx.sql");
+        std::fs::write(
+            format!("{}.conf", file.display()),
+            "executeInTransaction=true\n",
+        )
+        .unwrap();
+        let run = file_run(Layout::Flyway, &file, "", 5, None, &global_off);
+        assert_eq!(
+            (run.delivery, run.runs_alone),
+            (Delivery::Transaction, RunsAlone::Nothing)
+        );
         assert_eq!(
             flyway(false, true).runs_alone,
             RunsAlone::MixedFile(FLYWAY_DETECTS)

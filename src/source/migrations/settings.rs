@@ -104,6 +104,8 @@ pub struct RunnerSettings {
     pub flyway_group: Option<bool>,
     /// Flyway `mixed` (a migration mixing both kinds of statement runs without a transaction).
     pub flyway_mixed: Option<bool>,
+    /// Flyway `executeInTransaction` for every migration (a `<file>.conf` overrides it).
+    pub flyway_execute_in_transaction: Option<bool>,
     /// The Prisma CLI release that applies the migrations.
     pub prisma_version: Option<Version>,
     /// The Supabase CLI release that applies the migrations.
@@ -144,6 +146,8 @@ pub struct Resolved {
     pub flyway_group: Known<bool>,
     /// Flyway `mixed`.
     pub flyway_mixed: Known<bool>,
+    /// Flyway `executeInTransaction`.
+    pub flyway_execute_in_transaction: Known<bool>,
 }
 
 /// How many folders above the migrations are searched for a project file.
@@ -174,6 +178,10 @@ impl RunnerSettings {
                 value: self.flyway_mixed,
                 source: "driftlint.toml".into(),
             },
+            flyway_execute_in_transaction: Known {
+                value: self.flyway_execute_in_transaction,
+                source: "driftlint.toml".into(),
+            },
         };
         let Some(start) = start else {
             return r;
@@ -184,15 +192,20 @@ impl RunnerSettings {
         if r.supabase.value.is_none() && layouts.contains(&Layout::Supabase) {
             r.supabase = npm_version(start, &["supabase"]);
         }
-        if layouts.contains(&Layout::Flyway)
-            && (self.flyway_group.is_none() || self.flyway_mixed.is_none())
-        {
-            let (group, mixed) = flyway_config(start);
-            if self.flyway_group.is_none() {
-                r.flyway_group = group;
-            }
-            if self.flyway_mixed.is_none() {
-                r.flyway_mixed = mixed;
+        if layouts.contains(&Layout::Flyway) {
+            let [group, mixed, tx] = flyway_config(start);
+            for (configured, resolved, found) in [
+                (self.flyway_group, &mut r.flyway_group, group),
+                (self.flyway_mixed, &mut r.flyway_mixed, mixed),
+                (
+                    self.flyway_execute_in_transaction,
+                    &mut r.flyway_execute_in_transaction,
+                    tx,
+                ),
+            ] {
+                if configured.is_none() {
+                    *resolved = found;
+                }
             }
         }
         r
@@ -275,9 +288,9 @@ fn json_at(path: &Path, keys: &[&str]) -> Option<String> {
     value.as_str().map(str::to_string)
 }
 
-/// Flyway's `group` and `mixed` from the nearest `flyway.conf` (`flyway.group=true`) or
-/// `flyway.toml` (`group = true` under `[flyway]`).
-fn flyway_config(start: &Path) -> (Known<bool>, Known<bool>) {
+/// Flyway's `group`, `mixed` and `executeInTransaction` from the nearest `flyway.conf`
+/// (`flyway.group=true`) or `flyway.toml` (`group = true` under `[flyway]`).
+fn flyway_config(start: &Path) -> [Known<bool>; 3] {
     for dir in upwards(start) {
         for name in ["flyway.conf", "flyway.toml"] {
             let path = dir.join(name);
@@ -288,10 +301,14 @@ fn flyway_config(start: &Path) -> (Known<bool>, Known<bool>) {
                 value: flyway_setting(&text, key),
                 source: shown(&path),
             };
-            return (setting("group"), setting("mixed"));
+            return [
+                setting("group"),
+                setting("mixed"),
+                setting("executeInTransaction"),
+            ];
         }
     }
-    (Known::default(), Known::default())
+    Default::default()
 }
 
 /// `key` set to `true` / `false` in a `flyway.conf` (`flyway.key=…`) or `flyway.toml`
