@@ -102,6 +102,7 @@ impl Replay<'_> {
     /// `ALTER TYPE old RENAME TO new`: the catalog follows the type by OID, so the columns
     /// of that type (and arrays of it) have the new type name.
     pub(super) fn rename_type(&mut self, old: &QualName, new: &str) {
+        self.rename_composite(old, new);
         if let Some(labels) = self.schema.enums.shift_remove(old) {
             self.schema
                 .enums
