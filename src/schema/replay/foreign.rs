@@ -65,6 +65,14 @@ fn attribute(col: &protobuf::ColumnDef) -> Attribute {
 }
 
 impl Replay<'_> {
+    /// Whether `name` is a foreign table (which PostgreSQL gives no indexes).
+    pub(super) fn is_foreign_table(&self, name: &QualName) -> bool {
+        self.schema
+            .tables
+            .get(name)
+            .is_some_and(|t| t.foreign.is_some())
+    }
+
     /// `CREATE FOREIGN TABLE`: a table (columns, NOT NULL, defaults, CHECK) on a server.
     pub(super) fn create_foreign_table(
         &mut self,
@@ -326,6 +334,12 @@ mod tests {
         assert_eq!(cols, ["id", "name", "extra"]);
         assert!(t.columns["id"].not_null);
         assert_eq!(s.foreign_servers["files"], "dummy");
+        // PostgreSQL refuses an index on a foreign table: none is modelled.
+        let refused = replay_sql(
+            "CREATE SERVER s FOREIGN DATA WRAPPER w; CREATE FOREIGN TABLE f (a int) SERVER s;
+             CREATE INDEX f_a ON f (a);",
+        );
+        assert!(refused.indexes.is_empty());
         let gone = replay_sql(
             "CREATE SERVER s FOREIGN DATA WRAPPER w; CREATE FOREIGN TABLE f (a int) SERVER s;
              DROP SERVER s CASCADE;",
