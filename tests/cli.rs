@@ -488,7 +488,10 @@ fn schema_prints_composite_types_and_foreign_tables() {
     );
     assert_eq!(
         doc["foreign_servers"],
-        serde_json::json!([{"name": "imports", "wrapper": "file_fdw"}])
+        serde_json::json!([
+            {"name": "imports", "wrapper": "file_fdw"},
+            {"name": "staging_files", "wrapper": "file_fdw"}
+        ])
     );
     let tables = doc["tables"].as_array().unwrap();
     let orders = tables

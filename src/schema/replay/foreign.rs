@@ -227,8 +227,13 @@ impl Replay<'_> {
         }
     }
 
-    /// `ALTER TYPE t RENAME ATTRIBUTE a TO b`.
+    /// `ALTER TYPE t RENAME ATTRIBUTE a TO b`, and `ALTER SERVER s RENAME TO s2` (the catalog
+    /// follows the server by OID: its foreign tables name the new name).
     pub(super) fn rename_attribute(&mut self, s: &protobuf::RenameStmt) {
+        if s.rename_type == protobuf::ObjectType::ObjectForeignServer as i32 {
+            self.rename_server(s);
+            return;
+        }
         if s.rename_type != protobuf::ObjectType::ObjectAttribute as i32 {
             return;
         }
@@ -243,6 +248,23 @@ impl Replay<'_> {
             && let Some(a) = attributes.iter_mut().find(|a| a.name == s.subname)
         {
             a.name = truncate_identifier(&s.newname).to_string();
+        }
+    }
+
+    fn rename_server(&mut self, s: &protobuf::RenameStmt) {
+        let Some(NodeEnum::String(old)) = s.object.as_ref().and_then(|o| o.node.as_ref()) else {
+            return;
+        };
+        let old = truncate_identifier(&old.sval).to_string();
+        let new = truncate_identifier(&s.newname).to_string();
+        let Some(wrapper) = self.schema.foreign_servers.shift_remove(&old) else {
+            return;
+        };
+        self.schema.foreign_servers.insert(new.clone(), wrapper);
+        for t in self.schema.tables.values_mut() {
+            if let Some(f) = t.foreign.as_mut().filter(|f| f.server == old) {
+                f.server = new.clone();
+            }
         }
     }
 
@@ -318,11 +340,14 @@ mod tests {
                SERVER files OPTIONS (filename '/tmp/x.csv', format 'csv');
              ALTER FOREIGN TABLE ext ADD COLUMN extra int;
              ALTER FOREIGN TABLE ext OPTIONS (SET format 'text', DROP filename, ADD header 'true');
-             ALTER FOREIGN TABLE ext RENAME TO ext2;",
+             ALTER FOREIGN TABLE ext RENAME TO ext2;
+             CREATE SCHEMA remote;
+             ALTER FOREIGN TABLE ext2 SET SCHEMA remote;
+             ALTER SERVER files RENAME TO csv_files;",
         );
-        let t = &s.tables[&QualName::new("public", "ext2")];
+        let t = &s.tables[&QualName::new("remote", "ext2")];
         let f = t.foreign.as_ref().expect("a foreign table");
-        assert_eq!(f.server, "files");
+        assert_eq!(f.server, "csv_files");
         assert_eq!(
             f.options,
             [
@@ -333,7 +358,7 @@ mod tests {
         let cols: Vec<&str> = t.columns.keys().map(String::as_str).collect();
         assert_eq!(cols, ["id", "name", "extra"]);
         assert!(t.columns["id"].not_null);
-        assert_eq!(s.foreign_servers["files"], "dummy");
+        assert_eq!(s.foreign_servers["csv_files"], "dummy");
         // PostgreSQL refuses an index on a foreign table: none is modelled.
         let refused = replay_sql(
             "CREATE SERVER s FOREIGN DATA WRAPPER w; CREATE FOREIGN TABLE f (a int) SERVER s;

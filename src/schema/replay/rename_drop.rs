@@ -382,7 +382,7 @@ impl Replay<'_> {
         let name = self.lookup_name(rv);
         let to = QualName::new(truncate_identifier(&s.newschema), name.name.clone());
         let ot = s.object_type;
-        if ot == O::ObjectTable as i32
+        if (ot == O::ObjectTable as i32 || ot == O::ObjectForeignTable as i32)
             && (self.schema.tables.contains_key(&name) || self.ensure_table(&name))
         {
             self.move_table(&name, to);

@@ -30,3 +30,8 @@ ALTER FOREIGN TABLE legacy_orders RENAME COLUMN customer_id TO client_id;
 ALTER FOREIGN TABLE legacy_orders ALTER COLUMN total TYPE numeric(14,2);
 CREATE FOREIGN TABLE scratch_import (line text) SERVER imports OPTIONS (filename '/dev/null');
 DROP FOREIGN TABLE scratch_import;
+-- The catalog follows a foreign table moved to another schema and a server renamed.
+CREATE SERVER staging FOREIGN DATA WRAPPER file_fdw;
+CREATE FOREIGN TABLE staged_rows (line text) SERVER staging OPTIONS (filename '/dev/null');
+ALTER FOREIGN TABLE staged_rows SET SCHEMA archive;
+ALTER SERVER staging RENAME TO staging_files;
