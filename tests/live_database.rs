@@ -122,6 +122,7 @@ agreement_tests! {
     agree_saas_drizzle: start_pgvector, "testdata/saas-drizzle/drizzle", [];
     agree_drizzle_authjs: start_pgvector, "testdata/drizzle-authjs/drizzle", [];
     agree_drizzle_legacy: start, "testdata/drizzle-legacy/drizzle", [];
+    agree_drizzle_enums: start, "testdata/drizzle-enums/drizzle", [];
     agree_index_health: start, "testdata/index-health/migrations", [];
     agree_prisma_basic: start, "testdata/prisma-basic/prisma/migrations", [];
     agree_plain_folder: start, "testdata/plain-folder/migrations", [];
@@ -574,7 +575,10 @@ fn each_object_kind_changed_on_the_server_drifts() {
              ALTER TYPE archive.mood ADD VALUE 'angry' BEFORE 'sad';
              DROP EXTENSION btree_gist CASCADE;
              ALTER TABLE cache_entries SET LOGGED;
-             ALTER TABLE measurements DETACH PARTITION measurements_2025;",
+             ALTER TABLE measurements DETACH PARTITION measurements_2025;
+             ALTER TYPE archive.room_shape ADD ATTRIBUTE height int;
+             ALTER FOREIGN TABLE legacy_orders OPTIONS (SET header 'false');
+             ALTER FOREIGN TABLE legacy_orders ALTER COLUMN client_id TYPE bigint;",
         )
         .expect("change the server");
     let offline = check(
@@ -631,6 +635,18 @@ fn each_object_kind_changed_on_the_server_drifts() {
         (
             "drift-table",
             "table `public.measurements_2025` is partition of public.measurements in migrations, plain in database",
+        ),
+        (
+            "drift-composite-type",
+            "composite type `archive.room_shape` differs: (width integer, depth integer) in migrations, (width integer, depth integer, height integer) in database",
+        ),
+        (
+            "drift-table",
+            "table `public.legacy_orders` is foreign (SERVER imports OPTIONS (filename '/dev/null', format 'text', header 'true')) in migrations, foreign (SERVER imports OPTIONS (filename '/dev/null', format 'text', header 'false')) in database",
+        ),
+        (
+            "drift-column",
+            "column `public.legacy_orders.client_id` type differs: integer vs bigint",
         ),
         // The exclusion constraint went with the extension's operator classes.
         (

@@ -316,6 +316,10 @@ impl Replay<'_> {
             return;
         };
         let table = self.lookup_name(rv);
+        // PostgreSQL refuses an index on a foreign table: nothing is locked or built.
+        if self.is_foreign_table(&table) {
+            return;
+        }
         // An index on a column the table lacks fails anyway (another rule says so): its lock
         // is not worth a word.
         if let Some(t) = self.schema.tables.get(&table)
