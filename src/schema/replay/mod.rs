@@ -18,6 +18,7 @@ mod events;
 #[path = "fidelity/tests.rs"]
 mod fidelity_tests;
 mod indexes;
+mod lock_facts;
 mod lookups;
 mod nodes;
 mod objects;

@@ -251,7 +251,7 @@ impl Replay<'_> {
         });
     }
 
-    fn safety_event(
+    pub(super) fn safety_event(
         &mut self,
         location: Origin,
         file: u32,
@@ -293,6 +293,8 @@ impl Replay<'_> {
                     }
                 }
             }
+            Some(NodeEnum::DropStmt(s)) => self.drop_facts(s, ctx),
+            Some(NodeEnum::RenameStmt(s)) => self.rename_facts(s, ctx),
             Some(NodeEnum::VariableSetStmt(s)) if s.name.eq_ignore_ascii_case("lock_timeout") => {
                 self.safety_event(ctx.stmt.whole(), ctx.stmt.file, None, Action::LockTimeout);
             }
