@@ -149,6 +149,7 @@ fn benches(c: &mut Criterion, fixtures: &[Fixture]) {
         let options = CheckOptions {
             paths: vec![f.dir.path().to_path_buf()],
             layout: None,
+            target: None,
         };
         g.bench_function(BenchmarkId::from_parameter(&f.label), |b| {
             b.iter(|| check(black_box(&options), None).expect("check"))
@@ -219,6 +220,7 @@ fn benches(c: &mut Criterion, fixtures: &[Fixture]) {
             events: &replay.events,
             unparsed: &unparsed,
             has_reference: false,
+            target: None,
         };
         g.bench_function(BenchmarkId::from_parameter(&f.label), |b| {
             b.iter(|| rules::run(black_box(&input)))

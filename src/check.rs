@@ -29,6 +29,8 @@ pub struct CheckOptions {
     pub paths: Vec<PathBuf>,
     /// Overrides layout detection.
     pub layout: Option<Layout>,
+    /// The PostgreSQL release the migrations are judged for (`target_version`), when known.
+    pub target: Option<crate::schema::pg_version::PgVersion>,
 }
 
 /// Everything a run produced.
@@ -257,7 +259,7 @@ pub fn check_starting_from(
     for mf in &discovery.files {
         state.read_and_replay(mf, &cwd, &mut replay)?;
     }
-    state.finish(replay, reference.is_some() || started)
+    state.finish(replay, reference.is_some() || started, options.target)
 }
 
 /// The migration files to check: discovered, then filtered by `exclude` and `pending`.
@@ -338,7 +340,12 @@ impl Checking {
     }
 
     /// Runs the rules on the replayed schema, applies the ignore comments and sorts.
-    fn finish(mut self, mut replay: Replay<'_>, has_reference: bool) -> Result<Run, CheckError> {
+    fn finish(
+        mut self,
+        mut replay: Replay<'_>,
+        has_reference: bool,
+        target: Option<crate::schema::pg_version::PgVersion>,
+    ) -> Result<Run, CheckError> {
         self.unparsed.append(&mut replay.unparsed);
         replay.settle();
         let input = RuleInput {
@@ -346,6 +353,7 @@ impl Checking {
             events: &replay.events,
             unparsed: &self.unparsed,
             has_reference,
+            target,
         };
         let ruled = timings::time("rules", || {
             catch_unwind(AssertUnwindSafe(|| rules::run(&input)))
@@ -565,6 +573,15 @@ pub fn check_sql_files_running(
     files: &[(&str, &str)],
     run_rules: &dyn Fn(&RuleInput<'_>) -> Vec<Finding>,
 ) -> Run {
+    check_sql_files_for(files, None, run_rules)
+}
+
+/// [`check_sql_files_running`] judging for the PostgreSQL release `target`.
+pub fn check_sql_files_for(
+    files: &[(&str, &str)],
+    target: Option<crate::schema::pg_version::PgVersion>,
+    run_rules: &dyn Fn(&RuleInput<'_>) -> Vec<Finding>,
+) -> Run {
     let mut replay = Replay::new(None);
     let mut unparsed = Vec::new();
     let mut ignores = Ignores::default();
@@ -590,6 +607,7 @@ pub fn check_sql_files_running(
         events: &replay.events,
         unparsed: &unparsed,
         has_reference: false,
+        target,
     };
     let mut findings = run_rules(&input);
     ignores.apply(&mut findings);

@@ -52,6 +52,7 @@ fn agreement(pg: TestPg, rel: &str, expected: &[&str]) {
         &CheckOptions {
             paths: vec![path.clone()],
             layout: None,
+            target: None,
         },
         None,
     )
@@ -86,6 +87,7 @@ fn agreement(pg: TestPg, rel: &str, expected: &[&str]) {
         events: &[],
         unparsed: &[],
         has_reference: false,
+        target: None,
     });
     let (a, b) = (rule_keys(&offline.findings), rule_keys(&live_rules));
     let report = format!(
@@ -361,6 +363,7 @@ fn audits_as_a_role_without_privileges_and_read_only_by_default() {
         &CheckOptions {
             paths: vec![dir.path().to_path_buf()],
             layout: None,
+            target: None,
         },
         &ConnectOptions::new(conninfo),
         &Default::default(),
@@ -579,6 +582,7 @@ fn each_object_kind_changed_on_the_server_drifts() {
         &CheckOptions {
             paths: vec![path],
             layout: None,
+            target: None,
         },
         None,
     )

@@ -194,6 +194,7 @@ fn runner_agrees(layout: &str) {
         &CheckOptions {
             paths: vec![root.clone()],
             layout: Some(Layout::from_name(layout).expect("layout")),
+            target: None,
         },
         None,
     )
@@ -291,6 +292,7 @@ fn plain_folder_runs_statement_by_statement() {
         &CheckOptions {
             paths: vec![root],
             layout: Some(Layout::Plain),
+            target: None,
         },
         None,
     )

@@ -5,12 +5,41 @@
 use crate::finding::{Finding, Severity};
 use crate::source::database::stats::{Stats, TableStats};
 
-/// Below this many rows a lock finding is info.
-pub const SMALL_ROWS: f64 = 10_000.0;
-/// Above this many rows (or [`HUGE_BYTES`]) a lock finding is an error.
-pub const HUGE_ROWS: f64 = 10_000_000.0;
-/// Above this many bytes a lock finding is an error.
-pub const HUGE_BYTES: i64 = 10 * 1024 * 1024 * 1024;
+/// Where a lock finding's severity changes with its table's size (`[check.size]`).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Thresholds {
+    /// Below this many rows a lock finding is info.
+    pub info_below_rows: f64,
+    /// Above this many rows (or [`Thresholds::error_above_bytes`]) a lock finding is an error.
+    pub error_above_rows: f64,
+    /// Above this many bytes a lock finding is an error.
+    pub error_above_bytes: i64,
+}
+
+impl Default for Thresholds {
+    /// 10,000 rows; 10 million rows or 10 GB.
+    fn default() -> Self {
+        Thresholds {
+            info_below_rows: 10_000.0,
+            error_above_rows: 10_000_000.0,
+            error_above_bytes: 10 * 1024 * 1024 * 1024,
+        }
+    }
+}
+
+impl Thresholds {
+    fn severity(&self, t: &TableStats) -> Severity {
+        match t.rows {
+            Some(r) if r > self.error_above_rows => Severity::Error,
+            _ if t.bytes > self.error_above_bytes => Severity::Error,
+            Some(r) if r < self.info_below_rows => Severity::Info,
+            Some(_) => Severity::Warning,
+            // Never analysed: judge by bytes alone (8 kB pages of ~100 rows).
+            None if (t.bytes as f64) < self.info_below_rows * 8192.0 / 100.0 => Severity::Info,
+            None => Severity::Warning,
+        }
+    }
+}
 
 /// The rules whose findings are about a lock on a table's rows.
 const LOCK_RULES: &[&str] = &[
@@ -25,7 +54,7 @@ const LOCK_RULES: &[&str] = &[
 
 /// Sets each lock finding's severity from its table's size and says the size (or that it is
 /// unknown); predicts failures from the column statistics.
-pub fn apply(findings: &mut [Finding], stats: Option<&Stats>) {
+pub fn apply(findings: &mut [Finding], stats: Option<&Stats>, thresholds: &Thresholds) {
     for f in findings.iter_mut() {
         if !LOCK_RULES.contains(&f.rule) {
             continue;
@@ -40,21 +69,9 @@ pub fn apply(findings: &mut [Finding], stats: Option<&Stats>) {
             ));
             continue;
         };
-        f.severity = size_severity(t);
+        f.severity = thresholds.severity(t);
         f.message.push_str(&format!(" ({})", describe(t)));
         predict(f, t);
-    }
-}
-
-fn size_severity(t: &TableStats) -> Severity {
-    match t.rows {
-        Some(r) if r > HUGE_ROWS => Severity::Error,
-        _ if t.bytes > HUGE_BYTES => Severity::Error,
-        Some(r) if r < SMALL_ROWS => Severity::Info,
-        Some(_) => Severity::Warning,
-        // Never analysed: judge by bytes alone (8 kB pages of ~100 rows).
-        None if t.bytes < 8 * 1024 * 100 => Severity::Info,
-        None => Severity::Warning,
     }
 }
 
@@ -141,7 +158,7 @@ mod tests {
 
     fn severity(s: Option<&Stats>) -> (Severity, String) {
         let mut f = [finding()];
-        apply(&mut f, s);
+        apply(&mut f, s, &Thresholds::default());
         (f[0].severity, f[0].message.clone())
     }
 
@@ -166,5 +183,31 @@ mod tests {
             msg.contains("will fail: about 25.0 % of rows are NULL"),
             "{msg}"
         );
+    }
+
+    #[test]
+    fn thresholds_move_the_boundaries() {
+        let strict = Thresholds {
+            info_below_rows: 100.0,
+            error_above_rows: 1_000.0,
+            error_above_bytes: 1 << 20,
+        };
+        let at = |rows: f64, bytes: i64| {
+            let mut f = [finding()];
+            apply(&mut f, Some(&stats(rows, bytes, 0.0)), &strict);
+            f[0].severity
+        };
+        assert_eq!(at(50.0, 8192), Severity::Info);
+        assert_eq!(at(500.0, 65536), Severity::Warning);
+        assert_eq!(at(5_000.0, 65536), Severity::Error);
+        assert_eq!(at(500.0, 2 << 20), Severity::Error);
+        // The defaults would call the same tables info.
+        let mut f = [finding()];
+        apply(
+            &mut f,
+            Some(&stats(5_000.0, 65536, 0.0)),
+            &Thresholds::default(),
+        );
+        assert_eq!(f[0].severity, Severity::Info);
     }
 }

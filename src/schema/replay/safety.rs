@@ -154,6 +154,14 @@ pub enum Action {
         /// The default as written, or what makes it volatile.
         default: String,
     },
+    /// `ADD COLUMN … DEFAULT` with a non-volatile, non-NULL default: stored in the catalog from
+    /// PostgreSQL 11, written into every row (a rewrite) before.
+    ConstantDefault {
+        /// The column.
+        column: String,
+        /// The default as written.
+        default: String,
+    },
     /// `ADD PRIMARY KEY` / `ADD UNIQUE` building its index under the lock (no `USING INDEX`).
     AddKey {
         /// The constraint name as written.
@@ -182,6 +190,7 @@ impl Action {
                 | Action::SetNotNull { .. }
                 | Action::AlterType { .. }
                 | Action::VolatileDefault { .. }
+                | Action::ConstantDefault { .. }
                 | Action::AddKey { .. }
                 | Action::AccessExclusive { .. }
         )
@@ -513,6 +522,8 @@ const VOLATILE: &[&str] = &[
     "txid_current",
 ];
 
+/// What a new column's default does to the existing rows: a volatile one (or serial, identity,
+/// stored generated) is computed per row; a constant one is stored once from PostgreSQL 11.
 fn volatile_default(col: &protobuf::ColumnDef) -> Option<Action> {
     let column = truncate_identifier(&col.colname).to_string();
     if let Some(t) = col.type_name.as_ref()
@@ -541,13 +552,23 @@ fn volatile_default(col: &protobuf::ColumnDef) -> Option<Action> {
                 });
             }
             Ok(ConstrType::ConstrDefault) => {
-                let text = SqlExpr::from_node(c.raw_expr.as_deref()?.clone()).text;
-                if calls_volatile(&text) {
-                    return Some(Action::VolatileDefault {
+                let raw = c.raw_expr.as_deref()?;
+                // `DEFAULT NULL` is no default: nothing to write into the rows.
+                if matches!(raw.node.as_ref(), Some(NodeEnum::AConst(k)) if k.isnull) {
+                    return None;
+                }
+                let text = SqlExpr::from_node(raw.clone()).text;
+                return Some(if calls_volatile(&text) {
+                    Action::VolatileDefault {
                         column,
                         default: text,
-                    });
-                }
+                    }
+                } else {
+                    Action::ConstantDefault {
+                        column,
+                        default: text,
+                    }
+                });
             }
             _ => {}
         }
