@@ -293,24 +293,7 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
             .map_err(|e| invalid(Some(glob.span()), format!("invalid glob: {}", e.msg)))?;
         patterns.push(pattern);
     }
-    let target_version = match &raw.check.target_version {
-        None => None,
-        Some(v) => {
-            let text = match v.get_ref() {
-                toml::Value::Integer(i) => i.to_string(),
-                toml::Value::String(s) => s.clone(),
-                // `14.5` written as a float would lose `14.10`'s zero: ask for a string.
-                other => format!("{other}"),
-            };
-            let parsed = match v.get_ref() {
-                toml::Value::Integer(_) | toml::Value::String(_) => PgVersion::parse(&text),
-                _ => Err(format!(
-                    "`target_version` is a major version or a quoted release: 14 or \"14.5\", not {text}"
-                )),
-            };
-            Some(parsed.map_err(|m| invalid(Some(v.span()), m))?)
-        }
-    };
+    let target_version = target_version(raw.check.target_version.as_ref(), &invalid)?;
     let size = thresholds(raw.check.size.unwrap_or_default(), &invalid)?;
     let mut levels = BTreeMap::new();
     for (id, level) in raw.rules {
@@ -366,6 +349,25 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
         target_version,
         size,
     })
+}
+
+/// `[check] target_version`: a major version (`14`) or a quoted release (`"14.5"`).
+fn target_version(
+    value: Option<&Spanned<toml::Value>>,
+    invalid: &dyn Fn(Option<std::ops::Range<usize>>, String) -> ConfigError,
+) -> Result<Option<PgVersion>, ConfigError> {
+    let Some(v) = value else {
+        return Ok(None);
+    };
+    let parsed = match v.get_ref() {
+        toml::Value::Integer(i) => PgVersion::parse(&i.to_string()),
+        toml::Value::String(s) => PgVersion::parse(s),
+        // `14.10` written as a float would read as 14.1: ask for a string.
+        other => Err(format!(
+            "`target_version` is a major version or a quoted release: 14 or \"14.5\", not {other}"
+        )),
+    };
+    parsed.map(Some).map_err(|m| invalid(Some(v.span()), m))
 }
 
 /// `[check.size]`, validated: counts are not negative and the info boundary is not above the

@@ -1,7 +1,8 @@
 //! Safety facts for the statements outside `ALTER TABLE`'s subcommands that take ACCESS
 //! EXCLUSIVE on an existing table: `DROP TABLE`, `DROP INDEX` without CONCURRENTLY, and the
 //! renames of a table, a column or a constraint. Only `lock-timeout-missing` reads them; the
-//! lock each takes is proven on a real server by `tests/lock_oracle.rs`.
+//! lock each takes is proven on a real server by `tests/lock_oracle.rs`. Also the key columns
+//! of a new index, for the statistics' duplicate prediction.
 
 use pg_query::NodeEnum;
 use pg_query::protobuf::{self, ObjectType as O};
@@ -10,6 +11,7 @@ use super::nodes::strings;
 use super::safety::Action;
 use super::{Ctx, Replay};
 use crate::schema::model::QualName;
+use crate::schema::names::truncate_identifier;
 
 impl Replay<'_> {
     /// `DROP TABLE` locks each table it drops; `DROP INDEX` (not CONCURRENTLY) locks the
@@ -74,5 +76,27 @@ impl Replay<'_> {
 
     fn lock_event(&mut self, ctx: &Ctx<'_>, table: &QualName, action: Action) {
         self.safety_event(ctx.stmt.whole(), ctx.stmt.file, Some(table), action);
+    }
+}
+
+/// An index's key columns when all are plain columns and it has no WHERE clause.
+pub(super) fn plain_key_columns(s: &protobuf::IndexStmt) -> Vec<String> {
+    if s.where_clause.is_some() {
+        return Vec::new();
+    }
+    let columns: Vec<String> = s
+        .index_params
+        .iter()
+        .filter_map(|p| match p.node.as_ref() {
+            Some(NodeEnum::IndexElem(e)) if !e.name.is_empty() => {
+                Some(truncate_identifier(&e.name).to_string())
+            }
+            _ => None,
+        })
+        .collect();
+    if columns.len() == s.index_params.len() {
+        columns
+    } else {
+        Vec::new()
     }
 }

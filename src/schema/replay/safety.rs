@@ -348,7 +348,7 @@ impl Replay<'_> {
             concurrently: s.concurrent,
             if_not_exists: s.if_not_exists,
             unique: s.unique,
-            columns: plain_key_columns(s),
+            columns: super::lock_facts::plain_key_columns(s),
             concurrent_sql,
         };
         self.safety_event(ctx.stmt.whole(), ctx.stmt.file, Some(&table), action);
@@ -483,28 +483,6 @@ impl Replay<'_> {
             change,
             indexed,
         })
-    }
-}
-
-/// An index's key columns when all are plain columns and it has no WHERE clause.
-fn plain_key_columns(s: &protobuf::IndexStmt) -> Vec<String> {
-    if s.where_clause.is_some() {
-        return Vec::new();
-    }
-    let columns: Vec<String> = s
-        .index_params
-        .iter()
-        .filter_map(|p| match p.node.as_ref() {
-            Some(NodeEnum::IndexElem(e)) if !e.name.is_empty() => {
-                Some(truncate_identifier(&e.name).to_string())
-            }
-            _ => None,
-        })
-        .collect();
-    if columns.len() == s.index_params.len() {
-        columns
-    } else {
-        Vec::new()
     }
 }
 
