@@ -186,7 +186,7 @@ fn load_side(
             let options = CheckOptions {
                 paths: vec![path.clone()],
                 layout,
-                target: None,
+                ..Default::default()
             };
             let run = check_excluding(&options, None, exclude)?;
             // Statement findings (a wrong column …) are `check`'s business, not drift; file

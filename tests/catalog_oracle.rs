@@ -189,7 +189,7 @@ fn oracle(pg: TestPg, rel: &str) {
         &CheckOptions {
             paths: vec![path],
             layout: None,
-            target: None,
+            ..Default::default()
         },
         None,
     )

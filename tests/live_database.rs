@@ -52,7 +52,7 @@ fn agreement(pg: TestPg, rel: &str, expected: &[&str]) {
         &CheckOptions {
             paths: vec![path.clone()],
             layout: None,
-            target: None,
+            ..Default::default()
         },
         None,
     )
@@ -363,7 +363,7 @@ fn audits_as_a_role_without_privileges_and_read_only_by_default() {
         &CheckOptions {
             paths: vec![dir.path().to_path_buf()],
             layout: None,
-            target: None,
+            ..Default::default()
         },
         &ConnectOptions::new(conninfo),
         &Default::default(),
@@ -582,7 +582,7 @@ fn each_object_kind_changed_on_the_server_drifts() {
         &CheckOptions {
             paths: vec![path],
             layout: None,
-            target: None,
+            ..Default::default()
         },
         None,
     )

@@ -144,7 +144,7 @@ fn driftlint_flags(path: &Path, outcome: &Outcome) -> (BTreeMap<Key, Vec<String>
         &CheckOptions {
             paths: vec![path.to_path_buf()],
             layout: None,
-            target: None,
+            ..Default::default()
         },
         None,
     )

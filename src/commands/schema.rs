@@ -13,7 +13,7 @@ pub fn run(paths: Vec<PathBuf>, layout: Option<Layout>) -> Result<ExitStatus, Er
         &CheckOptions {
             paths,
             layout,
-            target: None,
+            ..Default::default()
         },
         None,
     )?;
