@@ -220,6 +220,7 @@ fn benches(c: &mut Criterion, fixtures: &[Fixture]) {
             events: &replay.events,
             unparsed: &unparsed,
             has_reference: false,
+            target: None,
         };
         g.bench_function(BenchmarkId::from_parameter(&f.label), |b| {
             b.iter(|| rules::run(black_box(&input)))

@@ -31,6 +31,8 @@ pub struct CheckOptions {
     pub layout: Option<Layout>,
     /// How the project runs its migration tool, where the files do not say (`[runner]`).
     pub runner: migrations::settings::RunnerSettings,
+    /// The PostgreSQL release the migrations are judged for (`target_version`), when known.
+    pub target: Option<crate::schema::pg_version::PgVersion>,
 }
 
 /// Everything a run produced.
@@ -263,7 +265,7 @@ pub fn check_starting_from(
     for mf in &discovery.files {
         state.read_and_replay(mf, &cwd, &mut replay)?;
     }
-    state.finish(replay, reference.is_some() || started)
+    state.finish(replay, reference.is_some() || started, options.target)
 }
 
 /// The migration files to check: discovered, then filtered by `exclude` and `pending`.
@@ -358,7 +360,12 @@ impl Checking {
     }
 
     /// Runs the rules on the replayed schema, applies the ignore comments and sorts.
-    fn finish(mut self, mut replay: Replay<'_>, has_reference: bool) -> Result<Run, CheckError> {
+    fn finish(
+        mut self,
+        mut replay: Replay<'_>,
+        has_reference: bool,
+        target: Option<crate::schema::pg_version::PgVersion>,
+    ) -> Result<Run, CheckError> {
         self.unparsed.append(&mut replay.unparsed);
         replay.settle();
         let input = RuleInput {
@@ -366,6 +373,7 @@ impl Checking {
             events: &replay.events,
             unparsed: &self.unparsed,
             has_reference,
+            target,
         };
         let ruled = timings::time("rules", || {
             catch_unwind(AssertUnwindSafe(|| rules::run(&input)))
@@ -585,6 +593,15 @@ pub fn check_sql_files_running(
     files: &[(&str, &str)],
     run_rules: &dyn Fn(&RuleInput<'_>) -> Vec<Finding>,
 ) -> Run {
+    check_sql_files_for(files, None, run_rules)
+}
+
+/// [`check_sql_files_running`] judging for the PostgreSQL release `target`.
+pub fn check_sql_files_for(
+    files: &[(&str, &str)],
+    target: Option<crate::schema::pg_version::PgVersion>,
+    run_rules: &dyn Fn(&RuleInput<'_>) -> Vec<Finding>,
+) -> Run {
     let mut replay = Replay::new(None);
     let mut unparsed = Vec::new();
     let mut ignores = Ignores::default();
@@ -610,6 +627,7 @@ pub fn check_sql_files_running(
         events: &replay.events,
         unparsed: &unparsed,
         has_reference: false,
+        target,
     };
     let mut findings = run_rules(&input);
     ignores.apply(&mut findings);

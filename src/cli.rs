@@ -106,6 +106,11 @@ pub struct CheckArgs {
     /// large ones errors.
     #[arg(long, value_name = "FILE")]
     pub stats: Option<PathBuf>,
+    /// The PostgreSQL release the migrations will run on (14, 14.5), which decides the lock
+    /// and rewrite facts; default: `[check] target_version`, else the `--database`'s, else the
+    /// `--stats` file's, else a release from 12 on.
+    #[arg(long, value_name = "VERSION", value_parser = crate::schema::pg_version::PgVersion::parse)]
+    pub target_version: Option<crate::schema::pg_version::PgVersion>,
     /// Print the wall time of each phase (and each catalog query) on stderr.
     #[arg(long)]
     pub timings: bool,

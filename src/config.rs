@@ -9,6 +9,12 @@
 //! prisma_version = 5                 # the Prisma major version (default: package.json, else 6)
 //! database_url_env = "DATABASE_URL"  # the variable holding the database URL
 //! stats = "driftlint-stats.json"     # table sizes from `driftlint stats`, for `check`
+//! target_version = 14                # the PostgreSQL release the migrations run on
+//!
+//! [check.size]                       # where lock findings change severity with table size
+//! info_below_rows = 10_000
+//! error_above_rows = 10_000_000
+//! error_above_bytes = "10 GB"
 //!
 //! [runner]                           # how the migration tool runs, where the files do not say
 //! golang_migrate_multi_statement = true  # `x-multi-statement=true` in golang-migrate's URL
@@ -39,6 +45,8 @@ use toml::Spanned;
 
 use crate::finding::{Finding, Severity};
 use crate::rules;
+use crate::rules::sized::Thresholds;
+use crate::schema::pg_version::PgVersion;
 use crate::source::migrations::Layout;
 use crate::source::migrations::settings::{AtlasTxMode, RunnerSettings, Version};
 
@@ -173,6 +181,10 @@ pub struct Config {
     pub stats: Option<PathBuf>,
     /// `[runner]`: how the migration tool runs where the files do not say.
     pub runner: RunnerSettings,
+    /// `[check] target_version`: the PostgreSQL release the migrations are judged for.
+    pub target_version: Option<PgVersion>,
+    /// `[check.size]`: the table sizes where lock findings change severity.
+    pub size: Thresholds,
 }
 
 /// Why the configuration cannot be used.
@@ -241,6 +253,16 @@ struct RawCheck {
     prisma_version: Option<u32>,
     database_url_env: Option<String>,
     stats: Option<PathBuf>,
+    target_version: Option<Spanned<toml::Value>>,
+    size: Option<RawSize>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSize {
+    info_below_rows: Option<Spanned<i64>>,
+    error_above_rows: Option<Spanned<i64>>,
+    error_above_bytes: Option<Spanned<toml::Value>>,
 }
 
 /// Looks for `driftlint.toml` in `start` and each of its parents.
@@ -297,6 +319,8 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
             .map_err(|e| invalid(Some(glob.span()), format!("invalid glob: {}", e.msg)))?;
         patterns.push(pattern);
     }
+    let target_version = target_version(raw.check.target_version.as_ref(), &invalid)?;
+    let size = thresholds(raw.check.size.unwrap_or_default(), &invalid)?;
     let mut levels = BTreeMap::new();
     for (id, level) in raw.rules {
         let Some(rule) = rules::by_id(id.get_ref()) else {
@@ -350,6 +374,8 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
         replicas: raw.audit.replicas.unwrap_or_default(),
         stats: raw.check.stats.map(|p| shown_from_cwd(&dir.join(p))),
         runner,
+        target_version,
+        size,
     })
 }
 
@@ -392,6 +418,101 @@ fn runner_settings(
         supabase_version: version(raw.supabase_version, "supabase_version")?,
         pending: None,
     })
+}
+
+/// `[check] target_version`: a major version (`14`) or a quoted release (`"14.5"`).
+fn target_version(
+    value: Option<&Spanned<toml::Value>>,
+    invalid: &dyn Fn(Option<std::ops::Range<usize>>, String) -> ConfigError,
+) -> Result<Option<PgVersion>, ConfigError> {
+    let Some(v) = value else {
+        return Ok(None);
+    };
+    let parsed = match v.get_ref() {
+        toml::Value::Integer(i) => PgVersion::parse(&i.to_string()),
+        toml::Value::String(s) => PgVersion::parse(s),
+        // `14.10` written as a float would read as 14.1: ask for a string.
+        other => Err(format!(
+            "`target_version` is a major version or a quoted release: 14 or \"14.5\", not {other}"
+        )),
+    };
+    parsed.map(Some).map_err(|m| invalid(Some(v.span()), m))
+}
+
+/// `[check.size]`, validated: counts are not negative and the info boundary is not above the
+/// error one.
+fn thresholds(
+    raw: RawSize,
+    invalid: &dyn Fn(Option<std::ops::Range<usize>>, String) -> ConfigError,
+) -> Result<Thresholds, ConfigError> {
+    let mut t = Thresholds::default();
+    let count = |v: &Spanned<i64>, key: &str| {
+        if *v.get_ref() < 0 {
+            Err(invalid(
+                Some(v.span()),
+                format!("`{key}` is a number of rows, not negative"),
+            ))
+        } else {
+            Ok(*v.get_ref() as f64)
+        }
+    };
+    if let Some(v) = &raw.info_below_rows {
+        t.info_below_rows = count(v, "info_below_rows")?;
+    }
+    if let Some(v) = &raw.error_above_rows {
+        t.error_above_rows = count(v, "error_above_rows")?;
+    }
+    if let Some(v) = &raw.error_above_bytes {
+        t.error_above_bytes = bytes(v.get_ref()).map_err(|m| invalid(Some(v.span()), m))?;
+    }
+    if t.info_below_rows > t.error_above_rows {
+        let at = raw
+            .info_below_rows
+            .as_ref()
+            .or(raw.error_above_rows.as_ref());
+        return Err(invalid(
+            at.map(|v| v.span()),
+            format!(
+                "`info_below_rows` ({}) is above `error_above_rows` ({}): a table cannot be both small and huge",
+                t.info_below_rows, t.error_above_rows
+            ),
+        ));
+    }
+    Ok(t)
+}
+
+/// A size in bytes: an integer, or a string with PostgreSQL's units (`"512 MB"`, `"10GB"`;
+/// kB, MB, GB and TB are powers of 1024).
+fn bytes(value: &toml::Value) -> Result<i64, String> {
+    let bad = || {
+        format!(
+            "`error_above_bytes` is a size: a number of bytes or a string such as \"10 GB\" (units: B, kB, MB, GB, TB), not {value}"
+        )
+    };
+    let (number, unit) = match value {
+        toml::Value::Integer(i) => (*i, 1),
+        toml::Value::String(s) => {
+            let s = s.trim();
+            let split = s
+                .find(|c: char| !c.is_ascii_digit() && c != '_')
+                .unwrap_or(s.len());
+            let number: i64 = s[..split].replace('_', "").parse().map_err(|_| bad())?;
+            let unit: i64 = match s[split..].trim() {
+                "" | "B" => 1,
+                "kB" => 1 << 10,
+                "MB" => 1 << 20,
+                "GB" => 1 << 30,
+                "TB" => 1 << 40,
+                _ => return Err(bad()),
+            };
+            (number, unit)
+        }
+        _ => return Err(bad()),
+    };
+    if number < 0 {
+        return Err(bad());
+    }
+    number.checked_mul(unit).ok_or_else(bad)
 }
 
 /// Rules that report only when `[rules]` turns them on.
@@ -540,6 +661,74 @@ redundant-index = "warning"
         assert_eq!(c.rules["unindexed-foreign-key"], Level::On(Severity::Error));
         assert_eq!(c.rules["duplicate-index"], Level::On(Severity::Info));
         assert_eq!(c.rules["redundant-index"], Level::On(Severity::Warning));
+    }
+
+    #[test]
+    fn target_version_and_size_thresholds_are_read() {
+        let c = parse(
+            "[check]\ntarget_version = \"14.5\"\n[check.size]\ninfo_below_rows = 500\nerror_above_rows = 1_000_000\nerror_above_bytes = \"512 MB\"\n",
+            Path::new("/p/driftlint.toml"),
+        )
+        .unwrap();
+        assert_eq!(
+            c.target_version.map(|v| v.to_string()).as_deref(),
+            Some("PostgreSQL 14.5")
+        );
+        assert_eq!(c.size.info_below_rows, 500.0);
+        assert_eq!(c.size.error_above_rows, 1_000_000.0);
+        assert_eq!(c.size.error_above_bytes, 512 << 20);
+        let c = parse(
+            "[check]\ntarget_version = 11\n[check.size]\nerror_above_bytes = 4096\n",
+            Path::new("/p/driftlint.toml"),
+        )
+        .unwrap();
+        assert_eq!(c.target_version.map(|v| v.major), Some(11));
+        assert_eq!(c.size.error_above_bytes, 4096);
+        assert_eq!(
+            c.size.info_below_rows,
+            Thresholds::default().info_below_rows
+        );
+        assert_eq!(Config::default().size, Thresholds::default());
+    }
+
+    #[test]
+    fn bad_target_versions_and_sizes_are_errors_at_their_position() {
+        for (text, expected) in [
+            (
+                "[check]\ntarget_version = 9\n",
+                "2:18: PostgreSQL 9 is older than driftlint knows: the oldest target is 10",
+            ),
+            (
+                "[check]\ntarget_version = 14.5\n",
+                "2:18: `target_version` is a major version or a quoted release",
+            ),
+            (
+                "[check]\ntarget_version = \"latest\"\n",
+                "2:18: `latest` is not a PostgreSQL version",
+            ),
+            (
+                "[check.size]\ninfo_below_rows = -1\n",
+                "2:19: `info_below_rows` is a number of rows, not negative",
+            ),
+            (
+                "[check.size]\nerror_above_bytes = \"10 GiB\"\n",
+                "2:21: `error_above_bytes` is a size",
+            ),
+            (
+                "[check.size]\ninfo_below_rows = 50_000\nerror_above_rows = 20_000\n",
+                "2:19: `info_below_rows` (50000) is above `error_above_rows` (20000)",
+            ),
+            (
+                "[check.size]\nsmall_rows = 5\n",
+                "2:1: unknown field `small_rows`",
+            ),
+        ] {
+            let e = err(text);
+            assert!(
+                e.starts_with(&format!("/p/driftlint.toml:{expected}")),
+                "{e}"
+            );
+        }
     }
 
     #[test]

@@ -71,6 +71,9 @@ pub struct Finding {
     pub origin: Origin,
     /// Sizes and use of the live object concerned (live databases only).
     pub metrics: Option<Metrics>,
+    /// The columns of the unique key a statement builds, for the statistics to predict
+    /// duplicates (`rules::sized`); not part of any output.
+    pub key: Vec<String>,
 }
 
 /// The numbers behind a finding about a live index or table: what it costs, and what dropping
@@ -157,7 +160,14 @@ impl Finding {
             related: Vec::new(),
             origin,
             metrics: None,
+            key: Vec::new(),
         }
+    }
+
+    /// Sets the columns of the unique key the statement builds.
+    pub fn key(mut self, columns: Vec<String>) -> Self {
+        self.key = columns;
+        self
     }
 
     /// Sets the help line.

@@ -134,6 +134,7 @@ pub fn audit_hosts(options: &AuditOptions) -> Result<Audit, DatabaseError> {
         events: &[],
         unparsed: &[],
         has_reference: false,
+        target: None,
     };
     let mut findings = crate::timings::time("rules", || rules::run(&input));
     // What the model lacks of a locked table (its indexes, constraints …) would be reported
@@ -175,6 +176,8 @@ pub struct Pending {
     pub note: Option<String>,
     /// Statements sent to the database.
     pub queries: usize,
+    /// The database's PostgreSQL release.
+    pub server_version: Option<crate::schema::pg_version::PgVersion>,
 }
 
 /// `check --database`: the database's schema is where the replay starts; the migrations the
@@ -189,6 +192,9 @@ pub fn check_with_database(
     let found = crate::timings::time("introspect", || db.introspect())?;
     let mut pending = Pending {
         target: db.target().to_string(),
+        server_version: crate::schema::pg_version::PgVersion::from_server_version_num(
+            db.server_version_num,
+        ),
         ..Pending::default()
     };
     let applied = match db.applied_migrations() {
@@ -222,7 +228,13 @@ pub fn check_with_database(
         }
         !done
     };
-    let mut run = check_starting_from(options, None, exclude, Some(found.schema), &is_pending)?;
+    // A `target_version` given wins (the database may be a copy on another release); else the
+    // database's own release.
+    let options = CheckOptions {
+        target: options.target.or(pending.server_version),
+        ..options.clone()
+    };
+    let mut run = check_starting_from(&options, None, exclude, Some(found.schema), &is_pending)?;
     run.findings
         .retain(|f| !matches!(f.origin, Origin::Database));
     pending.skipped = skipped.into_inner();

@@ -87,6 +87,7 @@ fn agreement(pg: TestPg, rel: &str, expected: &[&str]) {
         events: &[],
         unparsed: &[],
         has_reference: false,
+        target: None,
     });
     let (a, b) = (rule_keys(&offline.findings), rule_keys(&live_rules));
     let report = format!(

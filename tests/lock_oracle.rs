@@ -285,3 +285,148 @@ fn volatile_defaults_are_reported_exactly_when_the_table_is_rewritten() {
         assert_eq!(fired, rewritten, "ADD COLUMN n {column}");
     }
 }
+
+/// The tables of the `lock-timeout-missing` cases: a key, a foreign key, a CHECK and an index.
+const DROP_RENAME_SETUP: &str = "
+CREATE TABLE customers (id int PRIMARY KEY);
+CREATE TABLE orders (id int PRIMARY KEY, customer_id int REFERENCES customers,
+    status text, total int CONSTRAINT orders_total_check CHECK (total >= 0));
+CREATE INDEX orders_status ON orders (status);
+";
+
+/// The `pg_locks` modes a statement takes on `orders`, found by its oid (the statement may
+/// drop or rename it), in a transaction that is rolled back.
+fn modes_on_orders(c: &mut postgres::Client, stmt: &str) -> BTreeSet<String> {
+    let mut tx = c.transaction().expect("begin");
+    let oid: postgres::types::Oid = tx
+        .query_one("SELECT 'orders'::regclass::oid", &[])
+        .expect("oid")
+        .get(0);
+    tx.batch_execute(stmt).expect("statement runs");
+    let modes = tx
+        .query(
+            "SELECT mode FROM pg_locks WHERE pid = pg_backend_pid() AND relation = $1",
+            &[&oid],
+        )
+        .expect("pg_locks")
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    tx.rollback().expect("rollback");
+    modes
+}
+
+#[test]
+fn lock_timeout_missing_fires_exactly_on_statements_taking_access_exclusive() {
+    let Some(pg) = TestPg::start() else {
+        return;
+    };
+    let mut c = pg.connect();
+    c.batch_execute(DROP_RENAME_SETUP).unwrap();
+    c.batch_execute(
+        "INSERT INTO customers SELECT g FROM generate_series(1, 500) g;
+         INSERT INTO orders SELECT g, g, 'new', g FROM generate_series(1, 500) g;",
+    )
+    .unwrap();
+    let cases = [
+        "DROP TABLE orders;",
+        "DROP INDEX orders_status;",
+        "ALTER TABLE orders RENAME TO purchases;",
+        "ALTER TABLE orders RENAME COLUMN status TO state;",
+        "ALTER TABLE orders RENAME CONSTRAINT orders_total_check TO orders_total_positive;",
+        "ALTER TABLE orders DROP COLUMN total;",
+        "ALTER TABLE orders DROP CONSTRAINT orders_total_check;",
+        "ALTER TABLE orders ADD COLUMN note text;",
+        "ALTER TABLE orders ALTER COLUMN status SET DEFAULT 'new';",
+        // Weaker locks: not reported.
+        "ALTER INDEX orders_status RENAME TO orders_state;",
+        "CREATE INDEX orders_total ON orders (total);",
+        "ALTER TABLE orders ADD CONSTRAINT orders_customer_fk FOREIGN KEY (customer_id) REFERENCES customers NOT VALID;",
+    ];
+    for stmt in cases {
+        let modes = modes_on_orders(&mut c, stmt);
+        let exclusive = modes.contains("AccessExclusiveLock");
+        let run = check_sql_files(&[("1.sql", DROP_RENAME_SETUP), ("2.sql", stmt)]);
+        let fired = run
+            .findings
+            .iter()
+            .any(|f| f.rule == "lock-timeout-missing");
+        assert_eq!(fired, exclusive, "{stmt}: pg_locks shows {modes:?}");
+        // The same statement on a table created in the same file locks nobody out.
+        let same_file = format!("{DROP_RENAME_SETUP}\n{stmt}");
+        let run = check_sql_files(&[("1.sql", &same_file)]);
+        assert!(
+            !run.findings
+                .iter()
+                .any(|f| f.rule == "lock-timeout-missing"),
+            "{stmt}: reported on a new table"
+        );
+    }
+}
+
+/// Sequential scans of `tt` that `stmt` makes, counted in its own transaction
+/// (`pg_stat_xact_user_tables`), which is rolled back.
+fn scans_of(c: &mut postgres::Client, stmt: &str) -> i64 {
+    let mut tx = c.transaction().expect("begin");
+    let count = |tx: &mut postgres::Transaction<'_>| -> i64 {
+        tx.query_one(
+            "SELECT seq_scan FROM pg_stat_xact_user_tables WHERE relname = 'tt'",
+            &[],
+        )
+        .expect("pg_stat_xact_user_tables")
+        .get(0)
+    };
+    let before = count(&mut tx);
+    tx.batch_execute(stmt).expect("statement runs");
+    let scans = count(&mut tx) - before;
+    tx.rollback().expect("rollback");
+    scans
+}
+
+#[test]
+fn set_not_null_scans_exactly_when_reported() {
+    let Some(pg) = TestPg::start() else {
+        return;
+    };
+    let mut c = pg.connect();
+    let server: i32 = c
+        .query_one("SELECT current_setting('server_version_num')::int", &[])
+        .unwrap()
+        .get(0);
+    let table = "CREATE TABLE tt (id int, a int);";
+    let cases = [
+        ("", true),
+        (
+            "ALTER TABLE tt ADD CONSTRAINT tt_a_nn CHECK (a IS NOT NULL);",
+            false,
+        ),
+        (
+            "ALTER TABLE tt ADD CONSTRAINT tt_a_nn CHECK (a IS NOT NULL) NOT VALID;\nALTER TABLE tt VALIDATE CONSTRAINT tt_a_nn;",
+            false,
+        ),
+        // Not validated: proves nothing.
+        (
+            "ALTER TABLE tt ADD CONSTRAINT tt_a_nn CHECK (a IS NOT NULL) NOT VALID;",
+            true,
+        ),
+    ];
+    let stmt = "ALTER TABLE tt ALTER COLUMN a SET NOT NULL;";
+    for (proof, scans) in cases {
+        c.batch_execute(&format!(
+            "DROP TABLE IF EXISTS tt; {table}
+             INSERT INTO tt SELECT g, g FROM generate_series(1, 500) g;
+             {proof}"
+        ))
+        .unwrap();
+        let scanned = scans_of(&mut c, stmt) > 0;
+        assert_eq!(scanned, scans, "after `{proof}` on {server}");
+        let second = format!("{proof}\n{stmt}");
+        let reported = check_sql_files(&[("1.sql", table), ("2.sql", &second)])
+            .findings
+            .iter()
+            .any(|f| f.rule == "set-not-null-scan");
+        // The server is 12 or later: its release and an unknown one judge alike.
+        assert!(server >= 120000);
+        assert_eq!(reported, scanned, "after `{proof}`");
+    }
+}

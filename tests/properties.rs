@@ -562,6 +562,7 @@ fn run_files(files: &[&str]) -> (Schema, Vec<Finding>) {
         events: &replay.events,
         unparsed: &unparsed,
         has_reference: false,
+        target: None,
     });
     (replay.schema, findings)
 }

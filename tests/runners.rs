@@ -258,6 +258,7 @@ fn runner_agrees_with(fixture: &str, layout: &str, settings: RunnerSettings, fai
             paths: vec![root.clone()],
             layout: Some(Layout::from_name(layout).expect("layout")),
             runner: settings,
+            ..Default::default()
         },
         None,
     )
@@ -454,6 +455,7 @@ fn lock_findings(root: &Path, layout: Layout, settings: RunnerSettings) -> Vec<S
             paths: vec![root.to_path_buf()],
             layout: Some(layout),
             runner: settings,
+            ..Default::default()
         },
         None,
     )
@@ -614,6 +616,7 @@ fn flyway_group_rejects_a_non_transactional_migration_among_others() {
                     pending: pending(root, pending_files),
                     ..Default::default()
                 },
+                ..Default::default()
             },
             None,
         )

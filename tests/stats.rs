@@ -18,6 +18,32 @@ fn driftlint() -> Command {
     cmd
 }
 
+/// Runs `driftlint stats` on the database `conninfo` names into `path`, and returns the path.
+fn write_stats(conninfo: &str, path: std::path::PathBuf) -> std::path::PathBuf {
+    let out = driftlint()
+        .args(["stats", "--database", conninfo, "-o"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    path
+}
+
+/// The JSON report of `check --stats stats migrations`.
+fn check_with_stats(stats: &std::path::Path, migrations: &std::path::Path) -> serde_json::Value {
+    let out = driftlint()
+        .args(["check", "--format", "json", "--stats"])
+        .arg(stats)
+        .arg(migrations)
+        .output()
+        .unwrap();
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
 /// A value that must never reach the statistics file.
 const SECRET: &str = "secret-value-7f3a";
 
@@ -41,18 +67,9 @@ fn stats_reads_sizes_without_privileges_and_check_uses_them() {
     let dir = tempfile::tempdir().unwrap();
 
     // A role without any grant: sizes yes, column statistics of tables it cannot read no.
-    let nopriv = dir.path().join("nopriv.json");
-    let out = driftlint()
-        .args(["stats", "--database"])
-        .arg(format!("{} user=driftlint_nopriv", pg.conninfo()))
-        .arg("-o")
-        .arg(&nopriv)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let nopriv = write_stats(
+        &format!("{} user=driftlint_nopriv", pg.conninfo()),
+        dir.path().join("nopriv.json"),
     );
     let doc: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&nopriv).unwrap()).unwrap();
@@ -67,17 +84,7 @@ fn stats_reads_sizes_without_privileges_and_check_uses_them() {
     assert!(big["bytes"].as_i64().unwrap() > 500_000);
 
     // The owner sees column statistics; the file still holds no data value.
-    let full = dir.path().join("stats.json");
-    let out = driftlint()
-        .args(["stats", "--database", &pg.conninfo(), "-o"])
-        .arg(&full)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let full = write_stats(&pg.conninfo(), dir.path().join("stats.json"));
     let text = std::fs::read_to_string(&full).unwrap();
     assert!(!text.contains(SECRET) && !text.contains("\"u1\"") && !text.contains("open"));
     assert!(text.contains("null_frac"), "{text}");
@@ -97,13 +104,7 @@ fn stats_reads_sizes_without_privileges_and_check_uses_them() {
          CREATE INDEX small_status ON small (status);\n",
     )
     .unwrap();
-    let out = driftlint()
-        .args(["check", "--format", "json", "--stats"])
-        .arg(&full)
-        .arg(&m)
-        .output()
-        .unwrap();
-    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let doc = check_with_stats(&full, &m);
     let find = |rule: &str| {
         doc["findings"]
             .as_array()
@@ -159,4 +160,52 @@ fn stats_reads_sizes_without_privileges_and_check_uses_them() {
         .clone();
     assert_eq!(idx["severity"], "warning");
     assert!(idx["message"].as_str().unwrap().contains("is unknown"));
+}
+
+/// Predicted duplicates for new unique keys, checked against what PostgreSQL does: every key
+/// the statistics say will fail does fail to build, and a key that builds is not reported.
+#[test]
+fn predicted_duplicates_are_real() {
+    let Some(pg) = TestPg::start() else {
+        return;
+    };
+    let mut c = pg.connect();
+    c.batch_execute(
+        "CREATE TABLE accounts (id int PRIMARY KEY, status text, region int, email text, tenant int);
+         INSERT INTO accounts SELECT g, 'status ' || (g % 3), g % 10, 'u' || (g % 5000), g / 5000
+           FROM generate_series(1, 20000) g;
+         ANALYZE accounts;",
+    )
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let stats = write_stats(&pg.conninfo(), dir.path().join("stats.json"));
+    let cases = [
+        "CREATE UNIQUE INDEX accounts_email ON accounts (email);",
+        "CREATE UNIQUE INDEX accounts_status_region ON accounts (status, region);",
+        "ALTER TABLE accounts ADD CONSTRAINT accounts_status_region_key UNIQUE (status, region);",
+        // Each column repeats, the pair is unique: nothing can be said, and nothing is.
+        "CREATE UNIQUE INDEX accounts_tenant_email ON accounts (tenant, email);",
+        "ALTER TABLE accounts ADD CONSTRAINT accounts_id_status_key UNIQUE (id, status);",
+    ];
+    for stmt in cases {
+        let m = dir.path().join("m");
+        let _ = std::fs::remove_dir_all(&m);
+        std::fs::create_dir(&m).unwrap();
+        std::fs::write(
+            m.join("001.sql"),
+            "CREATE TABLE accounts (id int PRIMARY KEY, status text, region int, email text, tenant int);\n",
+        )
+        .unwrap();
+        std::fs::write(m.join("002.sql"), stmt).unwrap();
+        let doc = check_with_stats(&stats, &m);
+        let predicted = doc["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["message"].as_str().unwrap().contains("will likely fail"));
+        let mut tx = c.transaction().unwrap();
+        let failed = tx.batch_execute(stmt).is_err();
+        drop(tx);
+        assert_eq!(predicted, failed, "{stmt}: {doc}");
+    }
 }

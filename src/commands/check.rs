@@ -10,6 +10,7 @@ use crate::cli::CheckArgs;
 use crate::drift::Reference;
 use crate::live::Pending;
 use crate::report::Summary;
+use crate::schema::pg_version::PgVersion;
 
 /// Checks the migrations and reports the findings left after the configuration, the baseline
 /// and `--changed-since`; with `--write-baseline`, records them instead.
@@ -32,6 +33,25 @@ pub fn run(args: CheckArgs) -> Result<ExitStatus, Error> {
         paths,
         layout: args.layout.or(config.layout),
         runner,
+        target: args.target_version.or(config.target_version),
+    };
+    let given = options.target;
+    let stats_file = match args.stats.as_ref().or(config.stats.as_ref()) {
+        Some(path) => Some(crate::source::database::stats::Stats::load(path)?),
+        None => None,
+    };
+    let database = config.database_url(args.database.clone());
+    // Without a setting or a database, the release the statistics were read from.
+    let options = match (&stats_file, &database) {
+        (Some(s), None) => {
+            let found = PgVersion::from_server_version_num(s.server_version_num);
+            note_version(given, found, "the statistics file's database");
+            CheckOptions {
+                target: given.or(found),
+                ..options
+            }
+        }
+        _ => options,
     };
     let reference = match (&args.drizzle, &args.prisma) {
         (Some(path), _) => Some(Reference::Drizzle(path.clone())),
@@ -41,7 +61,6 @@ pub fn run(args: CheckArgs) -> Result<ExitStatus, Error> {
         }),
         (None, None) => None,
     };
-    let database = config.database_url(args.database.clone());
     let mut run = match database.clone() {
         Some(_) if args.drizzle.is_some() => return Err(Error::DatabaseWithDrizzle),
         Some(_) if args.prisma.is_some() => return Err(Error::DatabaseWithPrisma),
@@ -52,12 +71,13 @@ pub fn run(args: CheckArgs) -> Result<ExitStatus, Error> {
                 &config.exclude,
             )?;
             report_pending(&pending);
+            note_version(given, pending.server_version, "the database");
             run
         }
         None => crate::drift::check_with_reference(&options, reference.as_ref(), &config.exclude)?,
     };
-    let stats = match (args.stats.as_ref().or(config.stats.as_ref()), &database) {
-        (Some(path), _) => Some(crate::source::database::stats::Stats::load(path)?),
+    let stats = match (stats_file, &database) {
+        (Some(stats), _) => Some(stats),
         // Against a database its own sizes are the best there are.
         (None, Some(target)) => {
             let mut db = crate::source::database::Database::connect(&args.session.options(target))?;
@@ -67,7 +87,7 @@ pub fn run(args: CheckArgs) -> Result<ExitStatus, Error> {
         }
         (None, None) => None,
     };
-    crate::rules::sized::apply(&mut run.findings, stats.as_ref());
+    crate::rules::sized::apply(&mut run.findings, stats.as_ref(), &config.size);
     config.apply(&mut run.findings);
     if let Some(path) = &args.write_baseline {
         Baseline::of(&run.findings, &run.files)
@@ -110,5 +130,17 @@ fn report_pending(p: &Pending) {
     }
     if let Some(note) = &p.note {
         eprintln!("driftlint: {note}");
+    }
+}
+
+/// Says so on stderr when the release given (`--target-version`, `[check] target_version`)
+/// is not the one `source` runs: the given one is what the migrations are judged for.
+fn note_version(given: Option<PgVersion>, found: Option<PgVersion>, source: &str) {
+    if let (Some(given), Some(found)) = (given, found)
+        && given.major != found.major
+    {
+        eprintln!(
+            "driftlint: judging the migrations for {given} (target_version), but {source} runs {found}"
+        );
     }
 }

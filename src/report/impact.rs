@@ -151,6 +151,7 @@ mod tests {
             object: Some(object.to_string()),
             related: Vec::new(),
             origin: Origin::Database,
+            key: Vec::new(),
             metrics: Some(Metrics {
                 reclaimable_bytes: Some(bytes),
                 ..Metrics::default()

@@ -3,6 +3,7 @@
 use super::shared::safety::{Facts, lock_finding, table_name};
 use super::{Check, RuleInput};
 use crate::finding::Finding;
+use crate::schema::pg_version::utc_timestamp_change_keeps_table;
 use crate::schema::replay::{Action, TypeChange};
 
 declare_rule!(
@@ -34,6 +35,9 @@ fn check(input: &RuleInput<'_>, out: &mut Vec<Finding>) {
             TypeChange::IndexRebuild => format!(
                 "keeps the rows but rebuilds the indexes of `{table}` on the column"
             ),
+            TypeChange::TimeZoneDependent if !utc_timestamp_change_keeps_table(input.target) => {
+                format!("rewrites `{table}` and all its indexes (before PostgreSQL 12 even when the session TimeZone is UTC)")
+            }
             TypeChange::TimeZoneDependent => format!(
                 "rewrites `{table}` and its indexes unless the session TimeZone is UTC, and rebuilds the indexes on the column even then"
             ),
@@ -62,6 +66,24 @@ mod tests {
         ],
         fail: [],
     );
+
+    /// Before PostgreSQL 12 timestamp ↔ timestamptz rewrites whatever the session TimeZone.
+    #[test]
+    fn timestamp_to_timestamptz_always_rewrites_before_12() {
+        let message = |target| {
+            let found = crate::rules::tests::lint_two_files_for(
+                &super::COLUMN_TYPE_REWRITE,
+                "CREATE TABLE t (a timestamp);",
+                "ALTER TABLE t ALTER COLUMN a TYPE timestamptz;",
+                target,
+            );
+            assert_eq!(found.len(), 1, "{found:#?}");
+            found[0].message.clone()
+        };
+        assert!(message(Some("12")).contains("unless the session TimeZone is UTC"));
+        assert!(message(None).contains("unless the session TimeZone is UTC"));
+        insta::assert_snapshot!(message(Some("11")));
+    }
 
     /// Whether changing a column of an existing, indexed table from `old` to `new` is
     /// reported (the table comes from an earlier migration file).

@@ -19,6 +19,7 @@ fn check(input: &RuleInput<'_>, out: &mut Vec<Finding>) {
         let Action::CreateIndex {
             concurrently: false,
             unique,
+            columns,
             concurrent_sql,
             ..
         } = action
@@ -27,7 +28,7 @@ fn check(input: &RuleInput<'_>, out: &mut Vec<Finding>) {
         };
         let table = table_name(s);
         let kind = if *unique { "UNIQUE INDEX" } else { "INDEX" };
-        out.push(lock_finding(
+        let finding = lock_finding(
             &INDEX_NOT_CONCURRENT,
             s,
             format!(
@@ -37,7 +38,13 @@ fn check(input: &RuleInput<'_>, out: &mut Vec<Finding>) {
                 "build it without blocking writes: `{concurrent_sql};`{}",
                 facts.concurrently_note(s.file)
             ),
-        ));
+        );
+        // A unique key: the statistics may show it cannot be built.
+        out.push(if *unique {
+            finding.key(columns.clone())
+        } else {
+            finding
+        });
     }
 }
 

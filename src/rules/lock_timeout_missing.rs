@@ -54,10 +54,29 @@ mod tests {
             "SET lock_timeout = '5s';\nALTER TABLE t ADD COLUMN c int;",
             "CREATE TABLE t (a int);\nALTER TABLE t ADD COLUMN c int;",
             "CREATE INDEX CONCURRENTLY t_a ON t (a);",
+            "CREATE TABLE t (a int);\nALTER TABLE t RENAME COLUMN a TO b;\nDROP TABLE t;",
+            "DROP TABLE IF EXISTS t;",
+            "CREATE TABLE t (a int);\nCREATE INDEX t_a ON t (a);\nALTER INDEX t_a RENAME TO t_b;",
+            "DROP INDEX CONCURRENTLY t_a;",
         ],
         fail: [
             "ALTER TABLE t ADD COLUMN c int;\nALTER TABLE t DROP COLUMN d;",
             "ALTER TABLE t ALTER COLUMN a SET NOT NULL;\nSET lock_timeout = '5s';",
+            "DROP TABLE t;",
+            "ALTER TABLE t RENAME TO u;",
+            "ALTER TABLE t RENAME COLUMN a TO b;",
+            "ALTER TABLE t RENAME CONSTRAINT t_a_check TO t_a_positive;",
         ],
     );
+
+    /// `DROP INDEX` locks the index's table, known from an earlier file; CONCURRENTLY does not.
+    #[test]
+    fn drop_index_locks_its_table() {
+        let first = "CREATE TABLE t (a int);\nCREATE INDEX t_a ON t (a);";
+        let lint = |second| crate::rules::tests::lint_two_files(&super::LOCK_TIMEOUT_MISSING, first, second);
+        let found = lint("DROP INDEX t_a;");
+        assert_eq!(found.len(), 1, "{found:#?}");
+        assert!(found[0].message.contains("lock on `t`"), "{}", found[0].message);
+        assert!(lint("DROP INDEX CONCURRENTLY t_a;").is_empty());
+    }
 }

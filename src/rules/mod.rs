@@ -156,6 +156,8 @@ pub struct RuleInput<'a> {
     pub unparsed: &'a [Unparsed],
     /// Whether a reference schema (database, Drizzle) answered for unknown tables.
     pub has_reference: bool,
+    /// The PostgreSQL release the migrations will run on (`target_version`), when known.
+    pub target: Option<crate::schema::pg_version::PgVersion>,
 }
 
 /// Runs every rule that reads the model ([`Check::Model`]).

@@ -3,6 +3,7 @@
 use super::shared::safety::{Facts, lock_finding, table_name};
 use super::{Check, RuleInput};
 use crate::finding::Finding;
+use crate::schema::pg_version::check_proves_not_null;
 use crate::schema::replay::Action;
 
 declare_rule!(
@@ -15,29 +16,48 @@ declare_rule!(
 
 fn check(input: &RuleInput<'_>, out: &mut Vec<Finding>) {
     let facts = Facts::of(input);
+    let check_helps = check_proves_not_null(input.target);
     for (s, action) in facts.on_existing_tables() {
-        let Action::SetNotNull {
-            column,
-            proven: false,
-        } = action
-        else {
+        let Action::SetNotNull { column, proven } = action else {
             continue;
         };
+        if *proven && check_helps {
+            continue;
+        }
         let table = table_name(s);
-        let column_name = column.clone();
         let check = format!("{}_{column}_not_null", s.table.as_ref().map_or("", |t| &t.name));
+        let (why, help) = if check_helps {
+            (
+                String::new(),
+                format!(
+                    "prove it first (PostgreSQL 12+ then skips the scan): `ALTER TABLE {table} ADD CONSTRAINT {check} CHECK ({column} IS NOT NULL) NOT VALID;` then, in a later migration, `ALTER TABLE {table} VALIDATE CONSTRAINT {check};` and `ALTER TABLE {table} ALTER COLUMN {column} SET NOT NULL; ALTER TABLE {table} DROP CONSTRAINT {check};`"
+                ),
+            )
+        } else if *proven {
+            (
+                " (before PostgreSQL 12 not even a validated CHECK spares the scan)".to_string(),
+                format!(
+                    "before PostgreSQL 12 nothing avoids the scan: let the validated `CHECK ({column} IS NOT NULL)` stand in for NOT NULL and leave this statement out, or set NOT NULL after upgrading"
+                ),
+            )
+        } else {
+            (
+                " (before PostgreSQL 12 no validated CHECK spares the scan)".to_string(),
+                format!(
+                    "before PostgreSQL 12 nothing avoids the scan: keep a validated CHECK instead of NOT NULL (`ALTER TABLE {table} ADD CONSTRAINT {check} CHECK ({column} IS NOT NULL) NOT VALID;` then, in a later migration, `ALTER TABLE {table} VALIDATE CONSTRAINT {check};`, which lets reads and writes go on), or set NOT NULL after upgrading"
+                ),
+            )
+        };
         out.push(
             lock_finding(
-            &SET_NOT_NULL_SCAN,
-            s,
-            format!(
-                "`SET NOT NULL` on `{table}.{column}` takes an ACCESS EXCLUSIVE lock and scans every row: reads and writes on `{table}` wait until the scan ends"
-            ),
-            format!(
-                "prove it first (PostgreSQL 12+ then skips the scan): `ALTER TABLE {table} ADD CONSTRAINT {check} CHECK ({column} IS NOT NULL) NOT VALID;` then, in a later migration, `ALTER TABLE {table} VALIDATE CONSTRAINT {check};` and `ALTER TABLE {table} ALTER COLUMN {column} SET NOT NULL; ALTER TABLE {table} DROP CONSTRAINT {check};`"
-            ),
-        )
-            .object(column_name),
+                &SET_NOT_NULL_SCAN,
+                s,
+                format!(
+                    "`SET NOT NULL` on `{table}.{column}` takes an ACCESS EXCLUSIVE lock and scans every row{why}: reads and writes on `{table}` wait until the scan ends"
+                ),
+                help,
+            )
+            .object(column.clone()),
         );
     }
 }
@@ -55,5 +75,24 @@ mod tests {
             "ALTER TABLE t ALTER COLUMN a SET NOT NULL;",
             "ALTER TABLE t ADD CONSTRAINT t_a_nn CHECK (a IS NOT NULL) NOT VALID;\nALTER TABLE t ALTER COLUMN a SET NOT NULL;",
         ],
+    );
+
+    crate::rules::tests::target_cases!(
+        super::SET_NOT_NULL_SCAN,
+        before_12,
+        target: "11.22",
+        pass: ["CREATE TABLE t (a int);\nALTER TABLE t ALTER COLUMN a SET NOT NULL;"],
+        fail: [
+            "ALTER TABLE t ADD CONSTRAINT t_a_nn CHECK (a IS NOT NULL) NOT VALID;\nALTER TABLE t VALIDATE CONSTRAINT t_a_nn;\nALTER TABLE t ALTER COLUMN a SET NOT NULL;",
+            "ALTER TABLE t ALTER COLUMN a SET NOT NULL;",
+        ],
+    );
+
+    crate::rules::tests::target_cases!(
+        super::SET_NOT_NULL_SCAN,
+        from_12,
+        target: "12",
+        pass: ["ALTER TABLE t ADD CHECK (a IS NOT NULL);\nALTER TABLE t ALTER COLUMN a SET NOT NULL;"],
+        fail: ["ALTER TABLE t ALTER COLUMN a SET NOT NULL;"],
     );
 }

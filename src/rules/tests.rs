@@ -36,9 +36,34 @@ pub(crate) fn lint(rule: &'static Rule, sql: &str) -> Vec<Finding> {
     }
 }
 
+/// [`lint`] for a model rule, judging for the PostgreSQL release `target` (`"11"`).
+pub(crate) fn lint_for(rule: &'static Rule, sql: &str, target: &str) -> Vec<Finding> {
+    lint_files_for(rule, &[("case.sql", sql)], Some(target))
+}
+
 /// The findings of model rule `rule` alone on two consecutive migration files, `1.sql` and
 /// `2.sql`: a table of the first already exists when the second runs.
 pub(crate) fn lint_two_files(rule: &'static Rule, first: &str, second: &str) -> Vec<Finding> {
+    lint_two_files_for(rule, first, second, None)
+}
+
+/// [`lint_two_files`] judging for the PostgreSQL release `target` (`"11"`), when given.
+pub(crate) fn lint_two_files_for(
+    rule: &'static Rule,
+    first: &str,
+    second: &str,
+    target: Option<&str>,
+) -> Vec<Finding> {
+    lint_files_for(rule, &[("1.sql", first), ("2.sql", second)], target)
+}
+
+/// The findings of model rule `rule` alone on consecutive migration files, judging for the
+/// release `target` when given.
+fn lint_files_for(
+    rule: &'static Rule,
+    files: &[(&str, &str)],
+    target: Option<&str>,
+) -> Vec<Finding> {
     let Check::Model(check) = rule.check else {
         panic!("{} does not read the model", rule.id)
     };
@@ -47,7 +72,8 @@ pub(crate) fn lint_two_files(rule: &'static Rule, first: &str, second: &str) -> 
         check(input, &mut out);
         out
     };
-    crate::check::check_sql_files_running(&[("1.sql", first), ("2.sql", second)], &only).findings
+    let target = target.map(|t| crate::schema::pg_version::PgVersion::parse(t).expect("a release"));
+    crate::check::check_sql_files_for(files, target, &only).findings
 }
 
 /// The findings of model rule `rule` alone on `schema`, a model built or altered by the test:
@@ -62,6 +88,7 @@ pub(crate) fn lint_model(rule: &'static Rule, schema: &Schema) -> Vec<Finding> {
         events: &[],
         unparsed: &[],
         has_reference: false,
+        target: None,
     };
     let mut out = Vec::new();
     check(&input, &mut out);
@@ -157,8 +184,18 @@ pub(crate) fn report_in(findings: &[Finding], name: &str, text: &str) -> String 
 /// Asserts that no case of `pass` makes `rule` fire and that every case of `fail` does, and
 /// returns the failing cases with their human reports, to be pinned as a snapshot.
 pub(crate) fn pass_fail(rule: &'static Rule, pass: &[&str], fail: &[&str]) -> String {
+    pass_fail_with(rule, pass, fail, &|sql| lint(rule, sql))
+}
+
+/// [`pass_fail`] with the findings of each case from `lint`.
+pub(crate) fn pass_fail_with(
+    rule: &'static Rule,
+    pass: &[&str],
+    fail: &[&str],
+    lint: &dyn Fn(&str) -> Vec<Finding>,
+) -> String {
     for sql in pass {
-        let found = lint(rule, sql);
+        let found = lint(sql);
         assert!(
             found.is_empty(),
             "{} fired on a passing case:\n{sql}\n{found:#?}",
@@ -167,7 +204,7 @@ pub(crate) fn pass_fail(rule: &'static Rule, pass: &[&str], fail: &[&str]) -> St
     }
     let mut out = String::new();
     for (i, sql) in fail.iter().enumerate() {
-        let found = lint(rule, sql);
+        let found = lint(sql);
         assert!(
             !found.is_empty(),
             "{} did not fire on a failing case:\n{sql}",
@@ -197,6 +234,24 @@ macro_rules! rule_cases {
     };
 }
 pub(crate) use rule_cases;
+
+/// [`rule_cases!`] judging for one PostgreSQL release: the test `$name` pins its failing
+/// cases as the snapshot `$name`.
+macro_rules! target_cases {
+    ($rule:expr, $name:ident, target: $target:literal, pass: [$($pass:expr),* $(,)?], fail: [$($fail:expr),* $(,)?] $(,)?) => {
+        #[test]
+        fn $name() {
+            let report = $crate::rules::tests::pass_fail_with(
+                &$rule,
+                &[$($pass),*],
+                &[$($fail),*],
+                &|sql| $crate::rules::tests::lint_for(&$rule, sql, $target),
+            );
+            insta::assert_snapshot!(report);
+        }
+    };
+}
+pub(crate) use target_cases;
 
 /// A drift rule's pass and fail lists of (side A, side B) SQL, as [`rule_cases!`].
 macro_rules! drift_cases {

@@ -45,11 +45,11 @@ fn check(input: &RuleInput<'_>, out: &mut Vec<Finding>) {
                 facts.concurrently_note(s.file)
             ),
         );
-        // One key column: the statistics can tell whether it holds duplicates.
+        // One key column: the finding is about it.
         if let [column] = columns.as_slice() {
             finding = finding.object(column.clone());
         }
-        out.push(finding);
+        out.push(finding.key(columns.clone()));
     }
 }
 

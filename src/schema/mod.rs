@@ -11,6 +11,7 @@ pub mod names;
 pub mod object_nodes;
 pub mod objects;
 pub mod opclass;
+pub mod pg_version;
 pub mod types;
 pub mod view_query;
 

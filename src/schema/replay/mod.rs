@@ -19,6 +19,7 @@ mod events;
 mod fidelity_tests;
 mod foreign;
 mod indexes;
+mod lock_facts;
 mod lookups;
 mod nodes;
 mod objects;

@@ -119,6 +119,9 @@ pub enum Action {
         if_not_exists: bool,
         /// `UNIQUE`.
         unique: bool,
+        /// The key columns when every key is a plain column and the index is not partial
+        /// (what column statistics can speak of); else empty.
+        columns: Vec<String>,
         /// The statement with `CONCURRENTLY` added (for the help).
         concurrent_sql: String,
     },
@@ -165,6 +168,14 @@ pub enum Action {
         /// The default as written, or what makes it volatile.
         default: String,
     },
+    /// `ADD COLUMN … DEFAULT` with a non-volatile, non-NULL default: stored in the catalog from
+    /// PostgreSQL 11, written into every row (a rewrite) before.
+    ConstantDefault {
+        /// The column.
+        column: String,
+        /// The default as written.
+        default: String,
+    },
     /// `ADD PRIMARY KEY` / `ADD UNIQUE` building its index under the lock (no `USING INDEX`).
     AddKey {
         /// The constraint name as written.
@@ -193,6 +204,7 @@ impl Action {
                 | Action::SetNotNull { .. }
                 | Action::AlterType { .. }
                 | Action::VolatileDefault { .. }
+                | Action::ConstantDefault { .. }
                 | Action::AddKey { .. }
                 | Action::AccessExclusive { .. }
         )
@@ -262,7 +274,7 @@ impl Replay<'_> {
         });
     }
 
-    fn safety_event(
+    pub(super) fn safety_event(
         &mut self,
         location: Origin,
         file: u32,
@@ -304,6 +316,8 @@ impl Replay<'_> {
                     }
                 }
             }
+            Some(NodeEnum::DropStmt(s)) => self.drop_facts(s, ctx),
+            Some(NodeEnum::RenameStmt(s)) => self.rename_facts(s, ctx),
             Some(NodeEnum::VariableSetStmt(s)) if s.name.eq_ignore_ascii_case("lock_timeout") => {
                 self.safety_event(ctx.stmt.whole(), ctx.stmt.file, None, Action::LockTimeout);
             }
@@ -349,6 +363,7 @@ impl Replay<'_> {
             concurrently: s.concurrent,
             if_not_exists: s.if_not_exists,
             unique: s.unique,
+            columns: super::lock_facts::plain_key_columns(s),
             concurrent_sql,
         };
         self.safety_event(ctx.stmt.whole(), ctx.stmt.file, Some(&table), action);
@@ -526,6 +541,8 @@ const VOLATILE: &[&str] = &[
     "txid_current",
 ];
 
+/// What a new column's default does to the existing rows: a volatile one (or serial, identity,
+/// stored generated) is computed per row; a constant one is stored once from PostgreSQL 11.
 fn volatile_default(col: &protobuf::ColumnDef) -> Option<Action> {
     let column = truncate_identifier(&col.colname).to_string();
     if let Some(t) = col.type_name.as_ref()
@@ -554,13 +571,23 @@ fn volatile_default(col: &protobuf::ColumnDef) -> Option<Action> {
                 });
             }
             Ok(ConstrType::ConstrDefault) => {
-                let text = SqlExpr::from_node(c.raw_expr.as_deref()?.clone()).text;
-                if calls_volatile(&text) {
-                    return Some(Action::VolatileDefault {
+                let raw = c.raw_expr.as_deref()?;
+                // `DEFAULT NULL` is no default: nothing to write into the rows.
+                if matches!(raw.node.as_ref(), Some(NodeEnum::AConst(k)) if k.isnull) {
+                    return None;
+                }
+                let text = SqlExpr::from_node(raw.clone()).text;
+                return Some(if calls_volatile(&text) {
+                    Action::VolatileDefault {
                         column,
                         default: text,
-                    });
-                }
+                    }
+                } else {
+                    Action::ConstantDefault {
+                        column,
+                        default: text,
+                    }
+                });
             }
             _ => {}
         }
