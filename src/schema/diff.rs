@@ -321,6 +321,9 @@ impl Differ<'_> {
                     self.only_in(ca.is_some())
                 ),
                 (Some(a), Some(b)) => {
+                    // A CHECK whose predicate one side does not give is compared by its
+                    // columns, as before predicates were kept.
+                    let (a, b) = &comparable_checks(a, b);
                     let da = constraint_ddl(&ta.name, a, self.a.schema);
                     let db = constraint_ddl(&tb.name, b, self.b.schema);
                     if da == db {
@@ -551,6 +554,17 @@ fn column_order(t: &Table, other: Option<&Table>) -> Vec<String> {
         t.columns.keys(),
         other.into_iter().flat_map(|o| o.columns.keys()),
     )
+}
+
+/// Two same-named constraints ready to compare: without their CHECK predicates when either
+/// side lacks one (a source that does not give it is not a different predicate).
+fn comparable_checks(a: &Constraint, b: &Constraint) -> (Constraint, Constraint) {
+    let (mut a, mut b) = (a.clone(), b.clone());
+    if a.check.is_none() || b.check.is_none() {
+        a.check = None;
+        b.check = None;
+    }
+    (a, b)
 }
 
 #[cfg(test)]

@@ -11,6 +11,8 @@ use pg_query::protobuf::{self, Node};
 
 use super::literals::{Literal, normalise_literal};
 
+mod forms;
+
 /// A normalised SQL expression.
 #[derive(Clone, Debug)]
 pub struct SqlExpr {
@@ -163,6 +165,23 @@ impl SqlExpr {
         self.text = canonical_text(&self.node);
         true
     }
+
+    /// Follows `ALTER TYPE type_name RENAME VALUE 'from' TO 'to'` inside the expression, given
+    /// the columns of that type in the expression's table (see `forms::rename_label` for
+    /// which constants are the enum's). Returns whether anything changed.
+    pub fn rename_enum_label(
+        &mut self,
+        type_name: &str,
+        typed_columns: &[&str],
+        from: &str,
+        to: &str,
+    ) -> bool {
+        if !forms::rename_label(&mut self.node, type_name, typed_columns, from, to) {
+            return false;
+        }
+        self.text = canonical_text(&self.node);
+        true
+    }
 }
 
 /// The canonical text: the deparse of the tree with the casts PostgreSQL adds by itself
@@ -268,6 +287,7 @@ fn strip_implicit_casts(root: &mut Node) {
 /// and `transaction_timestamp()` as `now()` (one function), and `nextval('s')` as
 /// `nextval('s'::regclass)`.
 fn respell(node: &mut Node) {
+    forms::respell_operator(node);
     let replacement = match node.node.as_mut() {
         Some(NodeEnum::TypeCast(cast)) => {
             let target = cast.type_name.as_ref().map(|t| {
