@@ -42,6 +42,9 @@ pub struct Run {
     pub findings: Vec<Finding>,
     /// Statements read.
     pub statements: usize,
+    /// DDL replayed from a branch of a `DO` block that may not have run (see
+    /// [`Replay::conditional_ddl`]).
+    pub conditional_ddl: Vec<crate::schema::Origin>,
 }
 
 /// Why a run could not happen at all.
@@ -368,6 +371,7 @@ impl Checking {
             schema: replay.schema,
             findings: self.findings,
             statements: self.statements,
+            conditional_ddl: replay.conditional_ddl,
         })
     }
 }
@@ -603,5 +607,6 @@ pub fn check_sql_files_running(
         schema: replay.schema,
         findings,
         statements,
+        conditional_ddl: replay.conditional_ddl,
     }
 }

@@ -118,6 +118,8 @@ struct Loaded {
     statements: usize,
     /// Where enum types are declared, when the source knows (Prisma); the model keeps none.
     enum_origins: Vec<(QualName, Origin)>,
+    /// DDL replayed from a branch of a `DO` block (migrations only).
+    conditional_ddl: Vec<Origin>,
 }
 
 /// A Drizzle or Prisma file of a side, read again for the report's excerpts (empty when
@@ -201,6 +203,7 @@ fn load_side(
                 findings,
                 statements: run.statements,
                 enum_origins: Vec::new(),
+                conditional_ddl: run.conditional_ddl,
             })
         }
         SideSpec::Database(options) => {
@@ -217,6 +220,7 @@ fn load_side(
                 findings: Vec::new(),
                 statements: 0,
                 enum_origins: Vec::new(),
+                conditional_ddl: Vec::new(),
             })
         }
         SideSpec::Prisma { path, major } => {
@@ -227,6 +231,7 @@ fn load_side(
                 findings: r.findings,
                 statements: 0,
                 enum_origins: r.enum_origins,
+                conditional_ddl: Vec::new(),
             })
         }
         SideSpec::Drizzle(path) => {
@@ -242,6 +247,7 @@ fn load_side(
                 findings,
                 statements: 0,
                 enum_origins: Vec::new(),
+                conditional_ddl: Vec::new(),
             })
         }
     }
@@ -265,6 +271,31 @@ fn place_enum_findings(
         if let Some((_, origin)) = found {
             f.origin = *origin;
         }
+    }
+}
+
+/// Lowers to `info` the drift findings about objects that DDL in a branch of a `DO` block
+/// created (`IF … THEN CREATE … ELSE …`), and says so: the replay applies every branch, the
+/// database ran one, so such a difference may be the branch the database took rather than
+/// drift.
+fn mark_conditional(findings: &mut [Finding], conditional: &[Origin], files: &[SourceFile]) {
+    for f in findings.iter_mut() {
+        let Origin::Sql { file, start, end } = f.origin else {
+            continue;
+        };
+        let within = conditional.iter().find(|c| {
+            matches!(c, Origin::Sql { file: cf, start: cs, end: ce }
+                if *cf == file && *cs <= start && end <= *ce)
+        });
+        let Some(place) = within.and_then(|c| crate::source::file::position(c, files)) else {
+            continue;
+        };
+        f.message = format!(
+            "{}; created inside a conditional DO block ({}:{}): the database may have taken \
+             another branch",
+            f.message, place.file, place.line
+        );
+        f.severity = crate::finding::Severity::Info;
     }
 }
 
@@ -295,7 +326,12 @@ pub fn run_diff(
     let by = la.files.len() as u32;
     shift_schema(&mut lb.schema, by);
     shift_findings(&mut lb.findings, by);
-    for (_, origin) in &mut lb.enum_origins {
+    for origin in lb
+        .enum_origins
+        .iter_mut()
+        .map(|(_, o)| o)
+        .chain(&mut lb.conditional_ddl)
+    {
         shift(origin, by);
     }
     // A Prisma side takes the other side's sequence names and enum value order, which
@@ -338,6 +374,8 @@ pub fn run_diff(
     crate::check::sort_findings(&mut findings);
     let mut files = la.files;
     files.append(&mut lb.files);
+    la.conditional_ddl.append(&mut lb.conditional_ddl);
+    mark_conditional(&mut findings, &la.conditional_ddl, &files);
     Ok(DiffRun {
         files,
         findings,
