@@ -675,6 +675,17 @@ mod tests {
         ] {
             assert_eq!(messages(&table(a), &table(b)), [], "{a} vs {b}");
         }
+        // A renamed column is renamed inside the predicate.
+        assert_eq!(
+            messages(
+                &format!(
+                    "{} ALTER TABLE t RENAME COLUMN age TO years;",
+                    table("CONSTRAINT ok CHECK (age > 0)")
+                ),
+                "CREATE TABLE t (id int, years int, s text, CONSTRAINT ok CHECK (years > 0));",
+            ),
+            []
+        );
         // The same columns, another predicate: a difference that shows both.
         assert_eq!(
             messages(
@@ -695,16 +706,26 @@ mod tests {
         let a = "CREATE TYPE m AS ENUM ('a', 'b'); CREATE TABLE t (id int, x m CHECK (x <> 'a'));
              CREATE INDEX t_x ON t (id) WHERE x IN ('a', 'b');
              CREATE POLICY p ON t USING (x = 'a'::m);
+             CREATE VIEW v AS SELECT id FROM t WHERE x = 'a';
              ALTER TYPE m RENAME VALUE 'a' TO 'c';";
         let b = |label: &str| {
             format!(
                 "CREATE TYPE m AS ENUM ('c', 'b'); CREATE TABLE t (id int, x m CHECK (x <> '{label}'));
                  CREATE INDEX t_x ON t (id) WHERE x IN ('{label}', 'b');
-                 CREATE POLICY p ON t USING (x = '{label}'::m);"
+                 CREATE POLICY p ON t USING (x = '{label}'::m);
+                 CREATE VIEW v AS SELECT id FROM t WHERE x = '{label}';"
             )
         };
         assert_eq!(messages(a, &b("c")), []);
         let rules: Vec<&str> = messages(a, &b("a")).into_iter().map(|(r, _)| r).collect();
-        assert_eq!(rules, ["drift-constraint", "drift-index", "drift-policy"]);
+        assert_eq!(
+            rules,
+            [
+                "drift-constraint",
+                "drift-index",
+                "drift-policy",
+                "drift-view"
+            ]
+        );
     }
 }

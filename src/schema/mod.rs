@@ -12,6 +12,7 @@ pub mod object_nodes;
 pub mod objects;
 pub mod opclass;
 pub mod types;
+pub mod view_labels;
 pub mod view_query;
 
 pub use model::*;

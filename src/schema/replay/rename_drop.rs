@@ -12,6 +12,9 @@ use super::nodes::strings;
 use super::{Ctx, Owner, Replay};
 use crate::schema::model::{ConstraintKind, ForeignKey, KeyTarget, QualName, RelKind};
 use crate::schema::names::truncate_identifier;
+use crate::schema::objects::RelationDetail;
+use crate::schema::view_labels::rename_label_in_query;
+use crate::schema::view_query::normalise_query;
 
 impl Replay<'_> {
     pub(super) fn rename(&mut self, s: &protobuf::RenameStmt, ctx: &Ctx<'_>) {
@@ -158,7 +161,7 @@ impl Replay<'_> {
     }
 
     /// A renamed enum label inside CHECK predicates, index expressions and predicates (EXCLUDE
-    /// ones too) and policies: where the expression uses it as a value of the enum, the catalog
+    /// ones too), policies and view queries: where the expression uses it as a value of the enum, the catalog
     /// stores the label's OID and prints the new label.
     fn follow_label_rename(&mut self, type_name: &str, from: &str, to: &str) {
         let array = format!("{type_name}[]");
@@ -194,6 +197,16 @@ impl Replay<'_> {
             });
             for e in keys.chain(index.predicate.as_mut()) {
                 e.rename_enum_label(type_name, &cols, from, to);
+            }
+        }
+        // A view may read any table: the columns of the type anywhere.
+        let all: Vec<&str> = typed.values().flatten().map(String::as_str).collect();
+        for r in self.schema.other_relations.values_mut() {
+            if let RelationDetail::View(q) = &mut r.detail
+                && let Some(text) = rename_label_in_query(&q.text, type_name, &all, from, to)
+            {
+                q.key = normalise_query(&text);
+                q.text = text;
             }
         }
     }
@@ -271,6 +284,9 @@ impl Replay<'_> {
                     if col == old {
                         *col = new.to_string();
                     }
+                }
+                if let Some(e) = &mut c.check {
+                    e.rename_column(old, new);
                 }
             }
             for p in &mut t.policies {

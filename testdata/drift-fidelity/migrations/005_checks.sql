@@ -42,9 +42,13 @@ CREATE INDEX reading_happy ON reading (id) WHERE m = 'happy';
 CREATE INDEX reading_some ON reading (id) WHERE m IN ('ok', 'sad') AND status <> 'sad';
 ALTER TABLE reading ENABLE ROW LEVEL SECURITY;
 CREATE POLICY reading_ok ON reading USING (m = 'ok' OR m2 = ANY (ARRAY['sad'::mood]));
+CREATE VIEW sad_readings AS
+    SELECT id, status FROM reading WHERE m = 'sad' AND m2 <> 'ok'::mood AND status <> 'sad';
 
 -- The catalog keeps an enum constant as the label's OID: after these renames it prints the
--- new labels in every CHECK, index predicate and policy above, but not in a text comparison
+-- new labels in every CHECK, index predicate, policy and view above, but not in a text comparison
 -- (`m::text <> 'sad'`, `status <> 'sad'`).
 ALTER TYPE mood RENAME VALUE 'sad' TO 'unhappy';
 ALTER TYPE mood RENAME VALUE 'ok' TO 'fine';
+-- A renamed column is renamed inside its CHECK.
+ALTER TABLE reading RENAME COLUMN qty TO quantity;
