@@ -23,12 +23,11 @@ pub(super) fn respell_operator(node: &mut Node) {
             {
                 // The operator name is already the stored one (`~~`, `!~~*`, `~`).
                 e.kind = AExprKind::AexprOp as i32;
-            } else if kind == AExprKind::AexprBetween as i32
-                || kind == AExprKind::AexprNotBetween as i32
+            } else if (kind == AExprKind::AexprBetween as i32
+                || kind == AExprKind::AexprNotBetween as i32)
+                && let Some(rewritten) = between(e, kind == AExprKind::AexprNotBetween as i32)
             {
-                if let Some(rewritten) = between(e, kind == AExprKind::AexprNotBetween as i32) {
-                    *node = rewritten;
-                }
+                *node = rewritten;
             }
         }
         Some(NodeEnum::FuncCall(f)) if f.funcname.len() == 2 => {
