@@ -397,7 +397,18 @@ impl Replay<'_> {
             .as_ref()
             .map(|e| SqlExpr::from_node((**e).clone()));
         let columns = expr.as_ref().map(|e| e.columns.clone()).unwrap_or_default();
-        let origin = ctx.stmt.whole();
+        // The constraint's name, or its `CHECK` keyword, else the statement.
+        let anchor = ctx.at(c.location);
+        let keyword = ctx.stmt.text.get(anchor..anchor + "CHECK".len());
+        let origin = if c.location < 0 {
+            ctx.stmt.whole()
+        } else if !c.conname.is_empty() {
+            ctx.name_span(&c.conname, anchor)
+        } else if keyword.is_some_and(|k| k.eq_ignore_ascii_case("CHECK")) {
+            ctx.stmt.origin(anchor..anchor + "CHECK".len())
+        } else {
+            ctx.stmt.whole()
+        };
         let Some(t) = self.schema.tables.get_mut(table) else {
             return;
         };
