@@ -45,6 +45,8 @@ pub struct Run {
     /// DDL replayed from a branch of a `DO` block that may not have run (see
     /// [`Replay::conditional_ddl`]).
     pub conditional_ddl: Vec<crate::schema::Origin>,
+    /// Objects altered by name in such a branch (see [`Replay::conditional_objects`]).
+    pub conditional_objects: Vec<(crate::schema::QualName, String, crate::schema::Origin)>,
 }
 
 /// Why a run could not happen at all.
@@ -372,6 +374,7 @@ impl Checking {
             findings: self.findings,
             statements: self.statements,
             conditional_ddl: replay.conditional_ddl,
+            conditional_objects: replay.conditional_objects,
         })
     }
 }
@@ -608,5 +611,6 @@ pub fn check_sql_files_running(
         findings,
         statements,
         conditional_ddl: replay.conditional_ddl,
+        conditional_objects: replay.conditional_objects,
     }
 }

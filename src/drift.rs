@@ -120,6 +120,8 @@ struct Loaded {
     enum_origins: Vec<(QualName, Origin)>,
     /// DDL replayed from a branch of a `DO` block (migrations only).
     conditional_ddl: Vec<Origin>,
+    /// Objects such DDL alters by name: table, object, where.
+    conditional_objects: Vec<(QualName, String, Origin)>,
 }
 
 /// A Drizzle or Prisma file of a side, read again for the report's excerpts (empty when
@@ -204,6 +206,7 @@ fn load_side(
                 statements: run.statements,
                 enum_origins: Vec::new(),
                 conditional_ddl: run.conditional_ddl,
+                conditional_objects: run.conditional_objects,
             })
         }
         SideSpec::Database(options) => {
@@ -221,6 +224,7 @@ fn load_side(
                 statements: 0,
                 enum_origins: Vec::new(),
                 conditional_ddl: Vec::new(),
+                conditional_objects: Vec::new(),
             })
         }
         SideSpec::Prisma { path, major } => {
@@ -232,6 +236,7 @@ fn load_side(
                 statements: 0,
                 enum_origins: r.enum_origins,
                 conditional_ddl: Vec::new(),
+                conditional_objects: Vec::new(),
             })
         }
         SideSpec::Drizzle(path) => {
@@ -248,6 +253,7 @@ fn load_side(
                 statements: 0,
                 enum_origins: Vec::new(),
                 conditional_ddl: Vec::new(),
+                conditional_objects: Vec::new(),
             })
         }
     }
@@ -275,23 +281,36 @@ fn place_enum_findings(
 }
 
 /// Lowers to `info` the drift findings about objects that DDL in a branch of a `DO` block
-/// created (`IF … THEN CREATE … ELSE …`), and says so: the replay applies every branch, the
-/// database ran one, so such a difference may be the branch the database took rather than
-/// drift.
-fn mark_conditional(findings: &mut [Finding], conditional: &[Origin], files: &[SourceFile]) {
+/// created (`IF … THEN CREATE … ELSE …`) or altered by name (`ALTER COLUMN … SET DEFAULT`,
+/// `DROP COLUMN`), and says so: the replay applies every branch, the database ran one, so such
+/// a difference may be the branch the database took rather than drift.
+fn mark_conditional(
+    findings: &mut [Finding],
+    conditional: &[Origin],
+    altered: &[(QualName, String, Origin)],
+    files: &[SourceFile],
+) {
     for f in findings.iter_mut() {
-        let Origin::Sql { file, start, end } = f.origin else {
-            continue;
+        let created = match f.origin {
+            Origin::Sql { file, start, end } => conditional.iter().find(|c| {
+                matches!(c, Origin::Sql { file: cf, start: cs, end: ce }
+                    if *cf == file && *cs <= start && end <= *ce)
+            }),
+            _ => None,
         };
-        let within = conditional.iter().find(|c| {
-            matches!(c, Origin::Sql { file: cf, start: cs, end: ce }
-                if *cf == file && *cs <= start && end <= *ce)
+        let found = created.map(|c| ("created", c)).or_else(|| {
+            altered
+                .iter()
+                .find(|(t, o, _)| f.table.as_ref() == Some(t) && f.object.as_deref() == Some(o))
+                .map(|(_, _, c)| ("altered", c))
         });
-        let Some(place) = within.and_then(|c| crate::source::file::position(c, files)) else {
+        let Some((what, place)) =
+            found.and_then(|(w, c)| Some((w, crate::source::file::position(c, files)?)))
+        else {
             continue;
         };
         f.message = format!(
-            "{}; created inside a conditional DO block ({}:{}): the database may have taken \
+            "{}; {what} inside a conditional DO block ({}:{}): the database may have taken \
              another branch",
             f.message, place.file, place.line
         );
@@ -331,6 +350,7 @@ pub fn run_diff(
         .iter_mut()
         .map(|(_, o)| o)
         .chain(&mut lb.conditional_ddl)
+        .chain(lb.conditional_objects.iter_mut().map(|(_, _, o)| o))
     {
         shift(origin, by);
     }
@@ -375,7 +395,13 @@ pub fn run_diff(
     let mut files = la.files;
     files.append(&mut lb.files);
     la.conditional_ddl.append(&mut lb.conditional_ddl);
-    mark_conditional(&mut findings, &la.conditional_ddl, &files);
+    la.conditional_objects.append(&mut lb.conditional_objects);
+    mark_conditional(
+        &mut findings,
+        &la.conditional_ddl,
+        &la.conditional_objects,
+        &files,
+    );
     Ok(DiffRun {
         files,
         findings,
