@@ -30,6 +30,21 @@ pub(super) fn respell_operator(node: &mut Node) {
                 *node = rewritten;
             }
         }
+        // The parser folds a left operand of the same kind into one list (`a AND b AND c` is
+        // one AND of three), also when it reads the catalog's `((a >= 1) AND (a <= 5)) AND c`;
+        // a BETWEEN written first must fold the same way once expanded.
+        Some(NodeEnum::BoolExpr(b)) if b.boolop != BoolExprType::NotExpr as i32 => {
+            while let Some(first) = b.args.first_mut() {
+                respell_operator(first);
+                match first.node.as_mut() {
+                    Some(NodeEnum::BoolExpr(inner)) if inner.boolop == b.boolop => {
+                        let inner_args = std::mem::take(&mut inner.args);
+                        b.args.splice(0..1, inner_args);
+                    }
+                    _ => break,
+                }
+            }
+        }
         Some(NodeEnum::FuncCall(f)) if f.funcname.len() == 2 => {
             let system = matches!(
                 f.funcname[0].node.as_ref(),
@@ -237,6 +252,20 @@ mod tests {
                 "code LIKE 'x%' AND email NOT ILIKE '%@x'",
             ),
             ("((a IS DISTINCT FROM b))", "a IS DISTINCT FROM b"),
+            // An expanded BETWEEN first in an AND / OR is folded into it, as the parser folds
+            // the catalog's text; second, it stays nested on both sides.
+            (
+                "((((age >= 1) AND (age <= 5)) AND ((code)::text ~~ 'x%'::text)))",
+                "age BETWEEN 1 AND 5 AND code LIKE 'x%'",
+            ),
+            (
+                "((((age < 0) OR (age > 17)) OR (email ~~* '%@x'::text)))",
+                "age NOT BETWEEN 0 AND 17 OR email ILIKE '%@x'",
+            ),
+            (
+                "(((a > 0) AND ((age >= 1) AND (age <= 5))))",
+                "a > 0 AND age BETWEEN 1 AND 5",
+            ),
         ] {
             assert_eq!(text(catalog), text(written), "{catalog} vs {written}");
         }

@@ -42,6 +42,11 @@ CREATE INDEX reading_happy ON reading (id) WHERE m = 'happy';
 CREATE INDEX reading_some ON reading (id) WHERE m IN ('ok', 'sad') AND status <> 'sad';
 ALTER TABLE reading ENABLE ROW LEVEL SECURITY;
 CREATE POLICY reading_ok ON reading USING (m = 'ok' OR m2 = ANY (ARRAY['sad'::mood]));
+-- Index and EXCLUDE predicates and policies share the CHECKs' comparison form.
+CREATE INDEX reading_young_x ON reading (id) WHERE age BETWEEN 1 AND 5 AND code LIKE 'x%';
+CREATE POLICY reading_adult ON reading FOR SELECT USING (age NOT BETWEEN 0 AND 17 OR email ILIKE '%@x');
+ALTER TABLE booking ADD CONSTRAINT booking_no_overlap_x
+    EXCLUDE USING gist (tstzrange(starts, ends) WITH &&) WHERE (id BETWEEN 1 AND 100);
 CREATE VIEW sad_readings AS
     SELECT id, status FROM reading WHERE m = 'sad' AND m2 <> 'ok'::mood AND status <> 'sad';
 
