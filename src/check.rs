@@ -46,6 +46,11 @@ pub struct Run {
     pub findings: Vec<Finding>,
     /// Statements read.
     pub statements: usize,
+    /// DDL replayed from a branch of a `DO` block that may not have run (see
+    /// [`Replay::conditional_ddl`]).
+    pub conditional_ddl: Vec<crate::schema::Origin>,
+    /// Objects altered by name in such a branch (see [`Replay::conditional_objects`]).
+    pub conditional_objects: Vec<(crate::schema::QualName, String, crate::schema::Origin)>,
 }
 
 /// Why a run could not happen at all.
@@ -396,6 +401,8 @@ impl Checking {
             schema: replay.schema,
             findings: self.findings,
             statements: self.statements,
+            conditional_ddl: replay.conditional_ddl,
+            conditional_objects: replay.conditional_objects,
         })
     }
 }
@@ -641,5 +648,7 @@ pub fn check_sql_files_for(
         schema: replay.schema,
         findings,
         statements,
+        conditional_ddl: replay.conditional_ddl,
+        conditional_objects: replay.conditional_objects,
     }
 }

@@ -118,6 +118,10 @@ struct Loaded {
     statements: usize,
     /// Where enum types are declared, when the source knows (Prisma); the model keeps none.
     enum_origins: Vec<(QualName, Origin)>,
+    /// DDL replayed from a branch of a `DO` block (migrations only).
+    conditional_ddl: Vec<Origin>,
+    /// Objects such DDL alters by name: table, object, where.
+    conditional_objects: Vec<(QualName, String, Origin)>,
 }
 
 /// A Drizzle or Prisma file of a side, read again for the report's excerpts (empty when
@@ -202,6 +206,8 @@ fn load_side(
                 findings,
                 statements: run.statements,
                 enum_origins: Vec::new(),
+                conditional_ddl: run.conditional_ddl,
+                conditional_objects: run.conditional_objects,
             })
         }
         SideSpec::Database(options) => {
@@ -218,6 +224,8 @@ fn load_side(
                 findings: Vec::new(),
                 statements: 0,
                 enum_origins: Vec::new(),
+                conditional_ddl: Vec::new(),
+                conditional_objects: Vec::new(),
             })
         }
         SideSpec::Prisma { path, major } => {
@@ -228,6 +236,8 @@ fn load_side(
                 findings: r.findings,
                 statements: 0,
                 enum_origins: r.enum_origins,
+                conditional_ddl: Vec::new(),
+                conditional_objects: Vec::new(),
             })
         }
         SideSpec::Drizzle(path) => {
@@ -243,6 +253,8 @@ fn load_side(
                 findings,
                 statements: 0,
                 enum_origins: Vec::new(),
+                conditional_ddl: Vec::new(),
+                conditional_objects: Vec::new(),
             })
         }
     }
@@ -266,6 +278,44 @@ fn place_enum_findings(
         if let Some((_, origin)) = found {
             f.origin = *origin;
         }
+    }
+}
+
+/// Lowers to `info` the drift findings about objects that DDL in a branch of a `DO` block
+/// created (`IF … THEN CREATE … ELSE …`) or altered by name (`ALTER COLUMN … SET DEFAULT`,
+/// `DROP COLUMN`), and says so: the replay applies every branch, the database ran one, so such
+/// a difference may be the branch the database took rather than drift.
+fn mark_conditional(
+    findings: &mut [Finding],
+    conditional: &[Origin],
+    altered: &[(QualName, String, Origin)],
+    files: &[SourceFile],
+) {
+    for f in findings.iter_mut() {
+        let created = match f.origin {
+            Origin::Sql { file, start, end } => conditional.iter().find(|c| {
+                matches!(c, Origin::Sql { file: cf, start: cs, end: ce }
+                    if *cf == file && *cs <= start && end <= *ce)
+            }),
+            _ => None,
+        };
+        let found = created.map(|c| ("created", c)).or_else(|| {
+            altered
+                .iter()
+                .find(|(t, o, _)| f.table.as_ref() == Some(t) && f.object.as_deref() == Some(o))
+                .map(|(_, _, c)| ("altered", c))
+        });
+        let Some((what, place)) =
+            found.and_then(|(w, c)| Some((w, crate::source::file::position(c, files)?)))
+        else {
+            continue;
+        };
+        f.message = format!(
+            "{}; {what} inside a conditional DO block ({}:{}): the database may have taken \
+             another branch",
+            f.message, place.file, place.line
+        );
+        f.severity = crate::finding::Severity::Info;
     }
 }
 
@@ -296,7 +346,13 @@ pub fn run_diff(
     let by = la.files.len() as u32;
     shift_schema(&mut lb.schema, by);
     shift_findings(&mut lb.findings, by);
-    for (_, origin) in &mut lb.enum_origins {
+    for origin in lb
+        .enum_origins
+        .iter_mut()
+        .map(|(_, o)| o)
+        .chain(&mut lb.conditional_ddl)
+        .chain(lb.conditional_objects.iter_mut().map(|(_, _, o)| o))
+    {
         shift(origin, by);
     }
     // A Prisma side takes the other side's sequence names and enum value order, which
@@ -339,6 +395,14 @@ pub fn run_diff(
     crate::check::sort_findings(&mut findings);
     let mut files = la.files;
     files.append(&mut lb.files);
+    la.conditional_ddl.append(&mut lb.conditional_ddl);
+    la.conditional_objects.append(&mut lb.conditional_objects);
+    mark_conditional(
+        &mut findings,
+        &la.conditional_ddl,
+        &la.conditional_objects,
+        &files,
+    );
     Ok(DiffRun {
         files,
         findings,

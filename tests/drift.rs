@@ -354,3 +354,67 @@ fn every_format_renders_the_drift_in_its_own_shape() {
     assert!(github.starts_with("::warning "), "{github}");
     assert!(!run("json").starts_with("::"));
 }
+
+/// DDL from one branch of an `IF` in a `DO` block is replayed with every other branch, but
+/// the database ran only one: a difference about an object such DDL created or altered says so
+/// and is `info`.
+#[test]
+fn drift_from_a_conditional_do_block_says_so_and_is_info() {
+    let a = tempfile::tempdir().unwrap();
+    let b = tempfile::tempdir().unwrap();
+    std::fs::write(
+        a.path().join("001_init.sql"),
+        "CREATE TABLE t (id int PRIMARY KEY);\n\
+         CREATE TABLE u (id int PRIMARY KEY, e int, f int);\n\
+         DO $$ BEGIN\n\
+           IF current_setting('server_version_num')::int >= 100000 THEN\n\
+             ALTER TABLE t ADD COLUMN c int;\n\
+             ALTER TABLE u ALTER COLUMN f SET DEFAULT 1;\n\
+           ELSE\n\
+             ALTER TABLE t ADD COLUMN d int;\n\
+           END IF;\n\
+         END $$;\n",
+    )
+    .unwrap();
+    std::fs::write(
+        b.path().join("001_init.sql"),
+        "CREATE TABLE t (id int PRIMARY KEY, c int);\nCREATE TABLE u (id int PRIMARY KEY, f int);\n",
+    )
+    .unwrap();
+    let run = run_diff(
+        &SideSpec::Migrations(a.path().to_path_buf()),
+        &SideSpec::Migrations(b.path().to_path_buf()),
+        None,
+        &Exclude::default(),
+    )
+    .unwrap();
+    let found: Vec<(&str, &str, driftlint::finding::Severity)> = run
+        .findings
+        .iter()
+        .map(|f| {
+            (
+                f.object.as_deref().unwrap_or(""),
+                f.message.as_str(),
+                f.severity,
+            )
+        })
+        .collect();
+    assert_eq!(found.len(), 3, "{found:#?}");
+    let conditional = |object: &str, what: &str, line: usize| {
+        let (_, message, severity) = found.iter().find(|f| f.0 == object).expect(object);
+        assert!(
+            message.contains(&format!("{what} inside a conditional DO block ("))
+                && message.contains(&format!("001_init.sql:{line})"))
+                && message.ends_with("the database may have taken another branch"),
+            "{message}"
+        );
+        assert_eq!(*severity, driftlint::finding::Severity::Info, "{message}");
+    };
+    // Column d exists only in the ELSE branch; f's default is set only in the THEN branch.
+    conditional("d", "created", 8);
+    conditional("f", "altered", 6);
+    // A difference outside the block is as confident as ever.
+    let (_, message, severity) = found.iter().find(|f| f.0 == "e").expect("column e");
+    assert!(!message.contains("conditional"), "{message}");
+    assert_eq!(*severity, driftlint::finding::Severity::Warning);
+}

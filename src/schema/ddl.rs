@@ -240,6 +240,12 @@ pub(crate) fn constraint_body(c: &Constraint, schema: &Schema) -> String {
             fk_action(fk.on_delete),
             fk_action(fk.on_update)
         ),
+        None if c.check.is_some() => {
+            format!(
+                "CHECK ({})",
+                c.check.as_ref().map_or("", |e| e.text.as_str())
+            )
+        }
         None => {
             let index = c.index.as_ref().and_then(|n| {
                 schema

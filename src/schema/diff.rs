@@ -331,6 +331,9 @@ impl Differ<'_> {
                     self.only_in(ca.is_some())
                 ),
                 (Some(a), Some(b)) => {
+                    // A CHECK whose predicate one side does not give is compared by its
+                    // columns, as before predicates were kept.
+                    let (a, b) = &comparable_checks(a, b);
                     let da = constraint_ddl(&ta.name, a, self.a.schema);
                     let db = constraint_ddl(&tb.name, b, self.b.schema);
                     if da == db {
@@ -563,6 +566,17 @@ fn column_order(t: &Table, other: Option<&Table>) -> Vec<String> {
     )
 }
 
+/// Two same-named constraints ready to compare: without their CHECK predicates when either
+/// side lacks one (a source that does not give it is not a different predicate).
+fn comparable_checks(a: &Constraint, b: &Constraint) -> (Constraint, Constraint) {
+    let (mut a, mut b) = (a.clone(), b.clone());
+    if a.check.is_none() || b.check.is_none() {
+        a.check = None;
+        b.check = None;
+    }
+    (a, b)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -641,5 +655,87 @@ mod tests {
         let rules: Vec<&str> = findings.iter().map(|f| f.rule).collect();
         assert_eq!(rules, ["drift-constraint", "drift-policy"]);
         assert!(findings[0].message.contains("ON DELETE CASCADE"));
+    }
+
+    /// (rule, message) of the drift between two replays.
+    fn messages(a: &str, b: &str) -> Vec<(&'static str, String)> {
+        crate::rules::drift_findings(&drift(a, b))
+            .into_iter()
+            .map(|f| (f.rule, f.message))
+            .collect()
+    }
+
+    #[test]
+    fn check_predicates_are_compared_by_meaning() {
+        let table = |check: &str| format!("CREATE TABLE t (id int, age int, s text, {check});");
+        // Spelled differently, one meaning: no drift.
+        for (a, b) in [
+            (
+                "CONSTRAINT ok CHECK (age BETWEEN 0 AND 150)",
+                "CONSTRAINT ok CHECK (((age >= 0) AND (age <= 150)))",
+            ),
+            (
+                "CONSTRAINT ok CHECK (s IN ('a', 'b'))",
+                "CONSTRAINT ok CHECK ((s = ANY (ARRAY['a'::text, 'b'::text])))",
+            ),
+            (
+                "CONSTRAINT ok CHECK (s LIKE 'x%')",
+                "CONSTRAINT ok CHECK ((s ~~ 'x%'::text))",
+            ),
+        ] {
+            assert_eq!(messages(&table(a), &table(b)), [], "{a} vs {b}");
+        }
+        // A renamed column is renamed inside the predicate.
+        assert_eq!(
+            messages(
+                &format!(
+                    "{} ALTER TABLE t RENAME COLUMN age TO years;",
+                    table("CONSTRAINT ok CHECK (age > 0)")
+                ),
+                "CREATE TABLE t (id int, years int, s text, CONSTRAINT ok CHECK (years > 0));",
+            ),
+            []
+        );
+        // The same columns, another predicate: a difference that shows both.
+        assert_eq!(
+            messages(
+                &table("CONSTRAINT ok CHECK (age BETWEEN 0 AND 150)"),
+                &table("CONSTRAINT ok CHECK (age BETWEEN 0 AND 149)"),
+            ),
+            [(
+                "drift-constraint",
+                "constraint `ok` on `public.t` differs: CHECK (age >= 0 AND age <= 150) in \
+                 migrations, CHECK (age >= 0 AND age <= 149) in database"
+                    .to_string()
+            )]
+        );
+    }
+
+    #[test]
+    fn renamed_enum_labels_are_followed_into_checks_indexes_and_policies() {
+        let a = "CREATE TYPE m AS ENUM ('a', 'b'); CREATE TABLE t (id int, x m CHECK (x <> 'a'));
+             CREATE INDEX t_x ON t (id) WHERE x IN ('a', 'b');
+             CREATE POLICY p ON t USING (x = 'a'::m);
+             CREATE VIEW v AS SELECT id FROM t WHERE x = 'a';
+             ALTER TYPE m RENAME VALUE 'a' TO 'c';";
+        let b = |label: &str| {
+            format!(
+                "CREATE TYPE m AS ENUM ('c', 'b'); CREATE TABLE t (id int, x m CHECK (x <> '{label}'));
+                 CREATE INDEX t_x ON t (id) WHERE x IN ('{label}', 'b');
+                 CREATE POLICY p ON t USING (x = '{label}'::m);
+                 CREATE VIEW v AS SELECT id FROM t WHERE x = '{label}';"
+            )
+        };
+        assert_eq!(messages(a, &b("c")), []);
+        let rules: Vec<&str> = messages(a, &b("a")).into_iter().map(|(r, _)| r).collect();
+        assert_eq!(
+            rules,
+            [
+                "drift-constraint",
+                "drift-index",
+                "drift-policy",
+                "drift-view"
+            ]
+        );
     }
 }

@@ -9,7 +9,9 @@ use std::hash::{Hash, Hasher};
 use pg_query::NodeEnum;
 use pg_query::protobuf::{self, Node};
 
-use super::literals::{Literal, normalise_literal};
+use super::literals::{Literal, normalise_literal, numeric_at_scale, numeric_scale};
+
+mod forms;
 
 /// A normalised SQL expression.
 #[derive(Clone, Debug)]
@@ -104,6 +106,9 @@ impl SqlExpr {
     /// default (`DEFAULT NULL` is none: PostgreSQL stores no default for it), else the
     /// canonical text with a bare string literal converted to the column's type, as PostgreSQL
     /// converts it when it saves the default (`'{"a":1}'` on a jsonb column is `'{"a": 1}'`).
+    /// A number on a `numeric(p,s)` column compares as the value the column receives, at its
+    /// scale: PostgreSQL stores `DEFAULT 0` as `0` (the expression, not the coerced value),
+    /// while other sources print `0.00`; both insert `0.00`.
     pub fn default_key(text: &str, column_type: &str) -> Option<String> {
         let Ok(mut e) = SqlExpr::parse(text) else {
             return Some(text.to_string());
@@ -111,11 +116,17 @@ impl SqlExpr {
         if e.is_null() {
             return None;
         }
-        if let Some(NodeEnum::AConst(c)) = e.node.node.as_mut() {
+        let text = if let Some(NodeEnum::AConst(c)) = e.node.node.as_mut() {
             convert_literal(c, column_type);
-            return Some(canonical_text(&e.node));
-        }
-        Some(e.text)
+            canonical_text(&e.node)
+        } else {
+            e.text
+        };
+        Some(
+            numeric_scale(column_type)
+                .and_then(|s| numeric_at_scale(&text, s))
+                .unwrap_or(text),
+        )
     }
 
     /// The stored text of a column default: `None` for `DEFAULT NULL` (PostgreSQL stores no
@@ -159,6 +170,23 @@ impl SqlExpr {
             if c == from {
                 *c = to.to_string();
             }
+        }
+        self.text = canonical_text(&self.node);
+        true
+    }
+
+    /// Follows `ALTER TYPE type_name RENAME VALUE 'from' TO 'to'` inside the expression, given
+    /// the columns of that type in the expression's table (see `forms::rename_label` for
+    /// which constants are the enum's). Returns whether anything changed.
+    pub fn rename_enum_label(
+        &mut self,
+        type_name: &str,
+        typed_columns: &[&str],
+        from: &str,
+        to: &str,
+    ) -> bool {
+        if !forms::rename_label(&mut self.node, type_name, typed_columns, from, to) {
+            return false;
         }
         self.text = canonical_text(&self.node);
         true
@@ -268,6 +296,7 @@ fn strip_implicit_casts(root: &mut Node) {
 /// and `transaction_timestamp()` as `now()` (one function), and `nextval('s')` as
 /// `nextval('s'::regclass)`.
 fn respell(node: &mut Node) {
+    forms::respell_operator(node);
     let replacement = match node.node.as_mut() {
         Some(NodeEnum::TypeCast(cast)) => {
             let target = cast.type_name.as_ref().map(|t| {
@@ -646,6 +675,14 @@ mod tests {
             ("'-1'::integer", "-1", "integer"),
             ("1.50", "'1.50'", "numeric"),
             ("true", "'t'", "boolean"),
+            // A number on numeric(p,s) is the value the column receives: PostgreSQL 15
+            // stores `DEFAULT 0` as `0`, `'0'` as `'0'::numeric`, `0::numeric(10,2)` as
+            // `(0)::numeric(10,2)`; another source may print `0.00`.
+            ("0", "0.00", "numeric(10,2)"),
+            ("'0'::numeric", "0", "numeric(10,2)"),
+            ("(0)::numeric(10,2)", "'0.00'", "numeric(10,2)"),
+            ("1.5", "1.50", "numeric(10,2)"),
+            ("'-1'::integer", "-1.0", "numeric(10,2)"),
             // One function, three spellings.
             ("now()", "CURRENT_TIMESTAMP", "timestamp with time zone"),
             (
@@ -679,6 +716,9 @@ mod tests {
                 "timestamp without time zone",
             ),
             ("0", "1", "integer"),
+            ("0.5", "0.05", "numeric(10,2)"),
+            // Unconstrained numeric keeps each value's own scale.
+            ("1.5", "1.50", "numeric"),
             ("now()", "clock_timestamp()", "timestamp with time zone"),
             ("nextval('a'::regclass)", "nextval('b')", "integer"),
         ] {

@@ -37,6 +37,69 @@ pub fn normalise_literal(type_name: &str, text: &str) -> Option<Literal> {
     }
 }
 
+/// The scale of a `numeric(p,s)` type (`numeric(10,2)` is 2, `numeric(10)` is 0); `None` for
+/// any other type, unconstrained `numeric` included (it keeps the scale of each value).
+pub fn numeric_scale(type_name: &str) -> Option<u32> {
+    let modifiers = type_name.strip_prefix("numeric(")?.strip_suffix(')')?;
+    match modifiers.split_once(',') {
+        Some((_, scale)) => scale.trim().parse().ok(),
+        None => Some(0),
+    }
+}
+
+/// A plain decimal number (`0`, `-1.5`, `12.345`) as `numeric` stores it at `scale`: padded
+/// with zeros or rounded half away from zero, as `numeric`'s typmod coercion does (`0` is
+/// `0.00` at scale 2, `1.005` is `1.01`). `None` for anything else (exponents included).
+pub fn numeric_at_scale(text: &str, scale: u32) -> Option<String> {
+    let (negative, digits) = match text.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, text),
+    };
+    let (int, frac) = digits.split_once('.').unwrap_or((digits, ""));
+    if int.is_empty() || !int.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    if !frac.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let scale = scale as usize;
+    // All digits as one integer of `scale` decimals, rounded on the first dropped digit.
+    let mut all: Vec<u8> = int.bytes().chain(frac.bytes().take(scale)).collect();
+    all.extend(std::iter::repeat_n(b'0', scale.saturating_sub(frac.len())));
+    if frac.as_bytes().get(scale).is_some_and(|d| *d >= b'5') {
+        let mut i = all.len();
+        loop {
+            if i == 0 {
+                all.insert(0, b'1');
+                break;
+            }
+            i -= 1;
+            if all[i] == b'9' {
+                all[i] = b'0';
+            } else {
+                all[i] += 1;
+                break;
+            }
+        }
+    }
+    let split = all.len() - scale;
+    let whole = String::from_utf8_lossy(&all[..split])
+        .trim_start_matches('0')
+        .to_string();
+    let whole = if whole.is_empty() {
+        "0".to_string()
+    } else {
+        whole
+    };
+    let zero = all.iter().all(|d| *d == b'0');
+    let sign = if negative && !zero { "-" } else { "" };
+    Some(if scale == 0 {
+        format!("{sign}{whole}")
+    } else {
+        format!("{sign}{whole}.{}", String::from_utf8_lossy(&all[split..]))
+    })
+}
+
 /// A number as the parser would read it unquoted: `'42'` is `42`, `'-1.50'` is `-1.50`.
 fn number(text: &str) -> Option<Literal> {
     let t = text.trim();
@@ -367,5 +430,32 @@ mod tests {
         assert_eq!(normalise_literal("integer", "4x"), None);
         assert_eq!(normalise_literal("boolean", "t"), Some(Literal::Bool(true)));
         assert_eq!(normalise_literal("boolean", "maybe"), None);
+    }
+
+    #[test]
+    fn numbers_at_a_numeric_scale() {
+        assert_eq!(numeric_scale("numeric(10,2)"), Some(2));
+        assert_eq!(numeric_scale("numeric(10)"), Some(0));
+        assert_eq!(numeric_scale("numeric"), None);
+        assert_eq!(numeric_scale("integer"), None);
+        for (text, scale, stored) in [
+            ("0", 2, "0.00"),
+            ("0.5", 2, "0.50"),
+            ("1.005", 2, "1.01"),
+            ("-1.004", 2, "-1.00"),
+            ("9.999", 2, "10.00"),
+            ("-0.001", 2, "0.00"),
+            ("12.5", 0, "13"),
+            ("007.10", 1, "7.1"),
+        ] {
+            assert_eq!(
+                numeric_at_scale(text, scale).as_deref(),
+                Some(stored),
+                "{text}"
+            );
+        }
+        for text in ["1e3", "now()", "'0'", "-", ".5x", ""] {
+            assert_eq!(numeric_at_scale(text, 2), None, "{text}");
+        }
     }
 }

@@ -13,6 +13,7 @@ pub mod objects;
 pub mod opclass;
 pub mod pg_version;
 pub mod types;
+pub mod view_labels;
 pub mod view_query;
 
 pub use model::*;

@@ -387,6 +387,8 @@ pub struct Constraint {
     pub index: Option<String>,
     /// For FKs: what it references.
     pub foreign_key: Option<ForeignKey>,
+    /// For CHECK: the predicate (`None` when the source does not give it, or for other kinds).
+    pub check: Option<SqlExpr>,
     /// Where it was added.
     pub origin: Origin,
 }

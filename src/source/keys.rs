@@ -40,6 +40,7 @@ pub(crate) fn add_key_constraint(
             columns,
             index: Some(name.clone()),
             foreign_key: None,
+            check: None,
             origin: index.origin,
         },
     );

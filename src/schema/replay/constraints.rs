@@ -78,7 +78,7 @@ impl Replay<'_> {
     ) {
         match ConstraintClass::of(c) {
             Some(ConstraintClass::IndexBacked) => self.add_index_constraint(table, c, column, ctx),
-            Some(ConstraintClass::Check) => self.add_check(table, c, column),
+            Some(ConstraintClass::Check) => self.add_check(table, c, column, ctx),
             Some(ConstraintClass::NotNull) => self.set_not_null(table, c, column),
             Some(ConstraintClass::ForeignKey) => self.add_foreign_key(table, c, column, ctx),
             None => {}
@@ -347,6 +347,7 @@ impl Replay<'_> {
             columns,
             index: Some(name.to_string()),
             foreign_key: None,
+            check: None,
             origin,
         };
         t.constraints.insert(name.to_string(), constraint);
@@ -383,12 +384,31 @@ impl Replay<'_> {
         true
     }
 
-    fn add_check(&mut self, table: &QualName, c: &protobuf::Constraint, column: Option<&str>) {
+    /// Adds a CHECK constraint with its predicate.
+    fn add_check(
+        &mut self,
+        table: &QualName,
+        c: &protobuf::Constraint,
+        column: Option<&str>,
+        ctx: &Ctx<'_>,
+    ) {
         let expr = c
             .raw_expr
             .as_ref()
             .map(|e| SqlExpr::from_node((**e).clone()));
         let columns = expr.as_ref().map(|e| e.columns.clone()).unwrap_or_default();
+        // The constraint's name, or its `CHECK` keyword, else the statement.
+        let anchor = ctx.at(c.location);
+        let keyword = ctx.stmt.text.get(anchor..anchor + "CHECK".len());
+        let origin = if c.location < 0 {
+            ctx.stmt.whole()
+        } else if !c.conname.is_empty() {
+            ctx.name_span(&c.conname, anchor)
+        } else if keyword.is_some_and(|k| k.eq_ignore_ascii_case("CHECK")) {
+            ctx.stmt.origin(anchor..anchor + "CHECK".len())
+        } else {
+            ctx.stmt.whole()
+        };
         let Some(t) = self.schema.tables.get_mut(table) else {
             return;
         };
@@ -412,7 +432,8 @@ impl Replay<'_> {
                 columns,
                 index: None,
                 foreign_key: None,
-                origin: Origin::Derived,
+                check: expr,
+                origin,
             },
         );
     }
@@ -477,6 +498,7 @@ impl Replay<'_> {
                     columns: local,
                     index: None,
                     foreign_key: Some(fk),
+                    check: None,
                     origin,
                 },
             );

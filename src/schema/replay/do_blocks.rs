@@ -123,10 +123,35 @@ impl Replay<'_> {
             }
             if conditional && class == crate::sql::parse::StatementClass::Schema {
                 self.conditional_ddl.push(inner.whole());
+                for n in &nodes {
+                    self.note_conditional_alter(n, inner.whole());
+                }
             }
             let inner_ctx = Ctx::new(inner);
             for n in &nodes {
                 self.apply_node(n, &inner_ctx);
+            }
+        }
+    }
+}
+
+impl Replay<'_> {
+    /// Records what an `ALTER TABLE` in a conditional branch alters by name (before it is
+    /// applied, so that the table name resolves as the statement sees it).
+    fn note_conditional_alter(&mut self, node: &protobuf::Node, origin: crate::schema::Origin) {
+        let Some(NodeEnum::AlterTableStmt(s)) = node.node.as_ref() else {
+            return;
+        };
+        let Some(rv) = s.relation.as_ref() else {
+            return;
+        };
+        let table = self.lookup_name(rv);
+        for cmd in &s.cmds {
+            if let Some(NodeEnum::AlterTableCmd(c)) = cmd.node.as_ref()
+                && !c.name.is_empty()
+            {
+                let name = crate::schema::names::truncate_identifier(&c.name).to_string();
+                self.conditional_objects.push((table.clone(), name, origin));
             }
         }
     }

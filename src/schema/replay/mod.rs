@@ -91,6 +91,9 @@ pub struct Replay<'r> {
     /// DDL replayed from a branch of a `DO` block (IF, CASE, an exception handler) that may
     /// not run: the model applies every branch, and says so here.
     pub conditional_ddl: Vec<Origin>,
+    /// Objects that an `ALTER TABLE` in such a branch alters by name (a column whose default
+    /// or type it sets, a column or constraint it drops): table, object name, and where.
+    pub conditional_objects: Vec<(QualName, String, Origin)>,
     search_path: Vec<String>,
     reference: Option<&'r Schema>,
     /// Tables whose column list may be incomplete (`LIKE` or `INHERITS` of an unknown table,
@@ -179,6 +182,7 @@ impl<'r> Replay<'r> {
             events: Vec::new(),
             unparsed: Vec::new(),
             conditional_ddl: Vec::new(),
+            conditional_objects: Vec::new(),
             search_path: vec!["public".to_string()],
             reference,
             incomplete: HashSet::new(),

@@ -1,7 +1,7 @@
 //! RENAME, SET SCHEMA and DROP, and what follows from them: indexes, constraints and foreign
 //! keys that go with a dropped column, key or table, or follow a renamed one.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use indexmap::IndexMap;
 use pg_query::NodeEnum;
@@ -12,6 +12,9 @@ use super::nodes::strings;
 use super::{Ctx, Owner, Replay};
 use crate::schema::model::{ConstraintKind, ForeignKey, KeyTarget, QualName, RelKind};
 use crate::schema::names::truncate_identifier;
+use crate::schema::objects::RelationDetail;
+use crate::schema::view_labels::rename_label_in_query;
+use crate::schema::view_query::normalise_query;
 
 impl Replay<'_> {
     pub(super) fn rename(&mut self, s: &protobuf::RenameStmt, ctx: &Ctx<'_>) {
@@ -141,6 +144,7 @@ impl Replay<'_> {
                     }
                 }
             }
+            self.follow_label_rename(&name.name, &s.old_val, &s.new_val);
             return;
         }
         if labels.contains(&s.new_val) {
@@ -154,6 +158,57 @@ impl Replay<'_> {
         match at {
             Some(i) => labels.insert(i, s.new_val.clone()),
             None => labels.push(s.new_val.clone()),
+        }
+    }
+
+    /// A renamed enum label inside CHECK predicates, index expressions and predicates (EXCLUDE
+    /// ones too), policies and view queries: where the expression uses it as a value of the enum, the catalog
+    /// stores the label's OID and prints the new label.
+    fn follow_label_rename(&mut self, type_name: &str, from: &str, to: &str) {
+        let array = format!("{type_name}[]");
+        let mut typed: HashMap<QualName, Vec<String>> = HashMap::new();
+        for t in self.schema.tables.values_mut() {
+            let columns: Vec<String> = t
+                .columns
+                .values()
+                .filter(|c| c.type_name == type_name || c.type_name == array)
+                .map(|c| c.name.clone())
+                .collect();
+            let cols: Vec<&str> = columns.iter().map(String::as_str).collect();
+            let exprs = t
+                .constraints
+                .values_mut()
+                .filter_map(|c| c.check.as_mut())
+                .chain(
+                    t.policies
+                        .iter_mut()
+                        .flat_map(|p| p.using.as_mut().into_iter().chain(p.with_check.as_mut())),
+                );
+            for e in exprs {
+                e.rename_enum_label(type_name, &cols, from, to);
+            }
+            typed.insert(t.name.clone(), columns);
+        }
+        for index in self.schema.indexes.values_mut() {
+            let columns = typed.get(&index.table).map(Vec::as_slice).unwrap_or(&[]);
+            let cols: Vec<&str> = columns.iter().map(String::as_str).collect();
+            let keys = index.keys.iter_mut().filter_map(|k| match &mut k.target {
+                KeyTarget::Expr(e) => Some(e),
+                KeyTarget::Column(_) => None,
+            });
+            for e in keys.chain(index.predicate.as_mut()) {
+                e.rename_enum_label(type_name, &cols, from, to);
+            }
+        }
+        // A view may read any table: the columns of the type anywhere.
+        let all: Vec<&str> = typed.values().flatten().map(String::as_str).collect();
+        for r in self.schema.other_relations.values_mut() {
+            if let RelationDetail::View(q) = &mut r.detail
+                && let Some(text) = rename_label_in_query(&q.text, type_name, &all, from, to)
+            {
+                q.key = normalise_query(&text);
+                q.text = text;
+            }
         }
     }
 
@@ -230,6 +285,9 @@ impl Replay<'_> {
                     if col == old {
                         *col = new.to_string();
                     }
+                }
+                if let Some(e) = &mut c.check {
+                    e.rename_column(old, new);
                 }
             }
             for p in &mut t.policies {

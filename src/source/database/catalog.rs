@@ -254,12 +254,14 @@ impl Database {
                 _ => ConstraintKind::Check,
             };
             let mut columns: Vec<String> = r.get(4);
+            let mut check = None;
             if kind == ConstraintKind::Check
                 && let Some(def) = r.get::<_, Option<String>>(12)
                 && let Some(expr) = check_expression(&def)
             {
                 // The replay lists a CHECK's columns in order of use, the catalog by number.
-                columns = expr.columns;
+                columns = expr.columns.clone();
+                check = Some(expr);
             }
             let foreign_key = (kind == ConstraintKind::ForeignKey).then(|| ForeignKey {
                 ref_table: QualName::new(
@@ -279,6 +281,7 @@ impl Database {
                     columns,
                     index: r.get(11),
                     foreign_key,
+                    check,
                     origin: crate::schema::Origin::Database,
                 },
             );

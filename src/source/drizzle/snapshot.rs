@@ -302,13 +302,18 @@ impl Builder {
                     on_update: fk_action(on_update),
                     validated: true,
                 }),
+                check: None,
                 origin,
             },
         );
     }
 
     pub(super) fn add_check(&mut self, table: &QualName, name: &str, value: &str) {
-        let columns = SqlExpr::parse(value).map(|e| e.columns).unwrap_or_default();
+        let check = SqlExpr::parse(value).ok();
+        let columns = check
+            .as_ref()
+            .map(|e| e.columns.clone())
+            .unwrap_or_default();
         let origin = self.origin;
         if let Some(t) = self.schema.tables.get_mut(table) {
             let name = truncate_identifier(name).to_string();
@@ -320,6 +325,7 @@ impl Builder {
                     columns,
                     index: None,
                     foreign_key: None,
+                    check,
                     origin,
                 },
             );

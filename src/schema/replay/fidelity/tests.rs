@@ -415,3 +415,24 @@ fn exclusion_constraints_compare_by_their_elements() {
     assert_eq!(found[0].0, "drift-constraint");
     assert!(found[0].1.contains("EXCLUDE USING gist"), "{}", found[0].1);
 }
+
+#[test]
+fn a_check_keeps_its_predicate_and_points_at_its_name_or_keyword() {
+    let sql = "CREATE TABLE t (a int CHECK (a > 0), CONSTRAINT named CHECK (a BETWEEN 1 AND 9));\n\
+               ALTER TABLE t ADD CONSTRAINT later CHECK (a <> 7) NOT VALID;";
+    let r = replay(sql);
+    let t = &r.schema.tables[&QualName::new("public", "t")];
+    let at = |name: &str| {
+        let c = &t.constraints[name];
+        let Origin::Sql { start, end, .. } = c.origin else {
+            panic!("{name}: {:?}", c.origin)
+        };
+        (
+            &sql[start as usize..end as usize],
+            c.check.as_ref().map(|e| e.text.as_str()),
+        )
+    };
+    assert_eq!(at("t_a_check"), ("CHECK", Some("a > 0")));
+    assert_eq!(at("named"), ("named", Some("a >= 1 AND a <= 9")));
+    assert_eq!(at("later"), ("later", Some("a <> 7")));
+}

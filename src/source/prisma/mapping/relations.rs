@@ -246,6 +246,7 @@ pub(super) fn foreign_key(
         columns,
         index: None,
         foreign_key: Some(fk),
+        check: None,
         origin,
     }
 }
