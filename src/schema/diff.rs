@@ -273,6 +273,24 @@ impl Differ<'_> {
                             d(&b.default)
                         ));
                     }
+                    // A Prisma schema cannot express a generated column: no difference there.
+                    let generated = |c: &Column| c.generated.as_ref().map(SqlExpr::generated_key);
+                    if self.a.schema.knows_generated()
+                        && self.b.schema.knows_generated()
+                        && generated(a) != generated(b)
+                    {
+                        let g = |c: &Column| {
+                            c.generated.as_ref().map_or_else(
+                                || "not generated".to_string(),
+                                |e| format!("GENERATED ALWAYS AS ({}) STORED", e.text),
+                            )
+                        };
+                        what.push(format!(
+                            "generated expression differs: {} vs {}",
+                            g(a),
+                            g(b)
+                        ));
+                    }
                     if what.is_empty() {
                         continue;
                     }

@@ -195,6 +195,12 @@ pub struct Schema {
     pub extension_versions: IndexMap<String, String>,
     /// Functions and procedures, keyed by [`Function::signature`].
     pub functions: IndexMap<String, Function>,
+    /// What each view and materialized view reads (replayed SQL only: the catalog's views
+    /// have none), for the cascades of DROP and the `column-still-referenced` rule.
+    pub view_uses: IndexMap<QualName, super::dependencies::ViewUses>,
+    /// Whether the source can describe generated columns although it does not describe every
+    /// object kind (a drizzle-kit snapshot); see [`Schema::knows_generated`].
+    pub generated_known: bool,
     /// Whether the source describes every object kind (replayed SQL, a catalog): only then
     /// does `diff` compare sequences, views, functions, triggers, extensions and table kinds,
     /// which an ORM's schema does not describe.
@@ -322,6 +328,9 @@ pub struct Column {
     pub not_null: bool,
     /// The default expression, normalised, if any.
     pub default: Option<String>,
+    /// `GENERATED ALWAYS AS (expr) STORED`: the generation expression. PostgreSQL keeps it in
+    /// `pg_attrdef` like a default, but it is not one: a generated column has no default.
+    pub generated: Option<SqlExpr>,
     /// Where the column was added.
     pub origin: Origin,
 }
@@ -640,6 +649,13 @@ impl Schema {
         self.tables.contains_key(name)
             || self.indexes.contains_key(name)
             || self.other_relations.contains_key(name)
+    }
+
+    /// Whether a column without a generation expression in this schema is known not to be
+    /// generated: true for replayed SQL, catalogs and drizzle-kit snapshots; false for a
+    /// Prisma schema, which cannot express generated columns.
+    pub fn knows_generated(&self) -> bool {
+        self.objects_known || self.generated_known
     }
 
     /// Whether a schema (namespace) exists.

@@ -17,6 +17,8 @@ enum ColumnChange {
     DropNotNull,
     Default(Option<String>),
     Type(Option<String>),
+    /// `DROP EXPRESSION`: a generated column becomes a plain one, keeping its values.
+    DropExpression,
 }
 
 impl Replay<'_> {
@@ -94,6 +96,9 @@ impl Replay<'_> {
             }
             (T::AtDropNotNull, _) => {
                 self.change_column(table, &colname, ColumnChange::DropNotNull, ctx)
+            }
+            (T::AtDropExpression, _) => {
+                self.change_column(table, &colname, ColumnChange::DropExpression, ctx)
             }
             (T::AtColumnDefault, _) => {
                 let value = cmd
@@ -191,6 +196,7 @@ impl Replay<'_> {
             ColumnChange::Default(value) => c.default = value,
             ColumnChange::Type(Some(type_name)) => c.type_name = type_name,
             ColumnChange::Type(None) => {}
+            ColumnChange::DropExpression => c.generated = None,
         }
     }
 

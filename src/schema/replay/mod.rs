@@ -12,6 +12,7 @@
 mod alter_table;
 mod constraints;
 mod create_table;
+mod dependents;
 mod do_blocks;
 mod events;
 #[cfg(test)]
@@ -42,6 +43,7 @@ use crate::sql::locate::StatementTokens;
 use lookups::Lookups;
 use nodes::strings;
 
+pub use dependents::{DependedAction, Dependents};
 pub use events::{Event, Owner, Unparsed};
 pub use indexes::same_definition;
 pub use safety::{
@@ -213,6 +215,7 @@ impl<'r> Replay<'r> {
     pub fn apply(&mut self, node: &Node, stmt: Stmt<'_>) {
         let ctx = Ctx::new(stmt);
         self.safety_facts(node, &ctx);
+        self.dependency_facts(node, &ctx);
         self.apply_node(node, &ctx);
     }
 

@@ -277,6 +277,7 @@ impl Replay<'_> {
         }
         if let Some(q) = s.query.as_deref() {
             self.set_detail(&name, view_detail(q));
+            self.note_view_uses(&name, q);
         }
     }
 
@@ -293,6 +294,7 @@ impl Replay<'_> {
         };
         let name = self.creation_name(rv);
         self.set_detail(&name, view_detail(q));
+        self.note_view_uses(&name, q);
     }
 
     /// `CREATE [OR REPLACE] FUNCTION | PROCEDURE`.

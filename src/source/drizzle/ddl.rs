@@ -99,7 +99,8 @@ impl Builder {
             type_text.push_str("[]");
         }
         let default = ddl_default(e);
-        let column = self.column(table, name, &type_text, bool_field(e, "notNull"), default);
+        let mut column = self.column(table, name, &type_text, bool_field(e, "notNull"), default);
+        column.generated = super::snapshot::generated_expr(e);
         if let Some(t) = self.schema.tables.get_mut(table) {
             t.columns.insert(column.name.clone(), column);
         }

@@ -228,10 +228,15 @@ fn read_json(path: &Path) -> Result<Value, DrizzleError> {
 /// Reads one snapshot file; origins name it as file `file`.
 pub fn read_snapshot(path: &Path, file: u32) -> Result<Schema, DrizzleError> {
     let value = read_json(path)?;
-    from_json(&value, file).map_err(|source| DrizzleError::Snapshot {
+    let mut schema = from_json(&value, file).map_err(|source| DrizzleError::Snapshot {
         path: path.to_path_buf(),
         source,
-    })
+    })?;
+    // drizzle-kit writes `generated` for every generated column; `schema.ts` (evaluated into
+    // the same JSON by `drizzle_ts`) does not read `generatedAlwaysAs`, so only a snapshot
+    // file says that a column is not generated.
+    schema.generated_known = true;
+    Ok(schema)
 }
 
 /// Journal hygiene of a drizzle-kit out folder: migrations without a snapshot and snapshots

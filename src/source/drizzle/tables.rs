@@ -75,9 +75,10 @@ impl Builder {
             if pk {
                 pk_columns.push(cname.to_string());
             }
-            let column = self.column(&qn, cname, type_text, bool_field(c, "notNull") || pk, {
+            let mut column = self.column(&qn, cname, type_text, bool_field(c, "notNull") || pk, {
                 c.get("default").and_then(normalise_default)
             });
+            column.generated = super::snapshot::generated_expr(c);
             table.columns.insert(column.name.clone(), column);
             // Version 5 / early 7: a column's own `.unique()`.
             if bool_field(c, "isUnique") {

@@ -1,0 +1,322 @@
+//! What depends on what, in the replay: the queries views read are recorded when they are
+//! created and follow renames; DROP … CASCADE takes the dependents with it; and before a
+//! DROP, ALTER COLUMN TYPE or RENAME COLUMN runs, the dependents it will refuse, drop or break
+//! are recorded as an [`Event::Dependents`] for the `column-still-referenced` rule.
+
+use pg_query::NodeEnum;
+use pg_query::protobuf::{self, AlterTableType as T, DropBehavior, Node};
+
+use super::nodes::strings;
+use super::{Ctx, Event, Replay};
+use crate::schema::dependencies::{self, Dependent};
+use crate::schema::model::{Origin, QualName};
+use crate::schema::names::truncate_identifier;
+
+/// What a statement does to something others depend on.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DependedAction {
+    /// `ALTER TABLE … DROP COLUMN`.
+    DropColumn {
+        /// The table.
+        table: QualName,
+        /// The column.
+        column: String,
+    },
+    /// `DROP TABLE`, `DROP VIEW`, `DROP MATERIALIZED VIEW`.
+    DropRelation {
+        /// The relation.
+        relation: QualName,
+        /// "table", "view", "materialized view".
+        kind: &'static str,
+    },
+    /// `DROP TYPE`.
+    DropType {
+        /// The type.
+        name: QualName,
+    },
+    /// `ALTER COLUMN … TYPE`.
+    AlterType {
+        /// The table.
+        table: QualName,
+        /// The column.
+        column: String,
+    },
+    /// `RENAME COLUMN`.
+    RenameColumn {
+        /// The table.
+        table: QualName,
+        /// The old name.
+        column: String,
+        /// The new name.
+        new: String,
+    },
+}
+
+/// The dependents a statement refuses, drops or breaks, recorded before it runs.
+#[derive(Clone, Debug)]
+pub struct Dependents {
+    /// What the statement does.
+    pub action: DependedAction,
+    /// `CASCADE` was given.
+    pub cascade: bool,
+    /// The dependents, in PostgreSQL's order as far as the model knows it.
+    pub dependents: Vec<Dependent>,
+    /// The statement.
+    pub location: Origin,
+}
+
+impl Replay<'_> {
+    /// Records what a view's query reads, as PostgreSQL records it at creation.
+    pub(super) fn note_view_uses(&mut self, view: &QualName, query: &Node) {
+        let resolve = |schema: Option<&str>, name: &str| match schema {
+            Some(s) => QualName::new(truncate_identifier(s), truncate_identifier(name)),
+            None => self.qualified_from_list(&[name.to_string()]),
+        };
+        let uses = dependencies::query_uses(query, &self.schema, &resolve);
+        self.schema.view_uses.insert(view.clone(), uses);
+    }
+
+    /// Drops a view or materialized view and the views over it.
+    pub(super) fn drop_view(&mut self, view: &QualName) {
+        let mut doomed = dependencies::on_relation(&self.schema, view);
+        doomed.insert(
+            0,
+            Dependent::View(view.clone(), crate::schema::RelKind::View),
+        );
+        self.drop_dependents(&doomed);
+    }
+
+    /// Drops what CASCADE drops with its object (the object itself is dropped by the caller).
+    pub(super) fn drop_dependents(&mut self, dependents: &[Dependent]) {
+        for d in dependents {
+            match d {
+                Dependent::View(v, _) => {
+                    if self.schema.other_relations.shift_remove(v).is_some() {
+                        self.hints.freed(&v.name);
+                    }
+                    self.schema.view_uses.shift_remove(v);
+                }
+                Dependent::GeneratedColumn(t, c) | Dependent::Column(t, c) => {
+                    if self
+                        .schema
+                        .tables
+                        .get(t)
+                        .is_some_and(|t| t.columns.contains_key(c))
+                    {
+                        self.drop_column(t, c);
+                    }
+                }
+                Dependent::Policy(t, p) => {
+                    if let Some(t) = self.schema.tables.get_mut(t) {
+                        t.policies.retain(|x| &x.name != p);
+                    }
+                }
+                Dependent::Trigger(t, x) => {
+                    if let Some(t) = self.schema.tables.get_mut(t) {
+                        t.triggers.retain(|y| &y.name != x);
+                    }
+                }
+                Dependent::ForeignKey(t, c) => {
+                    if let Some(t) = self.schema.tables.get_mut(t)
+                        && t.constraints.shift_remove(c).is_some()
+                    {
+                        self.hints.freed(c);
+                    }
+                }
+                Dependent::Function(_) => {}
+            }
+        }
+    }
+
+    /// A relation renamed or moved: the views that read it read it under its new name.
+    pub(super) fn follow_relation_in_views(&mut self, from: &QualName, to: &QualName) {
+        if let Some(u) = self.schema.view_uses.shift_remove(from) {
+            self.schema.view_uses.insert(to.clone(), u);
+        }
+        for u in self.schema.view_uses.values_mut() {
+            for r in &mut u.relations {
+                if r == from {
+                    *r = to.clone();
+                }
+            }
+            for (t, _) in &mut u.columns {
+                if t == from {
+                    *t = to.clone();
+                }
+            }
+        }
+    }
+
+    /// A column renamed: the views, and the triggers' `UPDATE OF` lists and WHEN, follow it.
+    pub(super) fn follow_column_in_dependents(&mut self, table: &QualName, old: &str, new: &str) {
+        for u in self.schema.view_uses.values_mut() {
+            for (t, c) in &mut u.columns {
+                if t == table && c == old {
+                    *c = new.to_string();
+                }
+            }
+        }
+        if let Some(t) = self.schema.tables.get_mut(table) {
+            for x in &mut t.triggers {
+                x.events = x
+                    .events
+                    .split(" OR ")
+                    .map(|e| match e.strip_prefix("UPDATE OF ") {
+                        Some(cols) => {
+                            let cols: Vec<&str> = cols
+                                .split(", ")
+                                .map(|c| if c == old { new } else { c })
+                                .collect();
+                            format!("UPDATE OF {}", cols.join(", "))
+                        }
+                        None => e.to_string(),
+                    })
+                    .collect::<Vec<_>>()
+                    .join(" OR ");
+                if let Some(w) = &mut x.when
+                    && let Ok(mut e) = crate::schema::expr::SqlExpr::parse(w)
+                    && e.rename_column(old, new)
+                {
+                    *w = e.text;
+                }
+            }
+        }
+    }
+
+    /// Records the dependents of what the statement drops, retypes or renames, before it runs.
+    pub(super) fn dependency_facts(&mut self, node: &Node, ctx: &Ctx<'_>) {
+        let facts = match node.node.as_ref() {
+            Some(NodeEnum::DropStmt(s)) => self.drop_facts(s),
+            Some(NodeEnum::AlterTableStmt(s))
+                if s.objtype == protobuf::ObjectType::ObjectTable as i32 =>
+            {
+                self.alter_column_facts(s)
+            }
+            Some(NodeEnum::RenameStmt(s))
+                if s.rename_type == protobuf::ObjectType::ObjectColumn as i32 =>
+            {
+                self.rename_facts(s)
+            }
+            _ => Vec::new(),
+        };
+        for (action, cascade, dependents) in facts {
+            if dependents.is_empty() {
+                continue;
+            }
+            self.events.push(Event::Dependents(Box::new(Dependents {
+                action,
+                cascade,
+                dependents,
+                location: ctx.stmt.whole(),
+            })));
+        }
+    }
+
+    fn drop_facts(&self, s: &protobuf::DropStmt) -> Vec<(DependedAction, bool, Vec<Dependent>)> {
+        use protobuf::ObjectType as O;
+        let cascade = s.behavior == DropBehavior::DropCascade as i32;
+        let rt = s.remove_type;
+        let mut out = Vec::new();
+        for obj in &s.objects {
+            let names = match obj.node.as_ref() {
+                Some(NodeEnum::List(l)) => strings(&l.items),
+                Some(NodeEnum::TypeName(t)) => strings(&t.names),
+                _ => continue,
+            };
+            let q = self.qualified_from_list(&names);
+            let kind = if rt == O::ObjectTable as i32 && self.schema.tables.contains_key(&q) {
+                "table"
+            } else if rt == O::ObjectView as i32 && self.schema.other_relations.contains_key(&q) {
+                "view"
+            } else if rt == O::ObjectMatview as i32 && self.schema.other_relations.contains_key(&q)
+            {
+                "materialized view"
+            } else if rt == O::ObjectType as i32 {
+                let deps = dependencies::on_type(&self.schema, &q);
+                out.push((DependedAction::DropType { name: q }, cascade, deps));
+                continue;
+            } else {
+                continue;
+            };
+            let deps = dependencies::on_relation(&self.schema, &q);
+            out.push((
+                DependedAction::DropRelation { relation: q, kind },
+                cascade,
+                deps,
+            ));
+        }
+        out
+    }
+
+    fn alter_column_facts(
+        &self,
+        s: &protobuf::AlterTableStmt,
+    ) -> Vec<(DependedAction, bool, Vec<Dependent>)> {
+        let Some(rv) = s.relation.as_ref() else {
+            return Vec::new();
+        };
+        let table = self.lookup_name(rv);
+        let Some(t) = self.schema.tables.get(&table) else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for cmd in &s.cmds {
+            let Some(NodeEnum::AlterTableCmd(cmd)) = cmd.node.as_ref() else {
+                continue;
+            };
+            let column = truncate_identifier(&cmd.name).to_string();
+            if !t.columns.contains_key(&column) {
+                continue;
+            }
+            let cascade = cmd.behavior == DropBehavior::DropCascade as i32;
+            if cmd.subtype == T::AtDropColumn as i32 {
+                let deps = dependencies::on_column(&self.schema, &table, &column);
+                out.push((
+                    DependedAction::DropColumn {
+                        table: table.clone(),
+                        column,
+                    },
+                    cascade,
+                    deps,
+                ));
+            } else if cmd.subtype == T::AtAlterColumnType as i32 {
+                let deps = dependencies::blocking_type_change(&self.schema, &table, &column);
+                out.push((
+                    DependedAction::AlterType {
+                        table: table.clone(),
+                        column,
+                    },
+                    false,
+                    deps,
+                ));
+            }
+        }
+        out
+    }
+
+    fn rename_facts(
+        &self,
+        s: &protobuf::RenameStmt,
+    ) -> Vec<(DependedAction, bool, Vec<Dependent>)> {
+        let Some(rv) = s.relation.as_ref() else {
+            return Vec::new();
+        };
+        let table = self.lookup_name(rv);
+        let column = truncate_identifier(&s.subname).to_string();
+        if !self
+            .schema
+            .tables
+            .get(&table)
+            .is_some_and(|t| t.columns.contains_key(&column))
+        {
+            return Vec::new();
+        }
+        let deps = dependencies::functions_naming(&self.schema, &table, &column);
+        let new = truncate_identifier(&s.newname).to_string();
+        vec![(
+            DependedAction::RenameColumn { table, column, new },
+            false,
+            deps,
+        )]
+    }
+}
