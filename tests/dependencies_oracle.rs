@@ -232,9 +232,19 @@ fn each_finding_matches_what_postgresql_refuses_or_drops() {
                             .starts_with("cannot alter type of a column used"),
                         "`{stmt}`: {db:?}"
                     );
-                    let named = detail.split_whitespace().nth(1).unwrap_or("");
+                    // "rule _RETURN on view v depends on column …", "Column "a" is used by
+                    // generated column "g".", "policy p on table t depends on column …".
+                    let named = if let Some((_, rest)) = detail.split_once(" on view ") {
+                        rest.split_whitespace().next().unwrap_or("")
+                    } else if let Some((_, rest)) = detail.split_once("generated column ") {
+                        rest.trim_end_matches('.')
+                    } else {
+                        detail.split_whitespace().nth(1).unwrap_or("")
+                    };
+                    let named = named.trim_matches('"');
                     assert!(
-                        deps.iter().any(|d| d.contains(named.trim_matches('"'))),
+                        deps.iter()
+                            .any(|d| d.ends_with(&format!(":{named}")) || d.ends_with(&format!(".{named}"))),
                         "`{stmt}`: PostgreSQL names {named}, driftlint lists {deps:?}"
                     );
                 } else {
