@@ -600,7 +600,7 @@ fn a_generated_column_changed_on_the_server_drifts() {
             ),
             (
                 "drift-column",
-                "column `public.orders.label` generated expression differs: GENERATED ALWAYS AS ('#' || id::text) STORED vs GENERATED ALWAYS AS ('#' || (id + 1)::text) STORED (migrations vs database)".to_string()
+                "column `public.orders.label` generated expression differs: GENERATED ALWAYS AS ('#' || id) STORED vs GENERATED ALWAYS AS ('#' || (id + 1)::text) STORED (migrations vs database)".to_string()
             ),
         ]
     );
