@@ -243,8 +243,8 @@ fn each_finding_matches_what_postgresql_refuses_or_drops() {
                     };
                     let named = named.trim_matches('"');
                     assert!(
-                        deps.iter()
-                            .any(|d| d.ends_with(&format!(":{named}")) || d.ends_with(&format!(".{named}"))),
+                        deps.iter().any(|d| d.ends_with(&format!(":{named}"))
+                            || d.ends_with(&format!(".{named}"))),
                         "`{stmt}`: PostgreSQL names {named}, driftlint lists {deps:?}"
                     );
                 } else {

@@ -207,8 +207,7 @@ pub fn functions_naming(schema: &Schema, table: &QualName, column: &str) -> Vec<
         let record_field = words
             .windows(3)
             .any(|w| (w[0] == "new" || w[0] == "old") && w[1] == "." && w[2] == column);
-        let names_both =
-            words.iter().any(|w| *w == table.name) && words.iter().any(|w| w == column);
+        let names_both = words.contains(&table.name) && words.iter().any(|w| w == column);
         let named = names_both || record_field && trigger_functions.contains(&&f.name);
         if named {
             push(&mut out, Dependent::Function(f.signature()));
@@ -290,6 +289,13 @@ fn view_and_dependents(schema: &Schema, view: &QualName, out: &mut Vec<Dependent
         out.push(d);
         views_over(schema, view, out);
     }
+}
+
+/// The views and materialized views over a relation, transitively.
+pub fn views_on(schema: &Schema, relation: &QualName) -> Vec<Dependent> {
+    let mut out = Vec::new();
+    views_over(schema, relation, &mut out);
+    out
 }
 
 fn views_over(schema: &Schema, relation: &QualName, out: &mut Vec<Dependent>) {

@@ -78,7 +78,7 @@ impl Replay<'_> {
 
     /// Drops a view or materialized view and the views over it.
     pub(super) fn drop_view(&mut self, view: &QualName) {
-        let mut doomed = dependencies::on_relation(&self.schema, view);
+        let mut doomed = dependencies::views_on(&self.schema, view);
         doomed.insert(
             0,
             Dependent::View(view.clone(), crate::schema::RelKind::View),
@@ -318,5 +318,92 @@ impl Replay<'_> {
             false,
             deps,
         )]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::schema::Schema;
+
+    fn replay(sql: &str) -> Schema {
+        crate::check::check_sql("m.sql", sql).schema
+    }
+
+    fn q(name: &str) -> QualName {
+        QualName::new("public", name)
+    }
+
+    #[test]
+    fn generated_columns_are_created_added_renamed_and_dropped() {
+        let s = replay(
+            "CREATE TABLE t (a int, b int GENERATED ALWAYS AS (a * 2) STORED, c int DEFAULT 1);
+             ALTER TABLE t ADD COLUMN d text GENERATED ALWAYS AS (a::text) STORED;
+             ALTER TABLE t ADD COLUMN e int GENERATED ALWAYS AS (a + 1) STORED;
+             ALTER TABLE t ALTER COLUMN e DROP EXPRESSION;
+             ALTER TABLE t RENAME COLUMN a TO x;
+             CREATE TABLE l (LIKE t);",
+        );
+        let t = &s.tables[&q("t")];
+        let g = |c: &str| t.columns[c].generated.as_ref().map(|e| e.text.clone());
+        assert_eq!(g("b").as_deref(), Some("x * 2"));
+        assert_eq!(g("d").as_deref(), Some("x"));
+        assert_eq!(g("c"), None);
+        assert_eq!(g("e"), None);
+        // A generated column has no default.
+        assert_eq!(t.columns["b"].default, None);
+        // LIKE without INCLUDING GENERATED copies a plain column.
+        assert!(s.tables[&q("l")].columns["b"].generated.is_none());
+    }
+
+    #[test]
+    fn cascades_drop_what_postgresql_drops() {
+        let s = replay(
+            "CREATE TABLE t (id int PRIMARY KEY, a int, owner text, g int GENERATED ALWAYS AS (a + 1) STORED);
+             CREATE VIEW v AS SELECT g FROM t;
+             CREATE VIEW w AS SELECT * FROM v;
+             CREATE VIEW keep AS SELECT id FROM t;
+             CREATE POLICY own ON t USING (owner = current_user);
+             CREATE TABLE c (id int, t_id int REFERENCES t);
+             ALTER TABLE t DROP COLUMN a CASCADE;
+             ALTER TABLE t DROP COLUMN owner CASCADE;",
+        );
+        let t = &s.tables[&q("t")];
+        assert_eq!(t.columns.keys().collect::<Vec<_>>(), ["id"]);
+        assert!(t.policies.is_empty());
+        assert!(!s.other_relations.contains_key(&q("v")));
+        assert!(!s.other_relations.contains_key(&q("w")));
+        assert!(s.other_relations.contains_key(&q("keep")));
+        let s2 = replay(
+            "CREATE TABLE t (id int PRIMARY KEY);
+             CREATE VIEW v AS SELECT id FROM t;
+             CREATE VIEW w AS SELECT id FROM v;
+             CREATE TABLE c (id int, t_id int REFERENCES t);
+             DROP TABLE t CASCADE;",
+        );
+        assert!(s2.other_relations.is_empty());
+        assert!(s2.view_uses.is_empty());
+        assert!(s2.tables[&q("c")].constraints.is_empty());
+    }
+
+    #[test]
+    fn views_follow_renames_of_their_tables_and_columns() {
+        let s = replay(
+            "CREATE TABLE t (id int, a int);
+             CREATE VIEW v AS SELECT a FROM t;
+             ALTER TABLE t RENAME COLUMN a TO b;
+             ALTER TABLE t RENAME TO u;
+             ALTER VIEW v RENAME TO v2;
+             ALTER TABLE u DROP COLUMN b CASCADE;",
+        );
+        assert!(s.other_relations.is_empty(), "{:?}", s.other_relations);
+        let s = replay(
+            "CREATE TYPE mood AS ENUM ('a');
+             CREATE TABLE m (id int, md mood, mds mood[]);
+             CREATE VIEW mv AS SELECT md FROM m;
+             DROP TYPE mood CASCADE;",
+        );
+        assert_eq!(s.tables[&q("m")].columns.keys().collect::<Vec<_>>(), ["id"]);
+        assert!(s.other_relations.is_empty());
     }
 }

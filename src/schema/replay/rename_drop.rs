@@ -477,10 +477,7 @@ impl Replay<'_> {
         self.drop_foreign_keys_to(name, |_| true);
         // Views over the table cannot outlive it: PostgreSQL drops them with CASCADE and
         // refuses the DROP without it (the rule `column-still-referenced` says so).
-        let views: Vec<_> = crate::schema::dependencies::on_relation(&self.schema, name)
-            .into_iter()
-            .filter(|d| matches!(d, crate::schema::dependencies::Dependent::View(..)))
-            .collect();
+        let views = crate::schema::dependencies::views_on(&self.schema, name);
         self.drop_dependents(&views);
         if let Some(t) = self.schema.tables.shift_remove(name) {
             self.hints.freed(&name.name);

@@ -445,4 +445,24 @@ mod tests {
     fn other_dialects_are_rejected() {
         assert!(from_json(&json!({"version": "6", "dialect": "mysql"}), 0).is_err());
     }
+
+    #[test]
+    fn generated_columns_are_read_from_a_snapshot() {
+        let v = json!({
+            "version": "7", "dialect": "postgresql",
+            "tables": {"public.t": {"name": "t", "schema": "", "columns": {
+                "a": {"name": "a", "type": "integer", "primaryKey": false, "notNull": false},
+                "b": {"name": "b", "type": "integer", "primaryKey": false, "notNull": false,
+                      "generated": {"as": "\"t\".\"a\" * 2", "type": "stored"}}
+            }, "indexes": {}, "foreignKeys": {}, "compositePrimaryKeys": {}, "uniqueConstraints": {}}},
+            "enums": {}, "schemas": {}
+        });
+        let s = from_json(&v, 0).unwrap();
+        let t = &s.tables[&QualName::new("public", "t")];
+        assert_eq!(
+            t.columns["b"].generated.as_ref().map(|e| e.text.as_str()),
+            Some("a * 2")
+        );
+        assert!(t.columns["a"].generated.is_none());
+    }
 }
