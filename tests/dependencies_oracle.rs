@@ -81,6 +81,22 @@ const CASES: &[(&str, &str)] = &[
         "CREATE TYPE mood AS ENUM ('a', 'b'); CREATE TABLE m (id int, md mood); CREATE VIEW mv AS SELECT id, md FROM m;",
         "DROP TYPE mood CASCADE",
     ),
+    (
+        "CREATE TABLE par (id int, a int); CREATE TABLE ch (b int) INHERITS (par); CREATE VIEW chv AS SELECT b FROM ch;",
+        "DROP TABLE par",
+    ),
+    (
+        "CREATE TABLE par (id int, a int); CREATE TABLE ch (b int) INHERITS (par); CREATE VIEW chv AS SELECT b FROM ch;",
+        "DROP TABLE par CASCADE",
+    ),
+    (
+        "CREATE TABLE par (id int, a int); CREATE TABLE ch (b int) INHERITS (par); CREATE VIEW chv AS SELECT a FROM ch;",
+        "ALTER TABLE par DROP COLUMN a",
+    ),
+    (
+        "CREATE TABLE par (id int, a int) PARTITION BY RANGE (id); CREATE TABLE p1 PARTITION OF par FOR VALUES FROM (0) TO (10); CREATE VIEW pv AS SELECT a FROM p1;",
+        "ALTER TABLE par DROP COLUMN a CASCADE",
+    ),
     // Refused whatever is given.
     (
         "CREATE TABLE t (id int, a int); CREATE VIEW v AS SELECT a FROM t;",
@@ -140,6 +156,7 @@ fn driftlint_says(setup: &str, stmt: &str) -> Option<(DependedAction, bool, BTre
 fn key(d: &Dependent) -> String {
     match d {
         Dependent::View(v, _) => format!("view:{}", v.name),
+        Dependent::Table(t) => format!("table:{}", t.name),
         Dependent::GeneratedColumn(t, c) | Dependent::Column(t, c) => {
             format!("column:{}.{c}", t.name)
         }
@@ -155,6 +172,7 @@ fn snapshot(tx: &mut postgres::Transaction<'_>) -> BTreeSet<String> {
     let rows = tx
         .query(
             "SELECT 'view:' || relname FROM pg_class WHERE relnamespace = 'public'::regnamespace AND relkind IN ('v', 'm')
+             UNION ALL SELECT 'table:' || relname FROM pg_class WHERE relnamespace = 'public'::regnamespace AND relkind = 'r'
              UNION ALL SELECT 'column:' || c.relname || '.' || a.attname FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
                WHERE c.relnamespace = 'public'::regnamespace AND c.relkind = 'r' AND a.attnum > 0 AND NOT a.attisdropped
              UNION ALL SELECT 'policy:' || c.relname || '.' || p.polname FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid
@@ -176,6 +194,7 @@ fn refused_dependents(detail: &str) -> BTreeSet<String> {
             let w: Vec<&str> = object.split_whitespace().collect();
             Some(match w.as_slice() {
                 ["view", v] | ["materialized", "view", v] => format!("view:{v}"),
+                ["table", t] => format!("table:{t}"),
                 ["column", c, "of", "table", t] => format!("column:{t}.{c}"),
                 ["policy", p, "on", "table", t] => format!("policy:{t}.{p}"),
                 ["trigger", x, "on", "table", t] => format!("trigger:{t}.{x}"),
@@ -189,11 +208,14 @@ fn refused_dependents(detail: &str) -> BTreeSet<String> {
 /// Whether a snapshot key belongs to the object the statement itself drops.
 fn own(action: &DependedAction, key: &str) -> bool {
     match action {
+        // The column of an inheriting table or a partition goes with its parent's.
         DependedAction::DropColumn { table, column } => {
             key == format!("column:{}.{column}", table.name)
+                || key.starts_with("column:") && key.ends_with(&format!(".{column}"))
         }
         DependedAction::DropRelation { relation, .. } => {
             key == format!("view:{}", relation.name)
+                || key == format!("table:{}", relation.name)
                 || key
                     .split_once(':')
                     .is_some_and(|(_, rest)| rest.starts_with(&format!("{}.", relation.name)))
@@ -248,7 +270,10 @@ fn each_finding_matches_what_postgresql_refuses_or_drops() {
                         "`{stmt}`: PostgreSQL names {named}, driftlint lists {deps:?}"
                     );
                 } else {
-                    assert!(db.message().contains("because other objects depend on it"));
+                    assert!(
+                        db.message().contains("because other objects depend on"),
+                        "`{stmt}`: {db:?}"
+                    );
                     assert_eq!(
                         refused_dependents(detail),
                         deps,
@@ -262,9 +287,19 @@ fn each_finding_matches_what_postgresql_refuses_or_drops() {
                     "`{stmt}`: driftlint says it will fail, PostgreSQL accepts it"
                 );
                 let after = snapshot(&mut tx);
+                // The columns, triggers … of a dropped table go with it.
+                let tables: Vec<String> = deps
+                    .iter()
+                    .filter_map(|d| d.strip_prefix("table:"))
+                    .map(|t| format!("{t}."))
+                    .collect();
                 let dropped: BTreeSet<String> = before
                     .difference(&after)
                     .filter(|k| !own(&action, k))
+                    .filter(|k| {
+                        !k.split_once(':')
+                            .is_some_and(|(_, rest)| tables.iter().any(|t| rest.starts_with(t)))
+                    })
                     .cloned()
                     .collect();
                 assert_eq!(dropped, deps, "`{stmt}`: what CASCADE dropped");

@@ -34,6 +34,8 @@ pub struct ViewUses {
 pub enum Dependent {
     /// A view or a materialized view.
     View(QualName, RelKind),
+    /// A table that inherits from the dropped one (`INHERITS`; partitions go silently).
+    Table(QualName),
     /// A generated column computed from the column.
     GeneratedColumn(QualName, String),
     /// A column of a dropped type (`DROP TYPE … CASCADE` drops the column).
@@ -53,6 +55,7 @@ impl Dependent {
     pub fn describe(&self) -> String {
         match self {
             Dependent::View(v, kind) => format!("{} `{v}`", kind.describe()),
+            Dependent::Table(t) => format!("table `{t}`"),
             Dependent::GeneratedColumn(t, c) => {
                 format!("generated column `{}` of `{t}`", quote_ident(c))
             }
@@ -74,6 +77,15 @@ pub fn on_column(schema: &Schema, table: &QualName, column: &str) -> Vec<Depende
 }
 
 fn column_dependents(schema: &Schema, table: &QualName, column: &str, out: &mut Vec<Dependent>) {
+    // The column of an inheriting table or a partition goes with its parent's; what depends
+    // on it there counts too.
+    for child in schema.tables.values() {
+        if (child.inherits.contains(table) || child.partition_of.as_ref() == Some(table))
+            && child.columns.contains_key(column)
+        {
+            column_dependents(schema, &child.name, column, out);
+        }
+    }
     if let Some(t) = schema.tables.get(table) {
         for c in t.columns.values() {
             if c.name != column
@@ -127,21 +139,31 @@ fn column_dependents(schema: &Schema, table: &QualName, column: &str, out: &mut 
 /// constraints, policies and triggers go with it automatically.
 pub fn on_relation(schema: &Schema, relation: &QualName) -> Vec<Dependent> {
     let mut out = Vec::new();
+    relation_dependents(schema, relation, &mut out);
+    out
+}
+
+fn relation_dependents(schema: &Schema, relation: &QualName, out: &mut Vec<Dependent>) {
+    for child in schema.tables.values() {
+        if child.inherits.contains(relation) {
+            let d = Dependent::Table(child.name.clone());
+            if !out.contains(&d) {
+                out.push(d);
+                relation_dependents(schema, &child.name, out);
+            }
+        }
+    }
     for t in schema.tables.values() {
         if &t.name == relation {
             continue;
         }
         for (c, fk) in t.foreign_keys() {
             if &fk.ref_table == relation {
-                push(
-                    &mut out,
-                    Dependent::ForeignKey(t.name.clone(), c.name.clone()),
-                );
+                push(out, Dependent::ForeignKey(t.name.clone(), c.name.clone()));
             }
         }
     }
-    views_over(schema, relation, &mut out);
-    out
+    views_over(schema, relation, out);
 }
 
 /// The columns of an enum or composite type (and arrays of it), and what depends on those

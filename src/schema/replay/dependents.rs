@@ -123,6 +123,11 @@ impl Replay<'_> {
                         self.hints.freed(c);
                     }
                 }
+                Dependent::Table(t) => {
+                    if self.schema.tables.contains_key(t) {
+                        self.drop_table(t);
+                    }
+                }
                 Dependent::Function(_) => {}
             }
         }
@@ -384,6 +389,24 @@ mod tests {
         assert!(s2.other_relations.is_empty());
         assert!(s2.view_uses.is_empty());
         assert!(s2.tables[&q("c")].constraints.is_empty());
+        let s3 = replay(
+            "CREATE TABLE par (id int, a int) PARTITION BY RANGE (id);
+             CREATE TABLE p1 PARTITION OF par FOR VALUES FROM (0) TO (10);
+             CREATE VIEW pv AS SELECT a FROM p1;
+             ALTER TABLE par DROP COLUMN a CASCADE;",
+        );
+        assert_eq!(
+            s3.tables[&q("p1")].columns.keys().collect::<Vec<_>>(),
+            ["id"]
+        );
+        assert!(s3.other_relations.is_empty());
+        let s4 = replay(
+            "CREATE TABLE par (id int);
+             CREATE TABLE ch (b int) INHERITS (par);
+             CREATE VIEW chv AS SELECT b FROM ch;
+             DROP TABLE par CASCADE;",
+        );
+        assert!(s4.tables.is_empty() && s4.other_relations.is_empty());
     }
 
     #[test]

@@ -448,6 +448,11 @@ impl Replay<'_> {
             let q = self.qualified_from_list(&names);
             if rt == O::ObjectTable as i32 || rt == O::ObjectForeignTable as i32 {
                 if self.schema.tables.contains_key(&q) {
+                    if s.behavior == protobuf::DropBehavior::DropCascade as i32 {
+                        // Inheriting tables, and foreign keys and views over any of them.
+                        let doomed = crate::schema::dependencies::on_relation(&self.schema, &q);
+                        self.drop_dependents(&doomed);
+                    }
                     self.drop_table(&q);
                 } else if self.schema.other_relations.shift_remove(&q).is_some() {
                     self.hints.freed(&q.name);
@@ -566,6 +571,12 @@ impl Replay<'_> {
                     .chain(p.with_check.iter())
                     .any(|e| e.columns.iter().any(|c| c == column))
             });
+        }
+        // Partitions share their parent's columns.
+        for p in self.partitions_of(table) {
+            if self.schema.tables[&p].columns.contains_key(column) {
+                self.drop_column(&p, column);
+            }
         }
     }
 
