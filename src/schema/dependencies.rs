@@ -68,6 +68,20 @@ impl Dependent {
     }
 }
 
+/// Whether a dependent is one of `relations`, or belongs to one of them (a policy, trigger,
+/// foreign key or column of such a table).
+pub fn belongs_to_any(d: &Dependent, relations: &[QualName]) -> bool {
+    match d {
+        Dependent::View(r, _) | Dependent::Table(r) => relations.contains(r),
+        Dependent::GeneratedColumn(t, _)
+        | Dependent::Column(t, _)
+        | Dependent::Policy(t, _)
+        | Dependent::Trigger(t, _)
+        | Dependent::ForeignKey(t, _) => relations.contains(t),
+        Dependent::Function(_) => false,
+    }
+}
+
 /// The objects that depend on `table.column` with a normal dependency, transitively (a view
 /// over a view that reads the column; a generated column and what reads it).
 pub fn on_column(schema: &Schema, table: &QualName, column: &str) -> Vec<Dependent> {

@@ -208,12 +208,42 @@ impl Replay<'_> {
             if dependents.is_empty() {
                 continue;
             }
+            if matches!(action, DependedAction::RenameColumn { .. }) {
+                self.open_renames.push((self.events.len(), ctx.stmt.file));
+            }
             self.events.push(Event::Dependents(Box::new(Dependents {
                 action,
                 cascade,
                 dependents,
                 location: ctx.stmt.whole(),
             })));
+        }
+    }
+
+    /// Takes from the open renames of this file the dependents a statement mends (a function
+    /// replaced after the rename, as the rule's help advises).
+    pub(super) fn mend_renames(&mut self, ctx: &Ctx<'_>, mended: impl Fn(&Dependent) -> bool) {
+        let file = ctx.stmt.file;
+        self.open_renames.retain(|(_, f)| *f == file);
+        for (i, _) in &self.open_renames {
+            if let Some(Event::Dependents(d)) = self.events.get_mut(*i) {
+                d.dependents.retain(|x| !mended(x));
+            }
+        }
+    }
+
+    /// `ADD COLUMN` of a renamed column's old name, later in the same file: the functions that
+    /// name it find a column again.
+    pub(super) fn mend_renamed_column(&mut self, table: &QualName, column: &str, ctx: &Ctx<'_>) {
+        let file = ctx.stmt.file;
+        self.open_renames.retain(|(_, f)| *f == file);
+        for (i, _) in &self.open_renames {
+            if let Some(Event::Dependents(d)) = self.events.get_mut(*i)
+                && matches!(&d.action, DependedAction::RenameColumn { table: t, column: c, .. }
+                    if t == table && c == column)
+            {
+                d.dependents.clear();
+            }
         }
     }
 
@@ -249,6 +279,18 @@ impl Replay<'_> {
                 cascade,
                 deps,
             ));
+        }
+        // Objects dropped by the same statement (`DROP TABLE a, b`), and what belongs to
+        // them, are no dependents: PostgreSQL drops them together.
+        let dropped: Vec<QualName> = out
+            .iter()
+            .filter_map(|(a, _, _)| match a {
+                DependedAction::DropRelation { relation, .. } => Some(relation.clone()),
+                _ => None,
+            })
+            .collect();
+        for (_, _, deps) in &mut out {
+            deps.retain(|d| !dependencies::belongs_to_any(d, &dropped));
         }
         out
     }

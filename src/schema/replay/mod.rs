@@ -106,6 +106,9 @@ pub struct Replay<'r> {
     safety: safety::SafetyState,
     /// Where the searches for generated names stopped (see [`NameHints`]).
     hints: NameHints,
+    /// The `RENAME COLUMN` events that name functions, with their file: a later statement of
+    /// the same file may mend them (see `dependents`).
+    open_renames: Vec<(usize, u32)>,
 }
 
 impl Default for Replay<'_> {
@@ -187,6 +190,7 @@ impl<'r> Replay<'r> {
             next_seq: 0,
             safety: safety::SafetyState::default(),
             hints: NameHints::default(),
+            open_renames: Vec::new(),
         }
     }
 

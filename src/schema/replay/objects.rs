@@ -7,6 +7,7 @@ use pg_query::protobuf::{self, Node};
 
 use super::nodes::{def_arg_text, strings};
 use super::{Ctx, Replay};
+use crate::schema::dependencies::Dependent;
 use crate::schema::model::{QualName, RelKind, RelationDetail, Sequence, ViewQuery};
 use crate::schema::names::truncate_identifier;
 use crate::schema::object_nodes::{
@@ -302,6 +303,7 @@ impl Replay<'_> {
         let f = function_from_stmt(s, &self.creation_schema(), ctx.stmt.whole());
         let key = f.signature();
         if s.replace || !self.schema.functions.contains_key(&key) {
+            self.mend_renames(ctx, |d| matches!(d, Dependent::Function(k) if *k == key));
             self.schema.functions.insert(key, f);
         }
     }
