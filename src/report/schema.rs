@@ -107,3 +107,19 @@ fn objects(schema: &Schema) -> serde_json::Map<String, Value> {
     );
     map
 }
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn generated_columns_are_printed_with_their_expression() {
+        let run = crate::check::check_sql(
+            "m.sql",
+            "CREATE TABLE t (a int, b int GENERATED ALWAYS AS (a * 2) STORED);",
+        );
+        let out: serde_json::Value = serde_json::from_str(&super::render(&run.schema)).unwrap();
+        let columns = &out["tables"][0]["columns"];
+        assert_eq!(columns[0]["generated"], serde_json::Value::Null);
+        assert_eq!(columns[1]["generated"], "a * 2");
+        assert_eq!(columns[1]["default"], serde_json::Value::Null);
+    }
+}
