@@ -97,6 +97,18 @@ const CASES: &[(&str, &str)] = &[
         "CREATE TABLE par (id int, a int) PARTITION BY RANGE (id); CREATE TABLE p1 PARTITION OF par FOR VALUES FROM (0) TO (10); CREATE VIEW pv AS SELECT a FROM p1;",
         "ALTER TABLE par DROP COLUMN a CASCADE",
     ),
+    (
+        "CREATE TABLE members (id int, org int, uid text); CREATE TABLE docs (id int, org int); CREATE POLICY p_docs ON docs USING (EXISTS (SELECT 1 FROM members m WHERE m.org = docs.org AND m.uid = current_user));",
+        "DROP TABLE members",
+    ),
+    (
+        "CREATE TABLE members (id int, org int, uid text); CREATE TABLE docs (id int, org int); CREATE POLICY p_docs ON docs USING (EXISTS (SELECT 1 FROM members m WHERE m.org = docs.org AND m.uid = current_user));",
+        "ALTER TABLE members DROP COLUMN uid CASCADE",
+    ),
+    (
+        "CREATE TABLE members (id int, org int, uid text); CREATE TABLE docs (id int, org int); CREATE POLICY p_docs ON docs USING (EXISTS (SELECT 1 FROM members m WHERE m.org = docs.org AND m.uid = current_user));",
+        "ALTER TABLE members DROP COLUMN id",
+    ),
     // Refused whatever is given.
     (
         "CREATE TABLE t (id int, a int); CREATE VIEW v AS SELECT a FROM t;",

@@ -17,7 +17,7 @@ use pg_query::protobuf::Node;
 use serde_json::Value;
 
 use super::expr::SqlExpr;
-use super::model::{QualName, RelKind, Schema, quote_ident};
+use super::model::{Policy, QualName, RelKind, Schema, quote_ident};
 
 /// What a view's (or materialized view's) query reads, recorded when it is created, as
 /// PostgreSQL records it: `SELECT *` is expanded into the columns the relation had then.
@@ -123,6 +123,18 @@ fn column_dependents(schema: &Schema, table: &QualName, column: &str, out: &mut 
                 push(out, Dependent::Policy(table.clone(), p.name.clone()));
             }
         }
+    }
+    // Policies (of any table) whose subqueries read the column.
+    for t in schema.tables.values() {
+        for p in &t.policies {
+            if policy_reads(schema, p, |u| {
+                u.columns.iter().any(|(x, c)| x == table && c == column)
+            }) {
+                push(out, Dependent::Policy(t.name.clone(), p.name.clone()));
+            }
+        }
+    }
+    if let Some(t) = schema.tables.get(table) {
         for x in &t.triggers {
             if trigger_columns(&x.events, x.when.as_deref())
                 .iter()
@@ -170,6 +182,11 @@ fn relation_dependents(schema: &Schema, relation: &QualName, out: &mut Vec<Depen
     for t in schema.tables.values() {
         if &t.name == relation {
             continue;
+        }
+        for p in &t.policies {
+            if policy_reads(schema, p, |u| u.relations.contains(relation)) {
+                push(out, Dependent::Policy(t.name.clone(), p.name.clone()));
+            }
         }
         for (c, fk) in t.foreign_keys() {
             if &fk.ref_table == relation {
@@ -309,6 +326,15 @@ pub fn trigger_columns(events: &str, when: Option<&str>) -> Vec<String> {
     out
 }
 
+/// Whether a subquery of the policy's USING or WITH CHECK reads what `reads` looks for.
+fn policy_reads(schema: &Schema, p: &Policy, reads: impl Fn(&ViewUses) -> bool) -> bool {
+    p.using
+        .iter()
+        .chain(p.with_check.iter())
+        .filter_map(|e| policy_uses(e, schema))
+        .any(|u| reads(&u))
+}
+
 fn push(out: &mut Vec<Dependent>, d: Dependent) {
     if !out.contains(&d) {
         out.push(d);
@@ -352,6 +378,28 @@ pub fn query_uses(
     query: &Node,
     schema: &Schema,
     resolve: &dyn Fn(Option<&str>, &str) -> QualName,
+) -> ViewUses {
+    uses_of(query, schema, resolve, true)
+}
+
+/// What the subqueries of a policy's expression read (`EXISTS (SELECT … FROM members …)`):
+/// PostgreSQL records those relations and columns as the policy's dependencies. The
+/// expression's own columns (of the policy's table) are not counted here. Unqualified names
+/// are taken to be in `public`.
+pub fn policy_uses(expr: &SqlExpr, schema: &Schema) -> Option<ViewUses> {
+    if !expr.text.contains("SELECT") {
+        return None;
+    }
+    let resolve = |s: Option<&str>, n: &str| QualName::new(s.unwrap_or("public"), n);
+    Some(uses_of(expr.node(), schema, &resolve, false))
+}
+
+/// [`query_uses`]; `outer_refs: false` skips the column references outside every `SELECT`.
+fn uses_of(
+    query: &Node,
+    schema: &Schema,
+    resolve: &dyn Fn(Option<&str>, &str) -> QualName,
+    outer_refs: bool,
 ) -> ViewUses {
     let Ok(tree) = serde_json::to_value(query) else {
         return ViewUses::default();
@@ -397,6 +445,9 @@ pub fn query_uses(
         let Some((last, qualifiers)) = fields.split_last() else {
             continue;
         };
+        if !outer_refs && scope.is_empty() && qualifiers.is_empty() {
+            continue;
+        }
         let targets: Vec<&QualName> = match qualifiers.last() {
             Some(alias) => aliases.get(alias).into_iter().flatten().collect(),
             None => {
