@@ -32,7 +32,8 @@ pub use super::ddl::schema_ddl;
 pub enum ObjectKind {
     /// A table one side lacks.
     Table,
-    /// A column missing on one side, or with another type, nullability or default.
+    /// A column missing on one side, or with another type, nullability, default or generation
+    /// expression.
     Column,
     /// An index missing on one side, or defined otherwise.
     Index,
