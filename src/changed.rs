@@ -82,6 +82,11 @@ impl Changed {
         Ok(Changed { files })
     }
 
+    /// The changed files, as canonical paths: on a branch, the migrations deployed together.
+    pub fn paths(&self) -> &HashSet<PathBuf> {
+        &self.files
+    }
+
     /// Keeps only the findings whose primary location is in a changed file; findings about a
     /// database object, which no file holds, are dropped.
     pub fn filter(&self, findings: &mut Vec<Finding>, files: &[SourceFile]) {

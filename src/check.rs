@@ -29,6 +29,8 @@ pub struct CheckOptions {
     pub paths: Vec<PathBuf>,
     /// Overrides layout detection.
     pub layout: Option<Layout>,
+    /// How the project runs its migration tool, where the files do not say (`[runner]`).
+    pub runner: migrations::settings::RunnerSettings,
 }
 
 /// Everything a run produced.
@@ -237,6 +239,10 @@ pub fn check_starting_from(
         statements: 0,
         // Against a database the pending files are known: drizzle-kit runs them as one batch.
         batch: started.then_some(u32::MAX),
+        project: options.runner.resolve(
+            discovery.files.first().map(|mf| mf.path.as_path()),
+            &layouts_of(&discovery.files),
+        ),
     };
     let mut replay = match start {
         Some(schema) => Replay::starting_from(schema, reference),
@@ -289,6 +295,15 @@ struct Checking {
     statements: usize,
     /// The transaction unit shared by the pending files, when they are known.
     batch: Option<u32>,
+    /// What the project says about its migration tool.
+    project: migrations::settings::Resolved,
+}
+
+/// The layouts of the discovered files, each once.
+fn layouts_of(files: &[migrations::MigrationFile]) -> Vec<Layout> {
+    let mut layouts: Vec<Layout> = files.iter().map(|mf| mf.layout).collect();
+    layouts.dedup();
+    layouts
 }
 
 impl Checking {
@@ -331,7 +346,12 @@ impl Checking {
             Ok(n) => self.statements += n,
             Err(payload) => return Err(InternalError::from_panic(payload, Some(&file)).into()),
         }
-        let run = migrations::runner::file_run(mf.layout, &mf.path, &file.text, id, self.batch);
+        // Files known to be applied together (changed on the branch) share one unit too.
+        let batch = self
+            .batch
+            .or_else(|| self.project.is_pending(&mf.path).then_some(u32::MAX));
+        let run =
+            migrations::runner::file_run(mf.layout, &mf.path, &file.text, id, batch, &self.project);
         replay.file_run(id, run);
         self.files.push(file);
         Ok(())

@@ -10,6 +10,15 @@
 //! database_url_env = "DATABASE_URL"  # the variable holding the database URL
 //! stats = "driftlint-stats.json"     # table sizes from `driftlint stats`, for `check`
 //!
+//! [runner]                           # how the migration tool runs, where the files do not say
+//! golang_migrate_multi_statement = true  # `x-multi-statement=true` in golang-migrate's URL
+//! atlas_tx_mode = "all"              # `atlas migrate apply --tx-mode` (file, all, none)
+//! flyway_group = true                # Flyway `group` (default: flyway.conf / flyway.toml)
+//! flyway_mixed = true                # Flyway `mixed` (default: flyway.conf / flyway.toml)
+//! flyway_execute_in_transaction = false  # Flyway `executeInTransaction` for every migration
+//! prisma_version = "7.4.0"           # the Prisma CLI release (default: package.json)
+//! supabase_version = "2.108.0"       # the Supabase CLI release (default: package.json)
+//!
 //! [audit]
 //! replicas = ["postgresql://reader@replica-1/app"]  # their index scans count too
 //!
@@ -31,6 +40,7 @@ use toml::Spanned;
 use crate::finding::{Finding, Severity};
 use crate::rules;
 use crate::source::migrations::Layout;
+use crate::source::migrations::settings::{AtlasTxMode, RunnerSettings, Version};
 
 /// The file name looked for in the current directory and its parents.
 pub const FILE_NAME: &str = "driftlint.toml";
@@ -161,6 +171,8 @@ pub struct Config {
     pub replicas: Vec<String>,
     /// `[check] stats`: the statistics file `driftlint stats` wrote.
     pub stats: Option<PathBuf>,
+    /// `[runner]`: how the migration tool runs where the files do not say.
+    pub runner: RunnerSettings,
 }
 
 /// Why the configuration cannot be used.
@@ -197,6 +209,20 @@ struct RawConfig {
     rules: BTreeMap<Spanned<String>, Spanned<String>>,
     #[serde(default)]
     audit: RawAudit,
+    #[serde(default)]
+    runner: RawRunner,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRunner {
+    golang_migrate_multi_statement: Option<bool>,
+    atlas_tx_mode: Option<Spanned<String>>,
+    flyway_group: Option<bool>,
+    flyway_mixed: Option<bool>,
+    flyway_execute_in_transaction: Option<bool>,
+    prisma_version: Option<Spanned<String>>,
+    supabase_version: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -302,6 +328,7 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
         };
         levels.insert(rule.id, parsed);
     }
+    let runner = runner_settings(raw.runner, &invalid)?;
     Ok(Config {
         file: Some(path.to_path_buf()),
         paths: raw
@@ -322,6 +349,48 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
         rules: levels,
         replicas: raw.audit.replicas.unwrap_or_default(),
         stats: raw.check.stats.map(|p| shown_from_cwd(&dir.join(p))),
+        runner,
+    })
+}
+
+/// `[runner]`, with a bad tx mode or release an error at its position.
+fn runner_settings(
+    raw: RawRunner,
+    invalid: &dyn Fn(Option<std::ops::Range<usize>>, String) -> ConfigError,
+) -> Result<RunnerSettings, ConfigError> {
+    let version = |v: Option<Spanned<String>>, key: &str| match v {
+        None => Ok(None),
+        Some(text) => Version::parse(text.get_ref()).map(Some).ok_or_else(|| {
+            invalid(
+                Some(text.span()),
+                format!(
+                    "`{key}` must be a release such as \"7.4.0\", not `{}`",
+                    text.get_ref()
+                ),
+            )
+        }),
+    };
+    let atlas_tx_mode = match raw.atlas_tx_mode {
+        None => None,
+        Some(mode) => Some(AtlasTxMode::from_name(mode.get_ref()).ok_or_else(|| {
+            invalid(
+                Some(mode.span()),
+                format!(
+                    "unknown atlas_tx_mode `{}`; one of: file, all, none",
+                    mode.get_ref()
+                ),
+            )
+        })?),
+    };
+    Ok(RunnerSettings {
+        golang_migrate_multi_statement: raw.golang_migrate_multi_statement.unwrap_or(false),
+        atlas_tx_mode,
+        flyway_group: raw.flyway_group,
+        flyway_mixed: raw.flyway_mixed,
+        flyway_execute_in_transaction: raw.flyway_execute_in_transaction,
+        prisma_version: version(raw.prisma_version, "prisma_version")?,
+        supabase_version: version(raw.supabase_version, "supabase_version")?,
+        pending: None,
     })
 }
 
@@ -417,6 +486,15 @@ drizzle = "drizzle"
 prisma_version = 5
 database_url_env = "STAGING_URL"
 
+[runner]
+golang_migrate_multi_statement = true
+atlas_tx_mode = "none"
+flyway_group = true
+flyway_mixed = false
+flyway_execute_in_transaction = false
+prisma_version = "7.4.0"
+supabase_version = "^2.108.1"
+
 [audit]
 replicas = ["postgresql://reader@replica-1/app", "host=replica-2 dbname=app"]
 
@@ -449,6 +527,15 @@ redundant-index = "warning"
                 "host=replica-2 dbname=app"
             ]
         );
+        assert!(c.runner.golang_migrate_multi_statement);
+        assert_eq!(c.runner.atlas_tx_mode, Some(AtlasTxMode::None));
+        assert_eq!(
+            (c.runner.flyway_group, c.runner.flyway_mixed),
+            (Some(true), Some(false))
+        );
+        assert_eq!(c.runner.flyway_execute_in_transaction, Some(false));
+        assert_eq!(c.runner.prisma_version.unwrap().to_string(), "7.4.0");
+        assert_eq!(c.runner.supabase_version.unwrap().to_string(), "2.108.1");
         assert_eq!(c.rules["no-primary-key"], Level::Off);
         assert_eq!(c.rules["unindexed-foreign-key"], Level::On(Severity::Error));
         assert_eq!(c.rules["duplicate-index"], Level::On(Severity::Info));
@@ -492,6 +579,14 @@ redundant-index = "warning"
         );
         let e = err("[check]\nexclude = [\"[\"]\n");
         assert!(e.starts_with("/p/driftlint.toml:2:12: invalid glob"), "{e}");
+        assert_eq!(
+            err("[runner]\natlas_tx_mode = \"some\"\n"),
+            "/p/driftlint.toml:2:17: unknown atlas_tx_mode `some`; one of: file, all, none"
+        );
+        assert_eq!(
+            err("[runner]\nprisma_version = \"latest\"\n"),
+            "/p/driftlint.toml:2:18: `prisma_version` must be a release such as \"7.4.0\", not `latest`"
+        );
         let e = err("[check]\npaths = \"migrations\"\n");
         assert!(e.starts_with("/p/driftlint.toml:2:9: invalid type"), "{e}");
     }

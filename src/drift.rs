@@ -186,6 +186,7 @@ fn load_side(
             let options = CheckOptions {
                 paths: vec![path.clone()],
                 layout,
+                ..Default::default()
             };
             let run = check_excluding(&options, None, exclude)?;
             // Statement findings (a wrong column …) are `check`'s business, not drift; file

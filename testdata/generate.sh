@@ -7,6 +7,8 @@
 #   testdata/drizzle-legacy  drizzle-kit 0.24.2  + drizzle-orm 0.33.0 (pre-0.30 SQL style)
 #   testdata/drizzle-authjs  drizzle-kit 0.31.11 + drizzle-orm 0.45.4 (Auth.js camelCase,
 #                            custom schema, pgvector, composite keys)
+#   testdata/drizzle-enums   drizzle-kit 0.31.11 + drizzle-orm 0.45.4 (camelCase enum names,
+#                            an enum in another schema, enum arrays, ADD VALUE)
 #
 # The tools are installed with npm into a temporary directory (nothing is installed
 # into the repository). Each fixture is copied next to that node_modules, generated
@@ -16,7 +18,7 @@
 # so they are in the journal; their SQL is appended below, as a user would type it.
 # Journal timestamps and snapshot ids are new on every run.
 #
-# Usage: bash testdata/generate.sh [saas-drizzle|drizzle-legacy|drizzle-authjs]...
+# Usage: bash testdata/generate.sh [saas-drizzle|drizzle-legacy|drizzle-authjs|drizzle-enums]...
 set -euo pipefail
 
 NEW_KIT=0.31.11
@@ -30,7 +32,7 @@ trap 'rm -rf "$TMP"' EXIT
 
 FIXTURES=("$@")
 if [ ${#FIXTURES[@]} -eq 0 ]; then
-  FIXTURES=(saas-drizzle drizzle-legacy drizzle-authjs)
+  FIXTURES=(saas-drizzle drizzle-legacy drizzle-authjs drizzle-enums)
 fi
 
 install_kit() { # dir kit orm
@@ -235,11 +237,33 @@ SQL
   unstage drizzle-authjs "$w"
 }
 
+gen_drizzle_enums() {
+  local root="$TMP/new"
+  install_kit "$root" "$NEW_KIT" "$NEW_ORM"
+  local kit="$root/node_modules/.bin/drizzle-kit"
+  local w
+  w=$(stage drizzle-enums "$root")
+  cd "$w"
+
+  # 0000: the first version: no 'withdrawn' label, no previous_status column.
+  cp src/schema.ts "$TMP/schema.final.ts"
+  sed -e "/^  'withdrawn',$/d" -e '/previousStatus:/d' "$TMP/schema.final.ts" > src/schema.ts
+  "$kit" generate --name init
+
+  # 0001: the current schema (ALTER TYPE … ADD VALUE, ADD COLUMN of a camelCase enum type).
+  cp "$TMP/schema.final.ts" src/schema.ts
+  "$kit" generate --name withdrawn
+
+  cd "$HERE"
+  unstage drizzle-enums "$w"
+}
+
 for f in "${FIXTURES[@]}"; do
   case "$f" in
     saas-drizzle) gen_saas_drizzle ;;
     drizzle-legacy) gen_drizzle_legacy ;;
     drizzle-authjs) gen_drizzle_authjs ;;
+    drizzle-enums) gen_drizzle_enums ;;
     *) echo "unknown fixture: $f" >&2; exit 2 ;;
   esac
   echo "regenerated testdata/$f/drizzle" >&2

@@ -277,6 +277,7 @@ fn options(dir: &Path) -> CheckOptions {
     CheckOptions {
         paths: vec![dir.to_path_buf()],
         layout: None,
+        ..Default::default()
     }
 }
 

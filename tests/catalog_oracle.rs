@@ -189,6 +189,7 @@ fn oracle(pg: TestPg, rel: &str) {
         &CheckOptions {
             paths: vec![path],
             layout: None,
+            ..Default::default()
         },
         None,
     )

@@ -449,3 +449,69 @@ fn timings_list_each_phase_on_stderr_and_leave_stdout_alone() {
         "{stderr}"
     );
 }
+
+/// `driftlint schema` prints composite types with their attributes, foreign servers, and a
+/// foreign table's server and options beside its columns.
+#[test]
+fn schema_prints_composite_types_and_foreign_tables() {
+    let out = driftlint()
+        .args(["schema", "testdata/objects/migrations"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let address = doc["composite_types"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["name"] == "public.address")
+        .expect("public.address");
+    let attributes: Vec<String> = address["attributes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| {
+            format!(
+                "{} {}",
+                a["name"].as_str().unwrap(),
+                a["type"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert_eq!(
+        attributes,
+        ["line1 text", "zip character varying(20)", "city text"]
+    );
+    assert_eq!(
+        doc["foreign_servers"],
+        serde_json::json!([
+            {"name": "imports", "wrapper": "file_fdw"},
+            {"name": "staging_files", "wrapper": "file_fdw"}
+        ])
+    );
+    let tables = doc["tables"].as_array().unwrap();
+    let orders = tables
+        .iter()
+        .find(|t| t["name"] == "public.legacy_orders")
+        .expect("the foreign table is a table");
+    assert_eq!(orders["foreign"]["server"], "imports");
+    assert_eq!(
+        orders["foreign"]["options"][1],
+        serde_json::json!({"name": "format", "value": "text"})
+    );
+    // Other tables carry no `foreign` key.
+    let customers = tables
+        .iter()
+        .find(|t| t["name"] == "public.customers")
+        .unwrap();
+    assert!(customers.get("foreign").is_none());
+    let home = &customers["columns"][1];
+    assert_eq!(
+        (home["name"].as_str(), home["type"].as_str()),
+        (Some("home"), Some("address"))
+    );
+}

@@ -47,6 +47,7 @@ const FIXTURES: &[(&str, &str)] = &[
     ("saas-drizzle", "src/db/schema.ts"),
     ("drizzle-legacy", "src/schema.ts"),
     ("drizzle-authjs", "src/schema.ts"),
+    ("drizzle-enums", "src/schema.ts"),
 ];
 
 #[test]
@@ -91,6 +92,8 @@ fn replayed_migrations_equal_the_snapshot_but_for_hand_written_objects() {
             ],
         ),
         ("drizzle-authjs", &[]),
+        // camelCase enum names, quoted in the SQL, bare in the snapshot and schema.ts.
+        ("drizzle-enums", &[]),
     ];
     for (name, want) in expected {
         let found = drift(

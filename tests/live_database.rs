@@ -52,6 +52,7 @@ fn agreement(pg: TestPg, rel: &str, expected: &[&str]) {
         &CheckOptions {
             paths: vec![path.clone()],
             layout: None,
+            ..Default::default()
         },
         None,
     )
@@ -121,6 +122,7 @@ agreement_tests! {
     agree_saas_drizzle: start_pgvector, "testdata/saas-drizzle/drizzle", [];
     agree_drizzle_authjs: start_pgvector, "testdata/drizzle-authjs/drizzle", [];
     agree_drizzle_legacy: start, "testdata/drizzle-legacy/drizzle", [];
+    agree_drizzle_enums: start, "testdata/drizzle-enums/drizzle", [];
     agree_index_health: start, "testdata/index-health/migrations", [];
     agree_prisma_basic: start, "testdata/prisma-basic/prisma/migrations", [];
     agree_plain_folder: start, "testdata/plain-folder/migrations", [];
@@ -362,6 +364,7 @@ fn audits_as_a_role_without_privileges_and_read_only_by_default() {
         &CheckOptions {
             paths: vec![dir.path().to_path_buf()],
             layout: None,
+            ..Default::default()
         },
         &ConnectOptions::new(conninfo),
         &Default::default(),
@@ -571,6 +574,7 @@ fn a_generated_column_changed_on_the_server_drifts() {
         &CheckOptions {
             paths: vec![path],
             layout: None,
+            ..Default::default()
         },
         None,
     )
@@ -627,13 +631,17 @@ fn each_object_kind_changed_on_the_server_drifts() {
              ALTER TYPE archive.mood ADD VALUE 'angry' BEFORE 'sad';
              DROP EXTENSION btree_gist CASCADE;
              ALTER TABLE cache_entries SET LOGGED;
-             ALTER TABLE measurements DETACH PARTITION measurements_2025;",
+             ALTER TABLE measurements DETACH PARTITION measurements_2025;
+             ALTER TYPE archive.room_shape ADD ATTRIBUTE height int;
+             ALTER FOREIGN TABLE legacy_orders OPTIONS (SET header 'false');
+             ALTER FOREIGN TABLE legacy_orders ALTER COLUMN client_id TYPE bigint;",
         )
         .expect("change the server");
     let offline = check(
         &CheckOptions {
             paths: vec![path],
             layout: None,
+            ..Default::default()
         },
         None,
     )
@@ -683,6 +691,18 @@ fn each_object_kind_changed_on_the_server_drifts() {
         (
             "drift-table",
             "table `public.measurements_2025` is partition of public.measurements in migrations, plain in database",
+        ),
+        (
+            "drift-composite-type",
+            "composite type `archive.room_shape` differs: (width integer, depth integer) in migrations, (width integer, depth integer, height integer) in database",
+        ),
+        (
+            "drift-table",
+            "table `public.legacy_orders` is foreign (SERVER imports OPTIONS (filename '/dev/null', format 'text', header 'true')) in migrations, foreign (SERVER imports OPTIONS (filename '/dev/null', format 'text', header 'false')) in database",
+        ),
+        (
+            "drift-column",
+            "column `public.legacy_orders.client_id` type differs: integer vs bigint",
         ),
         // The exclusion constraint went with the extension's operator classes.
         (

@@ -144,6 +144,7 @@ fn driftlint_flags(path: &Path, outcome: &Outcome) -> (BTreeMap<Key, Vec<String>
         &CheckOptions {
             paths: vec![path.to_path_buf()],
             layout: None,
+            ..Default::default()
         },
         None,
     )
@@ -312,6 +313,7 @@ differential_tests! {
     saas_rls: start_pgvector, "testdata/saas-rls/migrations", 0;
     index_health: start, "testdata/index-health/migrations", 0;
     drizzle_legacy: start, "testdata/drizzle-legacy/drizzle", 1;
+    drizzle_enums: start, "testdata/drizzle-enums/drizzle", 0;
     prisma_basic: start, "testdata/prisma-basic/prisma/migrations", 1;
     prisma_full: start, "testdata/prisma-full/prisma/migrations", 1;
     prisma_native: start, "testdata/prisma-native/prisma/migrations", 0;
@@ -335,6 +337,7 @@ fn every_fixture_is_covered() {
         "saas-drizzle",
         "drizzle-authjs",
         "drizzle-legacy",
+        "drizzle-enums",
         "prisma-basic",
         "prisma-full",
         "prisma-native",

@@ -36,6 +36,7 @@ fn replayed(name: &str) -> (Schema, Vec<(String, String)>) {
         &CheckOptions {
             paths: vec![fixture(&format!("{name}/prisma/migrations"))],
             layout: None,
+            ..Default::default()
         },
         None,
     )
@@ -723,6 +724,7 @@ fn check_prisma_takes_the_tables_from_the_schema_and_suggests_the_column() {
                 "prisma-full/prisma/migrations/20250315090000_hand_written_indexes",
             )],
             layout: None,
+            ..Default::default()
         },
         Some(&Reference::Prisma {
             path: fixture("prisma-full"),

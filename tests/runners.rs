@@ -5,7 +5,12 @@
 //! exactly the files PostgreSQL refuses.
 //!
 //! How each tool runs a file is written out here from the tools' documented behaviour, not taken
-//! from driftlint's runner model, so that the two can disagree.
+//! from driftlint's runner model, so that the two can disagree. Some folders hold a variant of a
+//! tool's behaviour chosen by a setting outside the files (a release in `package.json`, a
+//! `flyway.conf`, a `[runner]` setting): `prisma-split` (Prisma 7.4+), `supabase-pipeline`
+//! (Supabase CLI before 2.109, applied as a real extended-protocol pipeline),
+//! `golang-migrate-multi` (`x-multi-statement=true`), `atlas-none` (`--tx-mode none`),
+//! `flyway-mixed` (`mixed=true`), `flyway-no-transaction` (`executeInTransaction = false`).
 
 mod support;
 
@@ -15,6 +20,7 @@ use std::process::Command;
 
 use driftlint::check::{CheckOptions, check};
 use driftlint::source::migrations::Layout;
+use driftlint::source::migrations::settings::{AtlasTxMode, RunnerSettings};
 use support::TestPg;
 
 /// How a file reaches the server.
@@ -28,14 +34,18 @@ enum Mode {
     PerStatement,
     /// Supabase CLI: its listed statements alone, the others in a transaction.
     Supabase,
+    /// Parse/Bind/Execute for each statement and one Sync (Supabase CLI before 2.109).
+    Pipeline,
 }
 
 /// The folder the tool reads, inside the fixture.
 fn dir(name: &str) -> PathBuf {
     let inner = match name {
-        "prisma" | "sqlx" | "diesel" | "atlas" => "migrations",
+        "prisma" | "sqlx" | "diesel" | "atlas" | "atlas-none" => "migrations",
+        "prisma-split" => "prisma/migrations",
         "dbmate" => "db/migrations",
         "supabase" => "supabase/migrations",
+        "supabase-pipeline" => "supabase/migrations",
         _ => "",
     };
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -69,6 +79,52 @@ fn how_tool_runs(layout: &str, path: &Path, text: &str) -> (String, Mode) {
     match layout {
         "drizzle" => (text.into(), Mode::Transaction),
         "prisma" | "golang-migrate" => (text.into(), Mode::OneMessage),
+        // Prisma 7.4+: split with sqlparser and each statement sent alone, unless sqlparser
+        // cannot read one (DROP INDEX CONCURRENTLY): then the whole file as one message.
+        "prisma-split" => {
+            let unreadable = statements(text)
+                .iter()
+                .any(|s| starts(s, &["DROP INDEX CONCURRENTLY"]));
+            let mode = if unreadable {
+                Mode::OneMessage
+            } else {
+                Mode::PerStatement
+            };
+            (text.into(), mode)
+        }
+        "supabase-pipeline" => (text.into(), Mode::Pipeline),
+        // Split at every `;`, each piece executed alone.
+        "golang-migrate-multi" => (text.into(), Mode::PerStatement),
+        "atlas-none" => {
+            let mode = if text.starts_with("-- atlas:txmode file\n\n") {
+                Mode::Transaction
+            } else {
+                Mode::PerStatement
+            };
+            (text.into(), mode)
+        }
+        // mixed=true: a migration holding a statement Flyway detects runs without a
+        // transaction as a whole.
+        // executeInTransaction=false for all (flyway.toml), true in a file's own `.conf`.
+        "flyway-no-transaction" => {
+            let conf =
+                std::fs::read_to_string(format!("{}.conf", path.display())).unwrap_or_default();
+            let mode = if conf.contains("executeInTransaction=true") {
+                Mode::Transaction
+            } else {
+                Mode::PerStatement
+            };
+            (text.into(), mode)
+        }
+        "flyway-mixed" => {
+            let detected = ["CREATE INDEX CONCURRENTLY", "VACUUM", "ALTER SYSTEM"];
+            let mode = if statements(text).iter().any(|s| starts(s, &detected)) {
+                Mode::PerStatement
+            } else {
+                Mode::Transaction
+            };
+            (text.into(), mode)
+        }
         "flyway" => {
             let conf =
                 std::fs::read_to_string(format!("{}.conf", path.display())).unwrap_or_default();
@@ -147,6 +203,7 @@ fn psql(pg: &TestPg, args: &[&str]) -> Result<(), String> {
 /// Runs the file as its tool would; `Err` with PostgreSQL's message when it fails.
 fn apply(pg: &TestPg, sql: &str, mode: Mode) -> Result<(), String> {
     match mode {
+        Mode::Pipeline => support::pipeline::run_pipeline(&pg.config(), &statements(sql)),
         // `-1 -c` wraps the Query in BEGIN … COMMIT.
         Mode::Transaction => psql(pg, &["-1", "-c", sql]),
         Mode::OneMessage => psql(pg, &["-c", sql]),
@@ -186,14 +243,21 @@ fn is_transaction_refusal(message: &str) -> bool {
 
 /// Checks one runner's folder both ways.
 fn runner_agrees(layout: &str) {
+    runner_agrees_with(layout, layout, RunnerSettings::default(), true);
+}
+
+/// Checks the folder `fixture` of `layout`'s tool run with `settings` both ways; `fails` says
+/// whether the folder holds a file the tool fails on (else none may fail).
+fn runner_agrees_with(fixture: &str, layout: &str, settings: RunnerSettings, fails: bool) {
     let Some(pg) = TestPg::start() else {
         return;
     };
-    let root = dir(layout);
+    let root = dir(fixture);
     let run = check(
         &CheckOptions {
             paths: vec![root.clone()],
             layout: Some(Layout::from_name(layout).expect("layout")),
+            runner: settings,
         },
         None,
     )
@@ -214,7 +278,7 @@ fn runner_agrees(layout: &str) {
         if file.text.is_empty() {
             continue;
         }
-        let (sql, mode) = how_tool_runs(layout, &file.path, &file.text);
+        let (sql, mode) = how_tool_runs(fixture, &file.path, &file.text);
         applied += 1;
         match apply(&pg, &sql, mode) {
             Ok(()) => {}
@@ -224,14 +288,15 @@ fn runner_agrees(layout: &str) {
             Err(e) => panic!("{}: unexpected failure: {e}", file.path.display()),
         }
     }
-    assert!(applied >= 2, "{layout}: too few files applied");
-    assert!(
+    assert!(applied >= 2, "{fixture}: too few files applied");
+    assert_eq!(
         !failed.is_empty(),
-        "{layout}: the fixture must hold a file the tool fails on"
+        fails,
+        "{fixture}: whether the tool fails on a file ({failed:?})"
     );
     assert_eq!(
         flagged, failed,
-        "{layout}: files driftlint reports vs. files PostgreSQL refused"
+        "{fixture}: files driftlint reports vs. files PostgreSQL refused"
     );
 }
 
@@ -291,6 +356,7 @@ fn plain_folder_runs_statement_by_statement() {
         &CheckOptions {
             paths: vec![root],
             layout: Some(Layout::Plain),
+            ..Default::default()
         },
         None,
     )
@@ -304,4 +370,364 @@ fn plain_folder_runs_statement_by_statement() {
         let (sql, mode) = how_tool_runs("plain", &file.path, &file.text);
         apply(&pg, &sql, mode).expect("psql -f applies every file");
     }
+}
+
+/// Prisma 7.4+ (the release in the fixture's package.json) splits a file into statements, so
+/// several CREATE INDEX CONCURRENTLY work in one file; a DROP INDEX CONCURRENTLY, which its
+/// parser does not read, sends the file as one message again.
+#[test]
+fn prisma_from_7_4_splits_statements() {
+    runner_agrees_with("prisma-split", "prisma", RunnerSettings::default(), true);
+}
+
+/// Supabase CLI before 2.109 (package.json) sends a file as one pipeline: a refused statement
+/// works only first. Applied with a real one-Sync pipeline.
+#[test]
+fn supabase_before_2_109_sends_a_pipeline() {
+    runner_agrees_with(
+        "supabase-pipeline",
+        "supabase",
+        RunnerSettings::default(),
+        true,
+    );
+}
+
+/// golang-migrate with `x-multi-statement=true` runs each statement on its own.
+#[test]
+fn golang_migrate_multi_statement() {
+    runner_agrees_with(
+        "golang-migrate-multi",
+        "golang-migrate",
+        RunnerSettings {
+            golang_migrate_multi_statement: true,
+            ..Default::default()
+        },
+        false,
+    );
+}
+
+/// Without the setting the same folder fails: the setting is what makes it work.
+#[test]
+fn golang_migrate_without_multi_statement_fails_the_same_folder() {
+    let run = check(
+        &CheckOptions {
+            paths: vec![dir("golang-migrate-multi")],
+            layout: Some(Layout::GolangMigrate),
+            ..Default::default()
+        },
+        None,
+    )
+    .expect("check runs");
+    let n = run
+        .findings
+        .iter()
+        .filter(|f| f.rule == "concurrently-in-transaction")
+        .count();
+    assert_eq!(n, 2, "{:#?}", run.findings);
+}
+
+/// Atlas `--tx-mode none`: no transaction, except a file with `-- atlas:txmode file`.
+#[test]
+fn atlas_tx_mode_none() {
+    runner_agrees_with(
+        "atlas-none",
+        "atlas",
+        RunnerSettings {
+            atlas_tx_mode: Some(AtlasTxMode::None),
+            ..Default::default()
+        },
+        true,
+    );
+}
+
+/// Flyway `mixed=true` (the fixture's flyway.conf): a migration mixing a detected statement
+/// with others runs without a transaction; one without a detected statement still has one.
+#[test]
+fn flyway_mixed() {
+    runner_agrees_with("flyway-mixed", "flyway", RunnerSettings::default(), true);
+}
+
+/// `index-not-concurrent` findings of a check of `root` (`layout`) with `settings`.
+fn lock_findings(root: &Path, layout: Layout, settings: RunnerSettings) -> Vec<String> {
+    let run = check(
+        &CheckOptions {
+            paths: vec![root.to_path_buf()],
+            layout: Some(layout),
+            runner: settings,
+        },
+        None,
+    )
+    .expect("check runs");
+    run.findings
+        .iter()
+        .filter(|f| f.rule == "index-not-concurrent")
+        .map(|f| f.message.clone())
+        .collect()
+}
+
+/// The canonical paths of `names` in `root`: files known to be applied together.
+fn pending(root: &Path, names: &[&str]) -> Option<std::collections::HashSet<PathBuf>> {
+    Some(
+        names
+            .iter()
+            .map(|n| root.join(n).canonicalize().expect("fixture file"))
+            .collect(),
+    )
+}
+
+/// drizzle-kit runs the pending files in one transaction: a table created by an earlier pending
+/// file is new, and indexing it locks nobody out. Only when that file was applied before
+/// (not pending) is the table an existing one.
+#[test]
+fn drizzle_batch_of_pending_files_exempts_tables_created_in_it() {
+    let root = dir("drizzle-batch");
+    let both = RunnerSettings {
+        pending: pending(&root, &["0000_orders.sql", "0001_orders_customer.sql"]),
+        ..Default::default()
+    };
+    assert_eq!(
+        lock_findings(&root, Layout::Drizzle, both),
+        Vec::<String>::new()
+    );
+    let last = RunnerSettings {
+        pending: pending(&root, &["0001_orders_customer.sql"]),
+        ..Default::default()
+    };
+    assert_eq!(lock_findings(&root, Layout::Drizzle, last).len(), 1);
+    // Unknown: each file is its own deploy.
+    assert_eq!(
+        lock_findings(&root, Layout::Drizzle, RunnerSettings::default()).len(),
+        1
+    );
+}
+
+/// The same batch for Flyway `group=true` (a flyway.toml next to the files) and Atlas
+/// `--tx-mode all`; without them each file is its own transaction.
+#[test]
+fn flyway_group_and_atlas_all_share_the_batch() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    std::fs::write(
+        root.join("V1__orders.sql"),
+        "CREATE TABLE orders (id bigint PRIMARY KEY, customer_id bigint);\n",
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("V2__index.sql"),
+        "CREATE INDEX orders_customer_idx ON orders (customer_id);\n",
+    )
+    .unwrap();
+    let batch = || RunnerSettings {
+        pending: pending(root, &["V1__orders.sql", "V2__index.sql"]),
+        ..Default::default()
+    };
+    assert_eq!(lock_findings(root, Layout::Flyway, batch()).len(), 1);
+    std::fs::write(root.join("flyway.toml"), "[flyway]\ngroup = true\n").unwrap();
+    assert_eq!(lock_findings(root, Layout::Flyway, batch()).len(), 0);
+    let atlas = |mode| RunnerSettings {
+        atlas_tx_mode: Some(mode),
+        ..batch()
+    };
+    assert_eq!(
+        lock_findings(root, Layout::Atlas, atlas(AtlasTxMode::File)).len(),
+        1
+    );
+    assert_eq!(
+        lock_findings(root, Layout::Atlas, atlas(AtlasTxMode::All)).len(),
+        0
+    );
+}
+
+fn git(dir: &Path, args: &[&str]) {
+    let out = Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
+        .args(args)
+        .output()
+        .expect("git runs");
+    assert!(out.status.success(), "git {args:?}: {out:?}");
+}
+
+/// `check --changed-since`: the files changed on the branch are the pending batch.
+#[test]
+fn changed_since_makes_the_branch_files_one_drizzle_batch() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = tmp.path();
+    git(repo, &["init", "-q"]);
+    std::fs::write(repo.join("README"), "x\n").unwrap();
+    git(repo, &["add", "README"]);
+    git(repo, &["commit", "-qm", "base"]);
+    let drizzle = repo.join("drizzle");
+    std::fs::create_dir_all(drizzle.join("meta")).unwrap();
+    for name in [
+        "0000_orders.sql",
+        "0001_orders_customer.sql",
+        "meta/_journal.json",
+    ] {
+        std::fs::copy(dir("drizzle-batch").join(name), drizzle.join(name)).unwrap();
+    }
+    let lock_rule_count = || {
+        let out = assert_cmd::Command::cargo_bin("driftlint")
+            .unwrap()
+            .current_dir(repo)
+            .args([
+                "check",
+                "drizzle",
+                "--changed-since",
+                "HEAD",
+                "--format",
+                "json",
+            ])
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        text.matches("\"index-not-concurrent\"").count()
+    };
+    // Both files are new on the branch: one batch, the table is new.
+    assert_eq!(lock_rule_count(), 0);
+    // The table's file was deployed before: the index locks an existing table.
+    git(repo, &["add", "drizzle/0000_orders.sql", "drizzle/meta"]);
+    git(repo, &["commit", "-qm", "orders"]);
+    assert_eq!(lock_rule_count(), 1);
+}
+
+/// Flyway `group=true` rejects a group mixing a migration of only non-transactional statements
+/// with transactional ones (unless `mixed=true`): a file that works alone fails in the batch.
+#[test]
+fn flyway_group_rejects_a_non_transactional_migration_among_others() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    std::fs::write(root.join("V1__t.sql"), "CREATE TABLE t (a int);\n").unwrap();
+    std::fs::write(
+        root.join("V2__idx.sql"),
+        "CREATE INDEX CONCURRENTLY t_a_idx ON t (a);\n",
+    )
+    .unwrap();
+    std::fs::write(root.join("flyway.conf"), "flyway.group=true\n").unwrap();
+    let messages = |pending_files: &[&str]| {
+        let run = check(
+            &CheckOptions {
+                paths: vec![root.to_path_buf()],
+                layout: Some(Layout::Flyway),
+                runner: RunnerSettings {
+                    pending: pending(root, pending_files),
+                    ..Default::default()
+                },
+            },
+            None,
+        )
+        .expect("check runs");
+        run.findings
+            .iter()
+            .filter(|f| f.rule == "concurrently-in-transaction")
+            .map(|f| f.message.clone())
+            .collect::<Vec<_>>()
+    };
+    let both = messages(&["V1__t.sql", "V2__idx.sql"]);
+    assert_eq!(both.len(), 1, "{both:?}");
+    assert!(both[0].contains("as one group"), "{}", both[0]);
+    assert!(both[0].contains("`group=true` from"), "{}", both[0]);
+    assert_eq!(messages(&["V2__idx.sql"]), Vec::<String>::new());
+    std::fs::write(
+        root.join("flyway.conf"),
+        "flyway.group=true\nflyway.mixed=true\n",
+    )
+    .unwrap();
+    assert_eq!(
+        messages(&["V1__t.sql", "V2__idx.sql"]),
+        Vec::<String>::new()
+    );
+}
+
+/// `[runner]` in driftlint.toml reaches `check`: golang-migrate's `x-multi-statement`.
+#[test]
+fn runner_settings_are_read_from_driftlint_toml() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    let migrations = root.join("migrations");
+    std::fs::create_dir_all(&migrations).unwrap();
+    for entry in std::fs::read_dir(dir("golang-migrate-multi")).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(&path, migrations.join(path.file_name().unwrap())).unwrap();
+    }
+    let refusals = || {
+        let out = assert_cmd::Command::cargo_bin("driftlint")
+            .unwrap()
+            .current_dir(root)
+            .args([
+                "check",
+                "migrations",
+                "--layout",
+                "golang-migrate",
+                "--format",
+                "json",
+            ])
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout)
+            .matches("\"concurrently-in-transaction\"")
+            .count()
+    };
+    std::fs::write(root.join("driftlint.toml"), "[check]\n").unwrap();
+    assert_eq!(refusals(), 2);
+    std::fs::write(
+        root.join("driftlint.toml"),
+        "[runner]\ngolang_migrate_multi_statement = true\n",
+    )
+    .unwrap();
+    assert_eq!(refusals(), 0);
+}
+
+/// The lock rules' advice follows the release: Prisma 7.4+ runs CREATE INDEX CONCURRENTLY
+/// anywhere in a file, so `index-not-concurrent` adds no "run it alone" step there.
+#[test]
+fn index_advice_follows_the_prisma_release() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    let m = root.join("prisma/migrations");
+    for (name, sql) in [
+        ("20240101000000_t", "CREATE TABLE t (a int);\n"),
+        ("20240102000000_idx", "CREATE INDEX t_a_idx ON t (a);\n"),
+    ] {
+        std::fs::create_dir_all(m.join(name)).unwrap();
+        std::fs::write(m.join(name).join("migration.sql"), sql).unwrap();
+    }
+    std::fs::write(m.join("migration_lock.toml"), "provider = \"postgresql\"\n").unwrap();
+    let help = |version: &str| {
+        std::fs::write(
+            root.join("package.json"),
+            format!(r#"{{"devDependencies": {{"prisma": "{version}"}}}}"#),
+        )
+        .unwrap();
+        let run = check(
+            &CheckOptions {
+                paths: vec![m.clone()],
+                layout: Some(Layout::Prisma),
+                ..Default::default()
+            },
+            None,
+        )
+        .expect("check runs");
+        let f = run
+            .findings
+            .iter()
+            .find(|f| f.rule == "index-not-concurrent")
+            .expect("index-not-concurrent on the existing table");
+        f.help.clone().unwrap_or_default()
+    };
+    assert!(help("6.19.0").contains("cannot run in a transaction"));
+    assert!(!help("7.4.0").contains("cannot run in a transaction"));
+}
+
+/// Flyway `executeInTransaction = false` in flyway.toml: no migration runs in a transaction,
+/// except one whose own `.conf` says `executeInTransaction=true`.
+#[test]
+fn flyway_execute_in_transaction_false_for_all() {
+    runner_agrees_with(
+        "flyway-no-transaction",
+        "flyway",
+        RunnerSettings::default(),
+        true,
+    );
 }

@@ -14,6 +14,7 @@ fn each_rule_fires_exactly_where_planted() {
         &CheckOptions {
             paths: vec![dir],
             layout: None,
+            ..Default::default()
         },
         None,
     )
@@ -168,6 +169,7 @@ fn the_help_lines_say_what_to_do() {
         &CheckOptions {
             paths: vec![dir],
             layout: None,
+            ..Default::default()
         },
         None,
     )

@@ -15,13 +15,23 @@ use crate::report::Summary;
 /// and `--changed-since`; with `--write-baseline`, records them instead.
 pub fn run(args: CheckArgs) -> Result<ExitStatus, Error> {
     let config = load_config(args.config.as_deref())?;
+    let paths = if args.paths.is_empty() {
+        config.paths.clone()
+    } else {
+        args.paths
+    };
+    let changed = match &args.changed_since {
+        Some(rev) => Some(Changed::since(rev, &changed::repository_dir(&paths))?),
+        None => None,
+    };
+    let mut runner = config.runner.clone();
+    // The migrations changed on the branch are the ones deployed together: drizzle-kit (and
+    // Flyway `group`, Atlas `--tx-mode all`) runs them in one transaction.
+    runner.pending = changed.as_ref().map(|c| c.paths().clone());
     let options = CheckOptions {
-        paths: if args.paths.is_empty() {
-            config.paths.clone()
-        } else {
-            args.paths
-        },
+        paths,
         layout: args.layout.or(config.layout),
+        runner,
     };
     let reference = match (&args.drizzle, &args.prisma) {
         (Some(path), _) => Some(Reference::Drizzle(path.clone())),
@@ -73,9 +83,8 @@ pub fn run(args: CheckArgs) -> Result<ExitStatus, Error> {
     if let Some(path) = &args.baseline {
         Baseline::load(path)?.filter(&mut run.findings, &run.files);
     }
-    if let Some(rev) = &args.changed_since {
-        Changed::since(rev, &changed::repository_dir(&options.paths))?
-            .filter(&mut run.findings, &run.files);
+    if let Some(changed) = &changed {
+        changed.filter(&mut run.findings, &run.files);
     }
     let summary = Summary::new(&run.findings, run.files.len(), run.statements);
     let text = crate::timings::time("render", || {

@@ -9,6 +9,13 @@ use crate::source::migrations::Layout;
 
 /// Prints the schema the migrations at `paths` build, as JSON.
 pub fn run(paths: Vec<PathBuf>, layout: Option<Layout>) -> Result<ExitStatus, Error> {
-    let run = check(&CheckOptions { paths, layout }, None)?;
+    let run = check(
+        &CheckOptions {
+            paths,
+            layout,
+            ..Default::default()
+        },
+        None,
+    )?;
     print(&crate::report::schema::render(&run.schema))
 }

@@ -12,7 +12,7 @@ pub fn render(schema: &Schema) -> String {
         .tables
         .values()
         .map(|t| {
-            json!({
+            let mut table = json!({
                 "name": t.name.to_string(),
                 "columns": t.columns.values().map(|c| json!({
                     "name": c.name, "type": c.type_name, "not_null": c.not_null, "default": c.default,
@@ -31,7 +31,15 @@ pub fn render(schema: &Schema) -> String {
                     "name": x.name, "timing": x.timing, "events": x.events,
                     "for_each_row": x.for_each_row, "function": x.function.to_string(), "when": x.when,
                 })).collect::<Vec<_>>(),
-            })
+            });
+            // Only foreign tables carry the key, so the output of other tables is unchanged.
+            if let (Some(f), Value::Object(map)) = (&t.foreign, &mut table) {
+                map.insert(
+                    "foreign".into(),
+                    json!({"server": f.server, "options": f.options.iter().map(|(k, v)| json!({"name": k, "value": v})).collect::<Vec<_>>()}),
+                );
+            }
+            table
         })
         .collect();
     let indexes: Vec<Value> = schema
@@ -53,10 +61,12 @@ pub fn render(schema: &Schema) -> String {
     out
 }
 
-/// The object kinds beside tables and indexes: enums, extensions, sequences, views, functions.
+/// The object kinds beside tables and indexes: enums, extensions, sequences, views, composite
+/// types, foreign servers, functions.
 fn objects(schema: &Schema) -> serde_json::Map<String, Value> {
     let mut sequences = Vec::new();
     let mut views = Vec::new();
+    let mut composites = Vec::new();
     for (name, o) in &schema.other_relations {
         match &o.detail {
             RelationDetail::Sequence(s) => sequences.push(json!({
@@ -66,6 +76,10 @@ fn objects(schema: &Schema) -> serde_json::Map<String, Value> {
             })),
             RelationDetail::View(v) => views.push(json!({
                 "name": name.to_string(), "kind": o.kind.describe(), "query": v.text,
+            })),
+            RelationDetail::Composite(attributes) => composites.push(json!({
+                "name": name.to_string(),
+                "attributes": attributes.iter().map(|a| json!({"name": a.name, "type": a.type_name})).collect::<Vec<_>>(),
             })),
             RelationDetail::None if o.kind == RelKind::Sequence => {
                 sequences.push(json!({"name": name.to_string()}));
@@ -92,6 +106,15 @@ fn objects(schema: &Schema) -> serde_json::Map<String, Value> {
     );
     map.insert("sequences".into(), Value::Array(sequences));
     map.insert("views".into(), Value::Array(views));
+    map.insert("composite_types".into(), Value::Array(composites));
+    map.insert(
+        "foreign_servers".into(),
+        schema
+            .foreign_servers
+            .iter()
+            .map(|(n, w)| json!({"name": n, "wrapper": w}))
+            .collect(),
+    );
     map.insert(
         "functions".into(),
         schema

@@ -17,7 +17,14 @@ declare_rule!(
 mod tests {
     crate::rules::tests::drift_cases!(
         super::DRIFT_TABLE,
-        pass: [("CREATE TABLE t (id int);", "CREATE TABLE t (id int);")],
-        fail: [("CREATE TABLE t (id int);\nCREATE TABLE gone (id int);", "CREATE TABLE t (id int);")],
+        pass: [
+            ("CREATE TABLE t (id int);", "CREATE TABLE t (id int);"),
+            ("CREATE SERVER s FOREIGN DATA WRAPPER w;\nCREATE FOREIGN TABLE f (id int) SERVER s OPTIONS (a '1');", "CREATE SERVER s FOREIGN DATA WRAPPER w;\nCREATE FOREIGN TABLE f (id int) SERVER s;\nALTER FOREIGN TABLE f OPTIONS (ADD a '1');"),
+        ],
+        fail: [
+            ("CREATE TABLE t (id int);\nCREATE TABLE gone (id int);", "CREATE TABLE t (id int);"),
+            ("CREATE SERVER s FOREIGN DATA WRAPPER w;\nCREATE SERVER s2 FOREIGN DATA WRAPPER w;\nCREATE FOREIGN TABLE f (id int) SERVER s OPTIONS (a '1');", "CREATE SERVER s FOREIGN DATA WRAPPER w;\nCREATE SERVER s2 FOREIGN DATA WRAPPER w;\nCREATE FOREIGN TABLE f (id int) SERVER s2 OPTIONS (a '2');"),
+            ("CREATE SERVER s FOREIGN DATA WRAPPER w;\nCREATE FOREIGN TABLE f (id int) SERVER s;", "CREATE TABLE f (id int);"),
+        ],
     );
 }

@@ -122,6 +122,7 @@ registry! {
     drift_trigger::DRIFT_TRIGGER,
     drift_enum::DRIFT_ENUM,
     drift_extension::DRIFT_EXTENSION,
+    drift_composite_type::DRIFT_COMPOSITE_TYPE,
     drizzle_unsupported::DRIZZLE_UNSUPPORTED,
     drizzle_journal::DRIZZLE_JOURNAL,
     prisma_unsupported::PRISMA_UNSUPPORTED,

@@ -15,8 +15,10 @@ declare_rule!(
 fn check(input: &RuleInput<'_>, out: &mut Vec<Finding>) {
     let by_table = input.schema.indexes_by_table();
     for table in input.schema.tables.values() {
-        // A partition gets its parent's primary key; the parent is reported instead.
-        if table.partition_of.is_some() || table.primary_key().is_some() {
+        // A partition gets its parent's primary key; the parent is reported instead. A foreign
+        // table cannot have a primary key (PostgreSQL refuses one): nothing to advise.
+        if table.partition_of.is_some() || table.primary_key().is_some() || table.foreign.is_some()
+        {
             continue;
         }
         let message = format!(
@@ -142,7 +144,10 @@ mod tests {
 
     crate::rules::tests::rule_cases!(
         super::NO_PRIMARY_KEY,
-        pass: ["CREATE TABLE t (id int PRIMARY KEY);"],
+        pass: [
+            "CREATE TABLE t (id int PRIMARY KEY);",
+            "CREATE SERVER files FOREIGN DATA WRAPPER file_fdw;\nCREATE FOREIGN TABLE ext (id int NOT NULL) SERVER files OPTIONS (filename '/tmp/ext.csv');",
+        ],
         fail: ["CREATE TABLE t (a int);", "CREATE TABLE t (id int NOT NULL, at date);\nCREATE UNIQUE INDEX t_id ON t (id);"],
     );
 }

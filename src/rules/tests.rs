@@ -257,6 +257,7 @@ fn ids_are_unique_and_every_kind_of_difference_has_a_rule() {
         ObjectKind::Trigger,
         ObjectKind::Enum,
         ObjectKind::Extension,
+        ObjectKind::CompositeType,
     ] {
         assert!(drift_rule(kind).is_some(), "{kind:?}");
     }

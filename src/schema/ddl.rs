@@ -82,7 +82,8 @@ fn index_tail(index: &Index, def: &mut String) {
 
 /// `CREATE TABLE` with the columns in `order` (names `t` lacks are skipped), so two sides align.
 pub(crate) fn table_ddl(t: &Table, order: &[String]) -> String {
-    let mut out = format!("CREATE TABLE {} (\n", t.name);
+    let foreign = if t.foreign.is_some() { "FOREIGN " } else { "" };
+    let mut out = format!("CREATE {foreign}TABLE {} (\n", t.name);
     let cols: Vec<String> = order
         .iter()
         .filter_map(|n| t.columns.get(n))
@@ -101,7 +102,11 @@ pub(crate) fn table_ddl(t: &Table, order: &[String]) -> String {
         })
         .collect();
     out.push_str(&cols.join(",\n"));
-    out.push_str("\n);");
+    out.push_str("\n)");
+    if let Some(f) = &t.foreign {
+        let _ = write!(out, " {}", f.clause());
+    }
+    out.push(';');
     out
 }
 
@@ -140,10 +145,25 @@ pub fn enum_ddl(name: &QualName, labels: &[String]) -> String {
     format!("CREATE TYPE {name} AS ENUM ({});", labels.join(", "))
 }
 
-/// The schema as normalised DDL that replays to the same model: schemas, enum types, tables
-/// with their columns, PRIMARY KEY / UNIQUE / FOREIGN KEY constraints (foreign keys last, so
-/// that what they reference exists) and the other indexes. CHECK and EXCLUDE constraints,
-/// policies and other relations are left out: the model does not keep their full definitions.
+/// A composite type's attributes as `CREATE TYPE … AS (…)` lists them: `a integer, b text`.
+pub(crate) fn attribute_list(attributes: &[Attribute]) -> String {
+    attributes
+        .iter()
+        .map(|a| format!("{} {}", quote_ident(&a.name), a.type_name))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// `CREATE TYPE name AS (a integer, b text);`
+pub fn composite_ddl(name: &QualName, attributes: &[Attribute]) -> String {
+    format!("CREATE TYPE {name} AS ({});", attribute_list(attributes))
+}
+
+/// The schema as normalised DDL that replays to the same model: schemas, enum and composite
+/// types, foreign servers, tables (foreign tables with their server) with their columns,
+/// PRIMARY KEY / UNIQUE / FOREIGN KEY constraints (foreign keys last, so that what they
+/// reference exists) and the other indexes. CHECK and EXCLUDE constraints, policies and other
+/// relations are left out: the model does not keep their full definitions.
 pub fn schema_ddl(schema: &Schema) -> String {
     let mut out = String::new();
     for name in schema.schemas.keys() {
@@ -151,6 +171,19 @@ pub fn schema_ddl(schema: &Schema) -> String {
     }
     for (name, labels) in &schema.enums {
         let _ = writeln!(out, "{}", enum_ddl(name, labels));
+    }
+    for (name, o) in &schema.other_relations {
+        if let RelationDetail::Composite(attributes) = &o.detail {
+            let _ = writeln!(out, "{}", composite_ddl(name, attributes));
+        }
+    }
+    for (server, wrapper) in &schema.foreign_servers {
+        let _ = writeln!(
+            out,
+            "CREATE SERVER {} FOREIGN DATA WRAPPER {};",
+            quote_ident(server),
+            quote_ident(wrapper)
+        );
     }
     for t in schema.tables.values() {
         let order: Vec<String> = t.columns.keys().cloned().collect();

@@ -53,6 +53,8 @@ pub enum ObjectKind {
     Enum,
     /// An extension, and its version where both sides know it.
     Extension,
+    /// A composite type (`CREATE TYPE … AS (…)`): its attributes, names and types in order.
+    CompositeType,
 }
 
 /// One differing object, as plain data.
@@ -180,9 +182,17 @@ impl Differ<'_> {
     }
 
     fn tables(&mut self) {
+        // A foreign table is compared only when both sides can describe one (an ORM's schema
+        // cannot), like the other object kinds beside tables.
+        let both_know = self.a.schema.objects_known && self.b.schema.objects_known;
+        let foreign = |n: &QualName| {
+            [self.a.schema, self.b.schema]
+                .iter()
+                .any(|s| s.tables.get(n).is_some_and(|t| t.foreign.is_some()))
+        };
         let names: Vec<QualName> = union(self.a.schema.tables.keys(), self.b.schema.tables.keys())
             .into_iter()
-            .filter(|n| !is_bookkeeping(n))
+            .filter(|n| !is_bookkeeping(n) && (both_know || !foreign(n)))
             .collect();
         for name in names {
             let ta = self.a.schema.tables.get(&name);

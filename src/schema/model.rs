@@ -10,7 +10,9 @@ use std::fmt;
 use indexmap::IndexMap;
 
 use super::expr::SqlExpr;
-pub use super::objects::{Function, RelationDetail, Sequence, Trigger, ViewQuery};
+pub use super::objects::{
+    Attribute, ForeignTable, Function, RelationDetail, Sequence, Trigger, ViewQuery,
+};
 use super::opclass;
 
 /// A schema-qualified name (`public.users`). Both parts are stored folded, as in the catalog.
@@ -183,8 +185,9 @@ pub struct Schema {
     pub tables: IndexMap<QualName, Table>,
     /// Indexes in creation order; each names its table.
     pub indexes: IndexMap<QualName, Index>,
-    /// Relations other than tables and indexes (views, sequences, materialized views, foreign
-    /// tables, composite types): they take names in the same namespace as tables and indexes.
+    /// Relations other than tables and indexes (views, sequences, materialized views, composite
+    /// types): they take names in the same namespace as tables and indexes. Foreign tables are
+    /// in [`Schema::tables`], with [`Table::foreign`] set.
     pub other_relations: IndexMap<QualName, OtherRelation>,
     /// Enum types and their labels.
     pub enums: IndexMap<QualName, Vec<String>>,
@@ -201,6 +204,9 @@ pub struct Schema {
     /// Whether the source can describe generated columns although it does not describe every
     /// object kind (a drizzle-kit snapshot); see [`Schema::knows_generated`].
     pub generated_known: bool,
+    /// Foreign servers (`CREATE SERVER`) and the foreign-data wrapper each uses, so that the
+    /// schema's DDL can create what its foreign tables name.
+    pub foreign_servers: IndexMap<String, String>,
     /// Whether the source describes every object kind (replayed SQL, a catalog): only then
     /// does `diff` compare sequences, views, functions, triggers, extensions and table kinds,
     /// which an ORM's schema does not describe.
@@ -232,7 +238,8 @@ pub enum RelKind {
     MaterializedView,
     /// `CREATE SEQUENCE`, serial and identity columns.
     Sequence,
-    /// `CREATE FOREIGN TABLE`.
+    /// `CREATE FOREIGN TABLE`, for a source that keeps one apart from its tables (replay and
+    /// introspection keep foreign tables in [`Schema::tables`]).
     ForeignTable,
     /// `CREATE TYPE … AS (…)`.
     CompositeType,
@@ -280,6 +287,9 @@ pub struct Table {
     pub unlogged: bool,
     /// Triggers in creation order.
     pub triggers: Vec<Trigger>,
+    /// `CREATE FOREIGN TABLE`: the server and options. A foreign table has columns like any
+    /// table but no indexes and no keys, so the index and key rules leave it alone.
+    pub foreign: Option<ForeignTable>,
 }
 
 impl Table {
@@ -299,6 +309,7 @@ impl Table {
             inherits: Vec::new(),
             unlogged: false,
             triggers: Vec::new(),
+            foreign: None,
         }
     }
 

@@ -1,6 +1,6 @@
 //! Object kinds beside tables and indexes that a migration can create and `diff` compares:
-//! sequences, views and materialized views, functions and procedures, triggers, extension
-//! versions. Each is built the same way from a migration's statement and from the catalog's
+//! sequences, views and materialized views, composite types, foreign tables' servers,
+//! functions and procedures, triggers, extension versions. Each is built the same way from a migration's statement and from the catalog's
 //! own DDL (`pg_get_functiondef`, `pg_get_triggerdef`, `pg_get_viewdef`), so both sides go
 //! through one parser and one normalisation.
 
@@ -9,13 +9,56 @@ use super::model::QualName;
 /// What the model knows of a relation in [`super::Schema::other_relations`] beyond its kind.
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
 pub enum RelationDetail {
-    /// Nothing (foreign tables, composite types, or a source that does not say).
+    /// Nothing (a source that does not say).
     #[default]
     None,
     /// A sequence's options.
     Sequence(Sequence),
     /// A view's or materialized view's query.
     View(ViewQuery),
+    /// A composite type's attributes in order.
+    Composite(Vec<Attribute>),
+}
+
+/// One attribute of a composite type (`CREATE TYPE t AS (a int, b text)`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Attribute {
+    /// The attribute name (folded).
+    pub name: String,
+    /// The type, normalised as a column's (`integer`, `character varying(20)`, `address`).
+    pub type_name: String,
+}
+
+/// What makes a table a foreign table: the server it reads through and its options. Its
+/// columns are an ordinary table's; PostgreSQL gives it no indexes and no keys.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ForeignTable {
+    /// `SERVER name`.
+    pub server: String,
+    /// `OPTIONS (name 'value', …)` in the order PostgreSQL keeps them.
+    pub options: Vec<(String, String)>,
+}
+
+impl ForeignTable {
+    /// `SERVER s OPTIONS (a 'x', b 'y')` as DDL writes it.
+    pub fn clause(&self) -> String {
+        let mut s = format!("SERVER {}", super::model::quote_ident(&self.server));
+        if !self.options.is_empty() {
+            let opts: Vec<String> = self
+                .options
+                .iter()
+                .map(|(k, v)| {
+                    format!(
+                        "{} '{}'",
+                        super::model::quote_ident(k),
+                        v.replace('\'', "''")
+                    )
+                })
+                .collect();
+            s.push_str(&format!(" OPTIONS ({})", opts.join(", ")));
+        }
+        s
+    }
 }
 
 /// A sequence's options, every one filled in as PostgreSQL fills in the defaults.

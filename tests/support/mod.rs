@@ -22,6 +22,7 @@
 
 #![allow(dead_code)]
 
+pub mod pipeline;
 mod replica;
 
 use std::ffi::OsString;

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use crate::finding::Finding;
 use crate::rules::Rule;
 use crate::rules::RuleInput;
-use crate::schema::replay::{Action, Delivery, Event, FileRun, Safety};
+use crate::schema::replay::{Action, Delivery, Event, FileRun, RunsAlone, Safety};
 
 /// A file's run and what the replay counted in it.
 pub(crate) struct FileFacts<'a> {
@@ -67,6 +67,22 @@ impl<'a> Facts<'a> {
         self.files.get(&file).map_or(file, |f| f.run.unit)
     }
 
+    /// Whether another file shares `file`'s transaction unit (a batch of pending files).
+    pub fn shares_unit(&self, file: u32) -> bool {
+        let unit = self.unit(file);
+        self.files
+            .iter()
+            .any(|(f, _)| *f != file && self.unit(*f) == unit)
+    }
+
+    /// Whether a file of `file`'s unit holds a refused statement of one of `kinds`.
+    pub fn unit_refuses_any(&self, file: u32, kinds: &[&str]) -> bool {
+        let unit = self.unit(file);
+        self.files.iter().any(|(f, facts)| {
+            self.unit(*f) == unit && facts.refused.iter().any(|k| kinds.contains(k))
+        })
+    }
+
     /// Whether the statement's table was created in the same transaction (the same file, or
     /// an earlier file of the same batch): nobody else can see it yet, so its locks block no
     /// one and it holds no rows to scan or rewrite.
@@ -99,6 +115,17 @@ impl<'a> Facts<'a> {
     pub fn concurrently_note(&self, file: u32) -> String {
         match self.files.get(&file) {
             Some(f) if f.run.delivery == Delivery::PerStatement => String::new(),
+            // The tool takes CREATE INDEX CONCURRENTLY out of the transaction wherever it is
+            // (Prisma 7.4+ splitting, Flyway `mixed=true`).
+            Some(f)
+                if matches!(
+                    f.run.runs_alone,
+                    RunsAlone::SplitWhenParsed(kinds) | RunsAlone::MixedFile(kinds)
+                        if kinds.contains(&"CREATE INDEX CONCURRENTLY")
+                ) =>
+            {
+                String::new()
+            }
             _ => format!(
                 " — CONCURRENTLY cannot run in a transaction: {}",
                 self.how_alone(file)

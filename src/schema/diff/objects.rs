@@ -1,10 +1,11 @@
-//! The comparison of the object kinds beside tables and indexes: table kind and persistence,
-//! extensions, sequences, views and materialized views, functions and procedures,
-//! triggers. Sequences, views, functions, triggers, extensions and table kinds are compared
+//! The comparison of the object kinds beside tables and indexes: table kind and persistence
+//! (and a foreign table's server and options), extensions, sequences, views and materialized
+//! views, composite types, functions and procedures, triggers. Sequences, views, functions, triggers, extensions and table kinds are compared
 //! only when both sides describe them (`Schema::objects_known`): an ORM's schema has none of
 //! them, and their absence there is not drift.
 
 use super::{Differ, Difference, ObjectKind, pick, union};
+use crate::schema::ddl::{attribute_list, composite_ddl};
 use crate::schema::model::*;
 
 /// A function as `CREATE FUNCTION` would declare it (the body normalised, on one line).
@@ -74,6 +75,7 @@ fn relation_ddl(name: &QualName, o: &OtherRelation) -> String {
             o.kind.describe().to_uppercase(),
             v.text
         ),
+        RelationDetail::Composite(attributes) => composite_ddl(name, attributes),
         RelationDetail::None => format!("CREATE {} {name};", o.kind.describe().to_uppercase()),
     }
 }
@@ -82,6 +84,9 @@ fn relation_ddl(name: &QualName, o: &OtherRelation) -> String {
 /// `unlogged`.
 fn table_kind(t: &Table) -> String {
     let mut words = Vec::new();
+    if let Some(f) = &t.foreign {
+        words.push(format!("foreign ({})", f.clause()));
+    }
     if t.unlogged {
         words.push("unlogged".to_string());
     }
@@ -212,7 +217,7 @@ impl Differ<'_> {
         }
     }
 
-    /// Sequences, views and materialized views.
+    /// Sequences, views, materialized views and composite types.
     fn relations(&mut self) {
         let (a, b) = (
             &self.a.schema.other_relations,
@@ -221,7 +226,10 @@ impl Differ<'_> {
         let compared = |k: RelKind| {
             matches!(
                 k,
-                RelKind::Sequence | RelKind::View | RelKind::MaterializedView
+                RelKind::Sequence
+                    | RelKind::View
+                    | RelKind::MaterializedView
+                    | RelKind::CompositeType
             )
         };
         for name in union(a.keys(), b.keys()) {
@@ -234,6 +242,7 @@ impl Differ<'_> {
             };
             let kind = match oa.or(ob).map(|o| o.kind) {
                 Some(RelKind::Sequence) => ObjectKind::Sequence,
+                Some(RelKind::CompositeType) => ObjectKind::CompositeType,
                 _ => ObjectKind::View,
             };
             let f = Difference::new(
@@ -303,6 +312,13 @@ impl Differ<'_> {
                 )),
                 _ => None,
             },
+            (RelationDetail::Composite(x), RelationDetail::Composite(y)) => (x != y).then(|| {
+                format!(
+                    "composite type `{name}` differs: ({}) in {la}, ({}) in {lb}",
+                    attribute_list(x),
+                    attribute_list(y)
+                )
+            }),
             // A side that does not know the options or the query says nothing about them.
             _ => None,
         }

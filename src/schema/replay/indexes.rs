@@ -99,6 +99,11 @@ impl Replay<'_> {
             self.missing_table(table, Owner::Index(owner_name), ctx.relation_span(rv));
             return;
         }
+        // PostgreSQL refuses an index on a foreign table ("cannot create index on relation"):
+        // the statement builds nothing.
+        if self.is_foreign_table(&table) {
+            return;
+        }
         let index = self.index_from_stmt(&table, s, ctx);
         if self.missing_index_columns(&index, s, &Owner::Index(owner_name), ctx) {
             return;

@@ -18,6 +18,7 @@ mod events;
 #[cfg(test)]
 #[path = "fidelity/tests.rs"]
 mod fidelity_tests;
+mod foreign;
 mod indexes;
 mod lookups;
 mod nodes;
@@ -247,24 +248,23 @@ impl<'r> Replay<'r> {
                 self.create_table(s, ctx);
                 self.table_kind(s);
             }
-            NodeEnum::CreateForeignTableStmt(s) => {
-                if let Some(rv) = s.base_stmt.as_ref().and_then(|b| b.relation.as_ref()) {
-                    let name = self.creation_name(rv);
-                    self.add_other(name, RelKind::ForeignTable, ctx.stmt.whole());
-                }
-            }
+            NodeEnum::CreateForeignTableStmt(s) => self.create_foreign_table(s, ctx),
+            NodeEnum::CreateForeignServerStmt(s) => self.create_server(s),
             NodeEnum::IndexStmt(s) => self.create_index(s, ctx),
             NodeEnum::AlterTableStmt(s) => {
                 self.alter_table(s, ctx);
                 self.alter_table_kind(s);
+                self.alter_composite_or_foreign(s);
             }
             NodeEnum::RenameStmt(s) => {
                 self.rename_objects(s);
                 self.rename(s, ctx);
+                self.rename_attribute(s);
             }
             NodeEnum::DropStmt(s) => {
                 self.drop_objects(s);
                 self.drop(s, ctx);
+                self.drop_servers(s);
             }
             NodeEnum::AlterObjectSchemaStmt(s) => {
                 self.set_object_schema(s);
@@ -297,12 +297,7 @@ impl<'r> Replay<'r> {
                 self.create_table_as(s, ctx);
                 self.materialized_view_query(s);
             }
-            NodeEnum::CompositeTypeStmt(s) => {
-                if let Some(rv) = s.typevar.as_ref() {
-                    let name = self.creation_name(rv);
-                    self.add_other(name, RelKind::CompositeType, ctx.stmt.whole());
-                }
-            }
+            NodeEnum::CompositeTypeStmt(s) => self.create_composite(s, ctx),
             NodeEnum::CreatePolicyStmt(s) => self.create_policy(s, ctx),
             NodeEnum::AlterPolicyStmt(s) => self.alter_policy(s),
             NodeEnum::DoStmt(s) => self.do_block(s, ctx),

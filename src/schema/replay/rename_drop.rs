@@ -103,6 +103,7 @@ impl Replay<'_> {
     /// `ALTER TYPE old RENAME TO new`: the catalog follows the type by OID, so the columns
     /// of that type (and arrays of it) have the new type name.
     pub(super) fn rename_type(&mut self, old: &QualName, new: &str) {
+        self.rename_composite(old, new);
         if let Some(labels) = self.schema.enums.shift_remove(old) {
             self.schema
                 .enums
@@ -390,7 +391,7 @@ impl Replay<'_> {
         let name = self.lookup_name(rv);
         let to = QualName::new(truncate_identifier(&s.newschema), name.name.clone());
         let ot = s.object_type;
-        if ot == O::ObjectTable as i32
+        if (ot == O::ObjectTable as i32 || ot == O::ObjectForeignTable as i32)
             && (self.schema.tables.contains_key(&name) || self.ensure_table(&name))
         {
             self.move_table(&name, to);

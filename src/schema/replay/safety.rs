@@ -43,6 +43,13 @@ pub enum RunsAlone {
     /// A file holding only these kinds runs without a transaction; a file mixing them with
     /// other statements is rejected by the tool (Flyway).
     WholeFile(&'static [&'static str]),
+    /// A file (or a batch of files sharing a unit) holding any of these kinds runs entirely
+    /// without a transaction, each statement on its own (Flyway `mixed=true`).
+    MixedFile(&'static [&'static str]),
+    /// With [`Delivery::SingleMessage`]: the tool splits the file into statements and runs each
+    /// on its own when its SQL parser reads every statement; it reads these kinds, and a file
+    /// holding another refused kind goes as one message (Prisma 7.4 and later).
+    SplitWhenParsed(&'static [&'static str]),
 }
 
 /// How the migration tool runs one file.
@@ -61,6 +68,9 @@ pub struct FileRun {
     pub how_alone: &'static str,
     /// Why the file is not wrapped (the opt-out marker found), for messages.
     pub opted_out: Option<&'static str>,
+    /// Which release or setting of the tool this behaviour was chosen for, and where that came
+    /// from (or that it was assumed), for messages.
+    pub note: Option<String>,
 }
 
 impl FileRun {
@@ -73,6 +83,7 @@ impl FileRun {
             runs_alone: RunsAlone::Nothing,
             how_alone: "put it alone in a migration the tool runs without a transaction",
             opted_out: None,
+            note: None,
         }
     }
 }
@@ -305,6 +316,10 @@ impl Replay<'_> {
             return;
         };
         let table = self.lookup_name(rv);
+        // PostgreSQL refuses an index on a foreign table: nothing is locked or built.
+        if self.is_foreign_table(&table) {
+            return;
+        }
         // An index on a column the table lacks fails anyway (another rule says so): its lock
         // is not worth a word.
         if let Some(t) = self.schema.tables.get(&table)

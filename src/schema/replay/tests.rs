@@ -1,7 +1,8 @@
 use super::*;
 use crate::check::check_sql;
 
-fn replay(sql: &str) -> (Schema, Vec<Event>) {
+/// The schema and events `sql` replays to (no statement may fail to parse).
+pub(super) fn replay(sql: &str) -> (Schema, Vec<Event>) {
     let mut r = Replay::new(None);
     let mut unparsed = Vec::new();
     crate::check::replay_text(sql, 0, 0, &mut r, &mut unparsed);

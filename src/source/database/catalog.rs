@@ -9,8 +9,8 @@ use super::{
 };
 use crate::schema::expr::SqlExpr;
 use crate::schema::{
-    Column, Constraint, ConstraintKind, ForeignKey, Index, IndexKey, KeyTarget, OtherRelation,
-    Policy, QualName, RelKind, Schema, Table,
+    Column, Constraint, ConstraintKind, ForeignKey, ForeignTable, Index, IndexKey, KeyTarget,
+    OtherRelation, Policy, QualName, RelKind, Schema, Table,
 };
 
 impl Database {
@@ -121,11 +121,12 @@ impl Database {
         )? {
             let name = QualName::new(r.get::<_, String>(0), r.get::<_, String>(1));
             let kind: String = r.get(2);
+            // A foreign table is a table (its columns are compared); `read_objects` fills in
+            // its server and options.
             let other = match kind.as_str() {
                 "v" => Some(RelKind::View),
                 "m" => Some(RelKind::MaterializedView),
                 "S" => Some(RelKind::Sequence),
-                "f" => Some(RelKind::ForeignTable),
                 "c" => Some(RelKind::CompositeType),
                 _ => None,
             };
@@ -142,6 +143,12 @@ impl Database {
             }
             let mut t = Table::new(name.clone(), crate::schema::Origin::Database);
             t.partitioned = kind == "p";
+            if kind == "f" {
+                t.foreign = Some(ForeignTable {
+                    server: String::new(),
+                    options: Vec::new(),
+                });
+            }
             if let (Some(s), Some(n)) =
                 (r.get::<_, Option<String>>(3), r.get::<_, Option<String>>(4))
             {
@@ -155,7 +162,8 @@ impl Database {
         Ok(())
     }
 
-    /// The columns of the tables read by [`Self::read_relations`].
+    /// The columns of the tables read by [`Self::read_relations`], and the attributes of its
+    /// composite types.
     fn read_columns(&mut self, schema: &mut Schema) -> Result<(), DatabaseError> {
         let generated = if self.server_version_num >= 120000 {
             "a.attgenerated::text"
@@ -171,7 +179,7 @@ impl Database {
                  FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid \
                  JOIN pg_namespace n ON n.oid = c.relnamespace \
                  LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum \
-                 WHERE a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p') \
+                 WHERE a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p', 'f', 'c') \
                  AND {USER_NAMESPACE} AND {} AND {NOT_BOOKKEEPING} AND {} ORDER BY c.oid, a.attnum",
                 not_extension_owned("pg_class", "c.oid"),
                 self.not_locked("c.oid")
@@ -179,6 +187,11 @@ impl Database {
         )? {
             let table = QualName::new(r.get::<_, String>(0), r.get::<_, String>(1));
             let Some(t) = schema.tables.get_mut(&table) else {
+                let attribute = crate::schema::Attribute {
+                    name: r.get(2),
+                    type_name: normalise_type(&r.get::<_, String>(3)),
+                };
+                super::objects::add_composite_attribute(schema, &table, attribute);
                 continue;
             };
             let name: String = r.get(2);
@@ -226,7 +239,7 @@ impl Database {
                  LEFT JOIN pg_class rc ON rc.oid = con.confrelid \
                  LEFT JOIN pg_namespace rn ON rn.oid = rc.relnamespace \
                  LEFT JOIN pg_class ic ON ic.oid = con.conindid AND con.contype IN ('p', 'u', 'x') \
-                 WHERE con.contype IN ('p', 'u', 'x', 'f', 'c') AND c.relkind IN ('r', 'p') {fk_clones} \
+                 WHERE con.contype IN ('p', 'u', 'x', 'f', 'c') AND c.relkind IN ('r', 'p', 'f') {fk_clones} \
                  AND {USER_NAMESPACE} AND {} AND {NOT_BOOKKEEPING} AND {} ORDER BY c.oid, con.oid",
                 column_names("con.conkey", "con.conrelid"),
                 column_names("con.confkey", "con.confrelid"),

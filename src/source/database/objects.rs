@@ -1,7 +1,8 @@
 //! Introspection of the object kinds beside tables, columns, constraints and indexes: sequence
 //! options and owners, view queries, table persistence and inheritance, functions and
-//! procedures, triggers, exclusion operators and extension versions. Three more catalog queries,
-//! whatever the database's size.
+//! procedures, triggers, exclusion operators and extension versions, and foreign tables' servers
+//! and options. Three more catalog queries, whatever the database's size (composite types'
+//! attributes come with the tables' columns).
 //!
 //! Functions and triggers are read as the catalog's own DDL (`pg_get_functiondef`,
 //! `pg_get_triggerdef`) and parsed by the same code that reads a migration's statements, so
@@ -12,7 +13,9 @@ use pg_query::NodeEnum;
 use super::{Database, DatabaseError, NOT_BOOKKEEPING, USER_NAMESPACE, not_extension_owned};
 use crate::schema::object_nodes::{function_from_stmt, trigger_from_stmt};
 use crate::schema::view_query::normalise_query;
-use crate::schema::{Origin, QualName, RelationDetail, Schema, Sequence, ViewQuery};
+use crate::schema::{
+    Attribute, Origin, QualName, RelKind, RelationDetail, Schema, Sequence, ViewQuery,
+};
 
 /// The first statement of catalog DDL text, parsed.
 fn parse_first(sql: &str) -> Option<NodeEnum> {
@@ -35,7 +38,8 @@ impl Database {
         self.read_exclusions_and_versions(schema)
     }
 
-    /// Sequences (options, owner), view queries, table persistence and inheritance parents.
+    /// Sequences (options, owner), view queries, table persistence and inheritance parents, a
+    /// foreign table's server and options.
     fn read_relation_details(&mut self, schema: &mut Schema) -> Result<(), DatabaseError> {
         let rows = self.query(
             "cannot read relation details",
@@ -48,16 +52,19 @@ impl Database {
                    JOIN pg_namespace pn ON pn.oid = pc.relnamespace \
                    WHERE i.inhrelid = c.oid AND NOT c.relispartition ORDER BY i.inhseqno), \
                  ARRAY(SELECT pc.relname::text FROM pg_inherits i JOIN pg_class pc ON pc.oid = i.inhparent \
-                   WHERE i.inhrelid = c.oid AND NOT c.relispartition ORDER BY i.inhseqno) \
+                   WHERE i.inhrelid = c.oid AND NOT c.relispartition ORDER BY i.inhseqno), \
+                 fs.srvname::text, coalesce(ft.ftoptions, '{{}}')::text[] \
                  FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
                  LEFT JOIN pg_sequence s ON s.seqrelid = c.oid \
+                 LEFT JOIN pg_foreign_table ft ON ft.ftrelid = c.oid \
+                 LEFT JOIN pg_foreign_server fs ON fs.oid = ft.ftserver \
                  LEFT JOIN pg_depend d ON c.relkind = 'S' AND d.classid = 'pg_class'::regclass \
                    AND d.objid = c.oid AND d.refclassid = 'pg_class'::regclass \
                    AND d.refobjsubid > 0 AND d.deptype IN ('a', 'i') \
                  LEFT JOIN pg_class own_c ON own_c.oid = d.refobjid \
                  LEFT JOIN pg_namespace own_n ON own_n.oid = own_c.relnamespace \
                  LEFT JOIN pg_attribute own_a ON own_a.attrelid = d.refobjid AND own_a.attnum = d.refobjsubid \
-                 WHERE c.relkind IN ('r', 'p', 'v', 'm', 'S') AND {USER_NAMESPACE} AND {} \
+                 WHERE c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f') AND {USER_NAMESPACE} AND {} \
                  AND {NOT_BOOKKEEPING} ORDER BY c.oid",
                 not_extension_owned("pg_class", "c.oid")
             ),
@@ -74,6 +81,18 @@ impl Database {
                     .zip(names)
                     .map(|(s, n)| QualName::new(s, n))
                     .collect();
+                if let (Some(f), Some(server)) = (&mut t.foreign, r.get::<_, Option<String>>(16)) {
+                    f.server = server;
+                    // `ftoptions` holds `name=value` texts.
+                    f.options = r
+                        .get::<_, Vec<String>>(17)
+                        .iter()
+                        .map(|o| match o.split_once('=') {
+                            Some((k, v)) => (k.to_string(), v.to_string()),
+                            None => (o.clone(), String::new()),
+                        })
+                        .collect();
+                }
                 continue;
             }
             let Some(o) = schema.other_relations.get_mut(&name) else {
@@ -197,5 +216,24 @@ impl Database {
             }
         }
         Ok(())
+    }
+}
+
+/// One attribute of a composite type, read with the tables' columns (`read_columns`), in order.
+pub(super) fn add_composite_attribute(
+    schema: &mut Schema,
+    relation: &QualName,
+    attribute: Attribute,
+) {
+    let Some(o) = schema
+        .other_relations
+        .get_mut(relation)
+        .filter(|o| o.kind == RelKind::CompositeType)
+    else {
+        return;
+    };
+    match &mut o.detail {
+        RelationDetail::Composite(list) => list.push(attribute),
+        other => *other = RelationDetail::Composite(vec![attribute]),
     }
 }

@@ -465,4 +465,46 @@ mod tests {
         );
         assert!(t.columns["a"].generated.is_none());
     }
+
+    /// drizzle-kit writes an enum's name bare in the snapshot but quoted in the SQL: the
+    /// column's type keeps the enum's case, as PostgreSQL does; other type names fold.
+    #[test]
+    fn enum_column_types_keep_the_case_of_the_enum_name() {
+        let v7 = json!({"version": "7", "dialect": "postgresql",
+            "enums": {"public.applicationStatus": {"name": "applicationStatus", "schema": "public", "values": ["draft"]}},
+            "tables": {"public.a": {"name": "a", "schema": "", "columns": {
+                "s": {"name": "s", "type": "applicationStatus", "typeSchema": "public", "primaryKey": false, "notNull": true},
+                "h": {"name": "h", "type": "applicationStatus[]", "typeSchema": "public", "primaryKey": false, "notNull": false},
+                "o": {"name": "o", "type": "OtherEnum", "typeSchema": "hr", "primaryKey": false, "notNull": false},
+                "n": {"name": "n", "type": "VARCHAR(20)", "primaryKey": false, "notNull": false}
+            }, "indexes": {}, "foreignKeys": {}, "compositePrimaryKeys": {}, "uniqueConstraints": {}}}
+        });
+        let s = from_json(&v7, 0).unwrap();
+        let a = &s.tables[&QualName::new("public", "a")];
+        // serde_json's maps are sorted: look the columns up by name.
+        let types: Vec<&str> = ["s", "h", "o", "n"]
+            .iter()
+            .map(|c| a.columns[*c].type_name.as_str())
+            .collect();
+        assert_eq!(
+            types,
+            [
+                "applicationStatus",
+                "applicationStatus[]",
+                "OtherEnum",
+                "character varying(20)"
+            ]
+        );
+        // Version 8 (drizzle-kit 1.x): an enum column names its enum by type and typeSchema.
+        let v8 = json!({"version": "8", "dialect": "postgres", "ddl": [
+            {"entityType": "enums", "schema": "public", "name": "Mood", "values": ["ok"]},
+            {"entityType": "tables", "schema": "public", "name": "t", "isRlsEnabled": false},
+            {"entityType": "columns", "schema": "public", "table": "t", "name": "m", "type": "Mood", "typeSchema": "public", "notNull": false, "dimensions": 1, "default": null}
+        ]});
+        let s = from_json(&v8, 0).unwrap();
+        assert_eq!(
+            s.tables[&QualName::new("public", "t")].columns["m"].type_name,
+            "Mood[]"
+        );
+    }
 }

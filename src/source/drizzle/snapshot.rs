@@ -181,11 +181,14 @@ impl Builder {
         self.schema
     }
 
+    /// A column as the SQL drizzle-kit writes for it would create it. `type_schema` is the
+    /// snapshot's `typeSchema`: set for enum columns only.
     pub(super) fn column(
         &mut self,
         table: &QualName,
         name: &str,
         type_text: &str,
+        type_schema: Option<&str>,
         not_null: bool,
         default: Option<String>,
     ) -> Column {
@@ -207,12 +210,30 @@ impl Builder {
         };
         Column {
             name,
-            type_name: normalise_type(type_text),
+            type_name: self.column_type(type_text, type_schema),
             not_null: not_null || serial,
             default,
             generated: None,
             origin: self.origin,
         }
+    }
+
+    /// A column's type in `format_type` form. drizzle-kit writes an enum's name bare in the
+    /// snapshot (`applicationStatus`, `typeSchema: public`) but always quoted in the SQL
+    /// (`"applicationStatus"`), so PostgreSQL keeps its case: the name of an enum (known by
+    /// `typeSchema` or by a snapshot enum of exactly that name) is kept as written, while
+    /// other unquoted type names fold as PostgreSQL folds them.
+    fn column_type(&self, type_text: &str, type_schema: Option<&str>) -> String {
+        let text = type_text.trim();
+        let base = text.trim_end_matches("[]").trim_end();
+        let is_enum = !base.contains('"')
+            && (type_schema.is_some_and(|s| !s.is_empty())
+                || self.schema.enums.keys().any(|k| k.name == base));
+        if !is_enum {
+            return normalise_type(text);
+        }
+        let dims = &text[base.len()..];
+        normalise_type(&format!("\"{}\"{dims}", base.replace('"', "\"\"")))
     }
 
     pub(super) fn new_index(&self, table: &QualName, name: &str, method: Option<&str>) -> Index {

@@ -14,6 +14,7 @@ mod layouts;
 mod order;
 pub mod runner;
 mod section;
+pub mod settings;
 mod walk;
 
 pub use detect::detect;

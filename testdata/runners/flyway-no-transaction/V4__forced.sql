@@ -1,0 +1,1 @@
+CREATE INDEX CONCURRENTLY t_b_idx ON t (b);

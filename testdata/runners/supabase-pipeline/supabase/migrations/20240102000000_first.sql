@@ -1,0 +1,2 @@
+CREATE INDEX CONCURRENTLY t_a_idx ON t (a);
+CREATE TABLE u (c int);

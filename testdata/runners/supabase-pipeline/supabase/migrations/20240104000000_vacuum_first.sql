@@ -1,0 +1,2 @@
+VACUUM t;
+CREATE TABLE w (c int);
