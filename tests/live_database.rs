@@ -138,6 +138,7 @@ agreement_tests! {
     // diff leaves out on both sides.
     agree_structure_sql: start, "testdata/layouts/structure-sql/db/structure.sql", [];
     agree_drift_fidelity: start, "testdata/drift-fidelity/migrations", [];
+    agree_dependencies: start, "testdata/dependencies/migrations", [];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -553,6 +554,61 @@ fn tls_verification_and_passwords() {
             .env("PGPASSWORD", secret),
     );
     assert_eq!(code, 0, "{stdout}{stderr}");
+}
+
+/// A generation expression changed or removed on the server is a `drift-column` difference;
+/// the catalog's spelling of the unchanged ones (`price * (quantity)::numeric`) is not.
+#[test]
+fn a_generated_column_changed_on_the_server_drifts() {
+    let Some(pg) = TestPg::start() else { return };
+    let path = root().join("testdata/dependencies/migrations");
+    let failed = apply_fixture(&pg, &path);
+    assert!(failed.is_empty(), "{failed:#?}");
+    pg.connect()
+        .batch_execute(
+            "ALTER TABLE orders ALTER COLUMN email_key DROP EXPRESSION;
+             ALTER TABLE orders DROP COLUMN label;
+             ALTER TABLE orders ADD COLUMN label text GENERATED ALWAYS AS ('#' || (id + 1)::text) STORED;",
+        )
+        .expect("change the server");
+    let offline = check(
+        &CheckOptions {
+            paths: vec![path],
+            layout: None,
+            ..Default::default()
+        },
+        None,
+    )
+    .expect("check");
+    let (live, _, _) =
+        driftlint::live::introspect(&ConnectOptions::new(pg.conninfo())).expect("introspect");
+    let drift = diff(
+        Side {
+            schema: &offline.schema,
+            label: "migrations",
+        },
+        Side {
+            schema: &live.schema,
+            label: "database",
+        },
+    );
+    let found: Vec<(&str, String)> = driftlint::rules::drift_findings(&drift)
+        .into_iter()
+        .map(|f| (f.rule, f.message))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (
+                "drift-column",
+                "column `public.orders.email_key` generated expression differs: GENERATED ALWAYS AS (lower(contact_email)) STORED vs not generated (migrations vs database)".to_string()
+            ),
+            (
+                "drift-column",
+                "column `public.orders.label` generated expression differs: GENERATED ALWAYS AS ('#' || id) STORED vs GENERATED ALWAYS AS ('#' || (id + 1)::text) STORED (migrations vs database)".to_string()
+            ),
+        ]
+    );
 }
 
 /// Each object kind changed on the server after the migrations ran is reported by its own

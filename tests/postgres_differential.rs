@@ -320,6 +320,7 @@ differential_tests! {
     plain_folder: start, "testdata/plain-folder/migrations", 1;
     objects: start, "testdata/objects/migrations", 0;
     drift_fidelity: start, "testdata/drift-fidelity/migrations", 0;
+    dependencies: start, "testdata/dependencies/migrations", 0;
     layout_golang_migrate: start, "testdata/layouts/golang-migrate", 0;
     layout_flyway: start, "testdata/layouts/flyway", 0;
     layout_dbmate: start, "testdata/layouts/dbmate/db/migrations", 0;
@@ -348,6 +349,7 @@ fn every_fixture_is_covered() {
         // Applied to PostgreSQL the way each migration tool runs them by tests/runners.rs.
         "runners",
         "objects",
+        "dependencies",
     ];
     let layouts = [
         "golang-migrate",

@@ -16,6 +16,7 @@ pub fn render(schema: &Schema) -> String {
                 "name": t.name.to_string(),
                 "columns": t.columns.values().map(|c| json!({
                     "name": c.name, "type": c.type_name, "not_null": c.not_null, "default": c.default,
+                    "generated": c.generated.as_ref().map(|g| g.text.clone()),
                 })).collect::<Vec<_>>(),
                 "foreign_keys": t.foreign_keys().map(|(c, fk)| json!({
                     "name": c.name, "columns": c.columns, "ref_table": fk.ref_table.to_string(), "ref_columns": fk.ref_columns,
@@ -128,4 +129,20 @@ fn objects(schema: &Schema) -> serde_json::Map<String, Value> {
             .collect(),
     );
     map
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn generated_columns_are_printed_with_their_expression() {
+        let run = crate::check::check_sql(
+            "m.sql",
+            "CREATE TABLE t (a int, b int GENERATED ALWAYS AS (a * 2) STORED);",
+        );
+        let out: serde_json::Value = serde_json::from_str(&super::render(&run.schema)).unwrap();
+        let columns = &out["tables"][0]["columns"];
+        assert_eq!(columns[0]["generated"], serde_json::Value::Null);
+        assert_eq!(columns[1]["generated"], "a * 2");
+        assert_eq!(columns[1]["default"], serde_json::Value::Null);
+    }
 }

@@ -28,4 +28,28 @@ mod tests {
             ("CREATE SERVER s FOREIGN DATA WRAPPER w;\nCREATE FOREIGN TABLE f (id int NOT NULL) SERVER s;", "CREATE SERVER s FOREIGN DATA WRAPPER w;\nCREATE FOREIGN TABLE f (id bigint) SERVER s;"),
         ],
     );
+
+    /// A generation expression compares by meaning: the catalog's casts are not a difference,
+    /// another expression or a plain column is.
+    #[test]
+    fn generated_expressions_compare_by_meaning() {
+        use crate::rules::tests::lint_drift;
+        let table = |g: &str| format!("CREATE TABLE t (p numeric, q int, s numeric {g});");
+        let written = table("GENERATED ALWAYS AS (p * q) STORED");
+        let catalog = table("GENERATED ALWAYS AS ((p * (q)::numeric)) STORED");
+        assert!(lint_drift(&super::DRIFT_COLUMN, &written, &catalog).is_empty());
+        let other = lint_drift(
+            &super::DRIFT_COLUMN,
+            &written,
+            &table("GENERATED ALWAYS AS (p + q) STORED"),
+        );
+        assert_eq!(other.len(), 1);
+        assert_eq!(
+            other[0].message,
+            "column `public.t.s` generated expression differs: GENERATED ALWAYS AS (p * q) STORED vs GENERATED ALWAYS AS (p + q) STORED (migrations vs database)"
+        );
+        let plain = lint_drift(&super::DRIFT_COLUMN, &written, &table(""));
+        assert_eq!(plain.len(), 1);
+        assert!(plain[0].message.contains("vs not generated"), "{}", plain[0].message);
+    }
 }

@@ -135,6 +135,7 @@ registry! {
     set_not_null_scan::SET_NOT_NULL_SCAN,
     column_type_rewrite::COLUMN_TYPE_REWRITE,
     volatile_default_rewrite::VOLATILE_DEFAULT_REWRITE,
+    column_still_referenced::COLUMN_STILL_REFERENCED,
     unique_without_index::UNIQUE_WITHOUT_INDEX,
     lock_timeout_missing::LOCK_TIMEOUT_MISSING,
 }

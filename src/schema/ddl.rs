@@ -92,6 +92,9 @@ pub(crate) fn table_ddl(t: &Table, order: &[String]) -> String {
             if let Some(d) = &c.default {
                 let _ = write!(s, " DEFAULT {d}");
             }
+            if let Some(g) = &c.generated {
+                let _ = write!(s, " GENERATED ALWAYS AS ({}) STORED", g.text);
+            }
             if c.not_null {
                 s.push_str(" NOT NULL");
             }

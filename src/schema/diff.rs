@@ -32,7 +32,8 @@ pub use super::ddl::schema_ddl;
 pub enum ObjectKind {
     /// A table one side lacks.
     Table,
-    /// A column missing on one side, or with another type, nullability or default.
+    /// A column missing on one side, or with another type, nullability, default or generation
+    /// expression.
     Column,
     /// An index missing on one side, or defined otherwise.
     Index,
@@ -281,6 +282,24 @@ impl Differ<'_> {
                             "default differs: {} vs {}",
                             d(&a.default),
                             d(&b.default)
+                        ));
+                    }
+                    // A Prisma schema cannot express a generated column: no difference there.
+                    let generated = |c: &Column| c.generated.as_ref().map(SqlExpr::generated_key);
+                    if self.a.schema.knows_generated()
+                        && self.b.schema.knows_generated()
+                        && generated(a) != generated(b)
+                    {
+                        let g = |c: &Column| {
+                            c.generated.as_ref().map_or_else(
+                                || "not generated".to_string(),
+                                |e| format!("GENERATED ALWAYS AS ({}) STORED", e.text),
+                            )
+                        };
+                        what.push(format!(
+                            "generated expression differs: {} vs {}",
+                            g(a),
+                            g(b)
                         ));
                     }
                     if what.is_empty() {

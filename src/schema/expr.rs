@@ -153,6 +153,17 @@ impl SqlExpr {
         &self.node
     }
 
+    /// The comparison form of a generation expression: the canonical text with every cast of
+    /// a column removed as well. The catalog prints the casts PostgreSQL adds to make operand
+    /// types meet (`price * (qty)::numeric` for a migration's `price * qty`); a cast written
+    /// by hand is lost too, which changes nothing for a column whose type already needs it.
+    pub fn generated_key(&self) -> String {
+        let mut node = (*self.node).clone();
+        strip_implicit_casts(&mut node);
+        strip_column_casts(&mut node);
+        deparse_expr(&node)
+    }
+
     /// Renames a column everywhere in the expression. Returns whether anything changed.
     pub fn rename_column(&mut self, from: &str, to: &str) -> bool {
         if !self.columns.iter().any(|c| c == from) {
@@ -283,6 +294,26 @@ fn strip_implicit_casts(root: &mut Node) {
                     ..Default::default()
                 })),
             }));
+        }
+        if let Some(inner) = node.node.as_mut() {
+            collect_children(inner, &mut stack);
+        }
+    }
+}
+
+/// Replaces every `column::type` by `column` (see [`SqlExpr::generated_key`]).
+fn strip_column_casts(root: &mut Node) {
+    let mut stack: Vec<&mut Node> = vec![root];
+    while let Some(node) = stack.pop() {
+        if let Some(NodeEnum::TypeCast(cast)) = node.node.as_mut()
+            && matches!(
+                cast.arg.as_deref().and_then(|a| a.node.as_ref()),
+                Some(NodeEnum::ColumnRef(_))
+            )
+            && let Some(inner) = cast.arg.take()
+        {
+            *node = *inner;
+            continue;
         }
         if let Some(inner) = node.node.as_mut() {
             collect_children(inner, &mut stack);

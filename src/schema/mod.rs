@@ -1,6 +1,7 @@
 //! The schema model and the PostgreSQL semantics that build it.
 
 pub mod ddl;
+pub mod dependencies;
 pub mod diff;
 pub mod expr;
 pub mod foreign_key_support;

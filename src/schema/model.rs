@@ -198,6 +198,12 @@ pub struct Schema {
     pub extension_versions: IndexMap<String, String>,
     /// Functions and procedures, keyed by [`Function::signature`].
     pub functions: IndexMap<String, Function>,
+    /// What each view and materialized view reads (replayed SQL only: the catalog's views
+    /// have none), for the cascades of DROP and the `column-still-referenced` rule.
+    pub view_uses: IndexMap<QualName, super::dependencies::ViewUses>,
+    /// Whether the source can describe generated columns although it does not describe every
+    /// object kind (a drizzle-kit snapshot); see [`Schema::knows_generated`].
+    pub generated_known: bool,
     /// Foreign servers (`CREATE SERVER`) and the foreign-data wrapper each uses, so that the
     /// schema's DDL can create what its foreign tables name.
     pub foreign_servers: IndexMap<String, String>,
@@ -333,6 +339,9 @@ pub struct Column {
     pub not_null: bool,
     /// The default expression, normalised, if any.
     pub default: Option<String>,
+    /// `GENERATED ALWAYS AS (expr) STORED`: the generation expression. PostgreSQL keeps it in
+    /// `pg_attrdef` like a default, but it is not one: a generated column has no default.
+    pub generated: Option<SqlExpr>,
     /// Where the column was added.
     pub origin: Origin,
 }
@@ -653,6 +662,13 @@ impl Schema {
         self.tables.contains_key(name)
             || self.indexes.contains_key(name)
             || self.other_relations.contains_key(name)
+    }
+
+    /// Whether a column without a generation expression in this schema is known not to be
+    /// generated: true for replayed SQL, catalogs and drizzle-kit snapshots; false for a
+    /// Prisma schema, which cannot express generated columns.
+    pub fn knows_generated(&self) -> bool {
+        self.objects_known || self.generated_known
     }
 
     /// Whether a schema (namespace) exists.

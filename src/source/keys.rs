@@ -66,6 +66,7 @@ mod tests {
                 type_name: "integer".into(),
                 not_null: false,
                 default: None,
+                generated: None,
                 origin: Origin::Derived,
             },
         );

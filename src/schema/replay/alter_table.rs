@@ -17,6 +17,8 @@ enum ColumnChange {
     DropNotNull,
     Default(Option<String>),
     Type(Option<String>),
+    /// `DROP EXPRESSION`: a generated column becomes a plain one, keeping its values.
+    DropExpression,
 }
 
 impl Replay<'_> {
@@ -95,6 +97,9 @@ impl Replay<'_> {
             (T::AtDropNotNull, _) => {
                 self.change_column(table, &colname, ColumnChange::DropNotNull, ctx)
             }
+            (T::AtDropExpression, _) => {
+                self.change_column(table, &colname, ColumnChange::DropExpression, ctx)
+            }
             (T::AtColumnDefault, _) => {
                 let value = cmd
                     .def
@@ -144,6 +149,7 @@ impl Replay<'_> {
             return; // IF NOT EXISTS, or a failing statement: the column stays as it was.
         }
         let column = super::create_table::column_from_def(col, ctx);
+        self.mend_renamed_column(table, &cname, ctx);
         if let Some(t) = self.schema.tables.get_mut(table) {
             t.columns.insert(cname.clone(), column);
         }
@@ -191,6 +197,7 @@ impl Replay<'_> {
             ColumnChange::Default(value) => c.default = value,
             ColumnChange::Type(Some(type_name)) => c.type_name = type_name,
             ColumnChange::Type(None) => {}
+            ColumnChange::DropExpression => c.generated = None,
         }
     }
 

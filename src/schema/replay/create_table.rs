@@ -4,7 +4,9 @@ use pg_query::NodeEnum;
 use pg_query::protobuf::{self, Node};
 
 use super::constraints::TableConstraint;
-use super::nodes::{CONSTR_DEFAULT, CONSTR_IDENTITY, CONSTR_NOTNULL, CONSTR_PRIMARY, strings};
+use super::nodes::{
+    CONSTR_DEFAULT, CONSTR_GENERATED, CONSTR_IDENTITY, CONSTR_NOTNULL, CONSTR_PRIMARY, strings,
+};
 use super::{Ctx, Event, Owner, Replay};
 use crate::schema::expr::SqlExpr;
 use crate::schema::model::{Column, RelKind, Table};
@@ -133,6 +135,9 @@ impl Replay<'_> {
                 .or_insert_with(|| Column {
                     origin: ctx.stmt.whole(),
                     default: None,
+                    // LIKE copies a generation expression only with INCLUDING GENERATED, which
+                    // the replay does not read: the copy is a plain column, like its default.
+                    generated: None,
                     ..col.clone()
                 });
         }
@@ -190,6 +195,7 @@ impl Replay<'_> {
                     type_name,
                     not_null: false,
                     default: None,
+                    generated: None,
                     origin: ctx.stmt.whole(),
                 });
             }
@@ -223,6 +229,7 @@ pub(super) fn column_from_def(col: &protobuf::ColumnDef, ctx: &Ctx<'_>) -> Colum
             .raw_default
             .as_ref()
             .and_then(|d| SqlExpr::default_text(d)),
+        generated: None,
         origin: ctx.name_or_whole(&col.colname, col.location),
     };
     if normal.as_ref().is_some_and(|t| t.serial) {
@@ -236,6 +243,12 @@ pub(super) fn column_from_def(col: &protobuf::ColumnDef, ctx: &Ctx<'_>) -> Colum
             CONSTR_NOTNULL | CONSTR_PRIMARY | CONSTR_IDENTITY => column.not_null = true,
             CONSTR_DEFAULT => {
                 column.default = c.raw_expr.as_ref().and_then(|d| SqlExpr::default_text(d))
+            }
+            CONSTR_GENERATED => {
+                column.generated = c
+                    .raw_expr
+                    .as_ref()
+                    .map(|e| SqlExpr::from_node((**e).clone()))
             }
             _ => {}
         }

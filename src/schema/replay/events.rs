@@ -95,6 +95,8 @@ pub enum Event {
         /// The kinds of the file's statements PostgreSQL refuses in a transaction block.
         refused: Vec<&'static str>,
     },
+    /// What a DROP, ALTER COLUMN TYPE or RENAME COLUMN refuses, drops or breaks.
+    Dependents(Box<super::dependents::Dependents>),
     /// A table was created.
     TableCreated {
         /// The table name.

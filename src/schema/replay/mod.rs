@@ -12,6 +12,7 @@
 mod alter_table;
 mod constraints;
 mod create_table;
+mod dependents;
 mod do_blocks;
 mod events;
 #[cfg(test)]
@@ -44,6 +45,7 @@ use crate::sql::locate::StatementTokens;
 use lookups::Lookups;
 use nodes::strings;
 
+pub use dependents::{DependedAction, Dependents};
 pub use events::{Event, Owner, Unparsed};
 pub use indexes::same_definition;
 pub use safety::{
@@ -109,6 +111,9 @@ pub struct Replay<'r> {
     safety: safety::SafetyState,
     /// Where the searches for generated names stopped (see [`NameHints`]).
     hints: NameHints,
+    /// The `RENAME COLUMN` events that name functions, with their file: a later statement of
+    /// the same file may mend them (see `dependents`).
+    open_renames: Vec<(usize, u32)>,
 }
 
 impl Default for Replay<'_> {
@@ -191,6 +196,7 @@ impl<'r> Replay<'r> {
             next_seq: 0,
             safety: safety::SafetyState::default(),
             hints: NameHints::default(),
+            open_renames: Vec::new(),
         }
     }
 
@@ -219,6 +225,7 @@ impl<'r> Replay<'r> {
     pub fn apply(&mut self, node: &Node, stmt: Stmt<'_>) {
         let ctx = Ctx::new(stmt);
         self.safety_facts(node, &ctx);
+        self.dependency_facts(node, &ctx);
         self.apply_node(node, &ctx);
     }
 

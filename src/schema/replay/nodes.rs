@@ -51,6 +51,7 @@ pub(super) fn fk_action(code: &str) -> char {
 pub(super) const CONSTR_NOTNULL: i32 = protobuf::ConstrType::ConstrNotnull as i32;
 pub(super) const CONSTR_DEFAULT: i32 = protobuf::ConstrType::ConstrDefault as i32;
 pub(super) const CONSTR_IDENTITY: i32 = protobuf::ConstrType::ConstrIdentity as i32;
+pub(super) const CONSTR_GENERATED: i32 = protobuf::ConstrType::ConstrGenerated as i32;
 pub(super) const CONSTR_CHECK: i32 = protobuf::ConstrType::ConstrCheck as i32;
 pub(super) const CONSTR_PRIMARY: i32 = protobuf::ConstrType::ConstrPrimary as i32;
 pub(super) const CONSTR_UNIQUE: i32 = protobuf::ConstrType::ConstrUnique as i32;

@@ -7,6 +7,7 @@ use pg_query::protobuf::{self, Node};
 
 use super::nodes::{def_arg_text, strings};
 use super::{Ctx, Replay};
+use crate::schema::dependencies::Dependent;
 use crate::schema::model::{QualName, RelKind, RelationDetail, Sequence, ViewQuery};
 use crate::schema::names::truncate_identifier;
 use crate::schema::object_nodes::{
@@ -277,6 +278,7 @@ impl Replay<'_> {
         }
         if let Some(q) = s.query.as_deref() {
             self.set_detail(&name, view_detail(q));
+            self.note_view_uses(&name, q);
         }
     }
 
@@ -293,6 +295,7 @@ impl Replay<'_> {
         };
         let name = self.creation_name(rv);
         self.set_detail(&name, view_detail(q));
+        self.note_view_uses(&name, q);
     }
 
     /// `CREATE [OR REPLACE] FUNCTION | PROCEDURE`.
@@ -300,6 +303,7 @@ impl Replay<'_> {
         let f = function_from_stmt(s, &self.creation_schema(), ctx.stmt.whole());
         let key = f.signature();
         if s.replace || !self.schema.functions.contains_key(&key) {
+            self.mend_renames(ctx, |d| matches!(d, Dependent::Function(k) if *k == key));
             self.schema.functions.insert(key, f);
         }
     }

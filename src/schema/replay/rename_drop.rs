@@ -52,6 +52,7 @@ impl Replay<'_> {
                 if o.kind == RelKind::Sequence {
                     self.follow_sequence_rename(&name.name, &to.name);
                 }
+                self.follow_relation_in_views(&name, &to);
                 self.schema.other_relations.insert(to, o);
             } else if !s.missing_ok {
                 self.missing_table(name, Owner::Statement, ctx.relation_span(rv));
@@ -265,6 +266,7 @@ impl Replay<'_> {
 
     pub(super) fn rename_column(&mut self, table: &QualName, old: &str, new: &str) {
         self.follow_table(table, table, Some((old, new)));
+        self.follow_column_in_dependents(table, old, new);
         if let Some(t) = self.schema.tables.get_mut(table) {
             if let Some(idx) = t.columns.get_index_of(old) {
                 if t.columns.contains_key(new) {
@@ -293,6 +295,12 @@ impl Replay<'_> {
             for p in &mut t.policies {
                 for e in p.using.iter_mut().chain(p.with_check.iter_mut()) {
                     e.rename_column(old, new);
+                }
+            }
+            // Generation expressions name the column by number in the catalog.
+            for c in t.columns.values_mut() {
+                if let Some(g) = &mut c.generated {
+                    g.rename_column(old, new);
                 }
             }
         }
@@ -356,6 +364,7 @@ impl Replay<'_> {
         }
         self.schema.tables[&to].name = to.clone();
         self.follow_table(from, &to, None);
+        self.follow_relation_in_views(from, &to);
         if self.incomplete.remove(from) {
             self.incomplete.insert(to.clone());
         }
@@ -446,6 +455,7 @@ impl Replay<'_> {
             self.move_table(&name, to);
         } else if let Some(o) = self.schema.other_relations.shift_remove(&name) {
             self.hints.freed(&name.name);
+            self.follow_relation_in_views(&name, &to);
             self.schema.other_relations.insert(to, o);
         }
     }
@@ -483,6 +493,11 @@ impl Replay<'_> {
             }
             if rt == O::ObjectType as i32 || rt == O::ObjectDomain as i32 {
                 let q = self.qualified_from_list(&names);
+                if s.behavior == protobuf::DropBehavior::DropCascade as i32 {
+                    // CASCADE drops the columns of the type, and what depends on them.
+                    let doomed = crate::schema::dependencies::on_type(&self.schema, &q);
+                    self.drop_dependents(&doomed);
+                }
                 self.schema.enums.shift_remove(&q);
                 if self.schema.other_relations.shift_remove(&q).is_some() {
                     self.hints.freed(&q.name);
@@ -492,6 +507,11 @@ impl Replay<'_> {
             let q = self.qualified_from_list(&names);
             if rt == O::ObjectTable as i32 || rt == O::ObjectForeignTable as i32 {
                 if self.schema.tables.contains_key(&q) {
+                    if s.behavior == protobuf::DropBehavior::DropCascade as i32 {
+                        // Inheriting tables, and foreign keys and views over any of them.
+                        let doomed = crate::schema::dependencies::on_relation(&self.schema, &q);
+                        self.drop_dependents(&doomed);
+                    }
                     self.drop_table(&q);
                 } else if self.schema.other_relations.shift_remove(&q).is_some() {
                     self.hints.freed(&q.name);
@@ -501,9 +521,11 @@ impl Replay<'_> {
                 }
             } else if rt == O::ObjectIndex as i32 {
                 self.drop_index(&q);
-            } else if (rt == O::ObjectView as i32
-                || rt == O::ObjectMatview as i32
-                || rt == O::ObjectSequence as i32)
+            } else if (rt == O::ObjectView as i32 || rt == O::ObjectMatview as i32)
+                && self.schema.other_relations.contains_key(&q)
+            {
+                self.drop_view(&q);
+            } else if rt == O::ObjectSequence as i32
                 && self.schema.other_relations.shift_remove(&q).is_some()
             {
                 self.hints.freed(&q.name);
@@ -517,6 +539,10 @@ impl Replay<'_> {
             self.drop_table(&p);
         }
         self.drop_foreign_keys_to(name, |_| true);
+        // Views over the table cannot outlive it: PostgreSQL drops them with CASCADE and
+        // refuses the DROP without it (the rule `column-still-referenced` says so).
+        let views = crate::schema::dependencies::views_on(&self.schema, name);
+        self.drop_dependents(&views);
         if let Some(t) = self.schema.tables.shift_remove(name) {
             self.hints.freed(&name.name);
             for c in t.constraints.keys() {
@@ -559,12 +585,17 @@ impl Replay<'_> {
             keep
         });
         self.schema.enums.retain(|q, _| q.schema != schema);
+        self.schema.view_uses.retain(|q, _| q.schema != schema);
     }
 
     pub(super) fn drop_column(&mut self, table: &QualName, column: &str) {
+        // What depends on the column goes too: with CASCADE; without it PostgreSQL refuses,
+        // and the rule `column-still-referenced` reports that.
+        let dependents = crate::schema::dependencies::on_column(&self.schema, table, column);
         if let Some(t) = self.schema.tables.get_mut(table) {
             t.columns.shift_remove(column);
         }
+        self.drop_dependents(&dependents);
         // Indexes and constraints that use the column go with it (with or without CASCADE).
         let doomed: Vec<QualName> = self
             .indexes_on(table)
@@ -599,6 +630,12 @@ impl Replay<'_> {
                     .chain(p.with_check.iter())
                     .any(|e| e.columns.iter().any(|c| c == column))
             });
+        }
+        // Partitions share their parent's columns.
+        for p in self.partitions_of(table) {
+            if self.schema.tables[&p].columns.contains_key(column) {
+                self.drop_column(&p, column);
+            }
         }
     }
 

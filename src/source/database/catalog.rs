@@ -175,7 +175,7 @@ impl Database {
             &format!(
                 "SELECT n.nspname::text, c.relname::text, a.attname::text, \
                  format_type(a.atttypid, a.atttypmod), a.attnotnull, \
-                 CASE WHEN {generated} = '' THEN pg_get_expr(d.adbin, d.adrelid) END, {generated} \
+                 pg_get_expr(d.adbin, d.adrelid), {generated} \
                  FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid \
                  JOIN pg_namespace n ON n.oid = c.relnamespace \
                  LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum \
@@ -196,10 +196,13 @@ impl Database {
             };
             let name: String = r.get(2);
             let generated: String = r.get(6);
-            let default = r
-                .get::<_, Option<String>>(5)
-                .filter(|_| generated.is_empty())
-                .map(|d| SqlExpr::normalise_text(&d));
+            // A generated column's expression is in pg_attrdef too; it is not a default.
+            let expr = r.get::<_, Option<String>>(5);
+            let (default, generated) = if generated.is_empty() {
+                (expr.map(|d| SqlExpr::normalise_text(&d)), None)
+            } else {
+                (None, expr.and_then(|e| SqlExpr::parse(&e).ok()))
+            };
             t.columns.insert(
                 name.clone(),
                 Column {
@@ -207,6 +210,7 @@ impl Database {
                     type_name: normalise_type(&r.get::<_, String>(3)),
                     not_null: r.get(4),
                     default,
+                    generated,
                     origin: crate::schema::Origin::Database,
                 },
             );

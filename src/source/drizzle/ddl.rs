@@ -101,7 +101,8 @@ impl Builder {
         let default = ddl_default(e);
         let type_schema = str_field(e, "typeSchema");
         let not_null = bool_field(e, "notNull");
-        let column = self.column(table, name, &type_text, type_schema, not_null, default);
+        let mut column = self.column(table, name, &type_text, type_schema, not_null, default);
+        column.generated = super::snapshot::generated_expr(e);
         if let Some(t) = self.schema.tables.get_mut(table) {
             t.columns.insert(column.name.clone(), column);
         }

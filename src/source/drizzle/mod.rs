@@ -228,10 +228,15 @@ fn read_json(path: &Path) -> Result<Value, DrizzleError> {
 /// Reads one snapshot file; origins name it as file `file`.
 pub fn read_snapshot(path: &Path, file: u32) -> Result<Schema, DrizzleError> {
     let value = read_json(path)?;
-    from_json(&value, file).map_err(|source| DrizzleError::Snapshot {
+    let mut schema = from_json(&value, file).map_err(|source| DrizzleError::Snapshot {
         path: path.to_path_buf(),
         source,
-    })
+    })?;
+    // drizzle-kit writes `generated` for every generated column; `schema.ts` (evaluated into
+    // the same JSON by `drizzle_ts`) does not read `generatedAlwaysAs`, so only a snapshot
+    // file says that a column is not generated.
+    schema.generated_known = true;
+    Ok(schema)
 }
 
 /// Journal hygiene of a drizzle-kit out folder: migrations without a snapshot and snapshots
@@ -439,6 +444,26 @@ mod tests {
     #[test]
     fn other_dialects_are_rejected() {
         assert!(from_json(&json!({"version": "6", "dialect": "mysql"}), 0).is_err());
+    }
+
+    #[test]
+    fn generated_columns_are_read_from_a_snapshot() {
+        let v = json!({
+            "version": "7", "dialect": "postgresql",
+            "tables": {"public.t": {"name": "t", "schema": "", "columns": {
+                "a": {"name": "a", "type": "integer", "primaryKey": false, "notNull": false},
+                "b": {"name": "b", "type": "integer", "primaryKey": false, "notNull": false,
+                      "generated": {"as": "\"t\".\"a\" * 2", "type": "stored"}}
+            }, "indexes": {}, "foreignKeys": {}, "compositePrimaryKeys": {}, "uniqueConstraints": {}}},
+            "enums": {}, "schemas": {}
+        });
+        let s = from_json(&v, 0).unwrap();
+        let t = &s.tables[&QualName::new("public", "t")];
+        assert_eq!(
+            t.columns["b"].generated.as_ref().map(|e| e.text.as_str()),
+            Some("a * 2")
+        );
+        assert!(t.columns["a"].generated.is_none());
     }
 
     /// drizzle-kit writes an enum's name bare in the snapshot but quoted in the SQL: the

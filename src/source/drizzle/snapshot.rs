@@ -154,6 +154,13 @@ pub(super) fn fk_action(text: Option<&str>) -> char {
     }
 }
 
+/// A column's `generated: {as, type}` (drizzle-kit 0.2x snapshots and 1.x DDL entities): the
+/// generation expression, parsed as the replay parses one.
+pub(super) fn generated_expr(column: &Value) -> Option<crate::schema::expr::SqlExpr> {
+    let text = column.get("generated")?.get("as")?.as_str()?;
+    crate::schema::expr::SqlExpr::parse(text).ok()
+}
+
 /// Builds a [`Schema`] from snapshot pieces, as PostgreSQL would have built it from the SQL.
 pub(super) struct Builder {
     /// The schema built so far.
@@ -206,6 +213,7 @@ impl Builder {
             type_name: self.column_type(type_text, type_schema),
             not_null: not_null || serial,
             default,
+            generated: None,
             origin: self.origin,
         }
     }

@@ -78,7 +78,8 @@ impl Builder {
             let type_schema = str_field(c, "typeSchema");
             let not_null = bool_field(c, "notNull") || pk;
             let default = c.get("default").and_then(normalise_default);
-            let column = self.column(&qn, cname, type_text, type_schema, not_null, default);
+            let mut column = self.column(&qn, cname, type_text, type_schema, not_null, default);
+            column.generated = super::snapshot::generated_expr(c);
             table.columns.insert(column.name.clone(), column);
             // Version 5 / early 7: a column's own `.unique()`.
             if bool_field(c, "isUnique") {

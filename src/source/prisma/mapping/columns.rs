@@ -66,6 +66,7 @@ impl<'d> Mapper<'_, 'd> {
             type_name: String::new(),
             not_null: ty.arity == Arity::Required,
             default: None,
+            generated: None,
             origin: self.origin(source, field.span.clone()),
         };
         match default {

@@ -159,6 +159,7 @@ impl<'d> Mapper<'_, 'd> {
                         type_name: id.type_name.clone(),
                         not_null: true,
                         default: None,
+                        generated: None,
                         origin,
                     },
                 );
