@@ -191,7 +191,7 @@ impl Replay<'_> {
     /// Records the dependents of what the statement drops, retypes or renames, before it runs.
     pub(super) fn dependency_facts(&mut self, node: &Node, ctx: &Ctx<'_>) {
         let facts = match node.node.as_ref() {
-            Some(NodeEnum::DropStmt(s)) => self.drop_facts(s),
+            Some(NodeEnum::DropStmt(s)) => self.dependent_drops(s),
             Some(NodeEnum::AlterTableStmt(s))
                 if s.objtype == protobuf::ObjectType::ObjectTable as i32 =>
             {
@@ -200,7 +200,7 @@ impl Replay<'_> {
             Some(NodeEnum::RenameStmt(s))
                 if s.rename_type == protobuf::ObjectType::ObjectColumn as i32 =>
             {
-                self.rename_facts(s)
+                self.dependent_renames(s)
             }
             _ => Vec::new(),
         };
@@ -247,7 +247,10 @@ impl Replay<'_> {
         }
     }
 
-    fn drop_facts(&self, s: &protobuf::DropStmt) -> Vec<(DependedAction, bool, Vec<Dependent>)> {
+    fn dependent_drops(
+        &self,
+        s: &protobuf::DropStmt,
+    ) -> Vec<(DependedAction, bool, Vec<Dependent>)> {
         use protobuf::ObjectType as O;
         let cascade = s.behavior == DropBehavior::DropCascade as i32;
         let rt = s.remove_type;
@@ -341,7 +344,7 @@ impl Replay<'_> {
         out
     }
 
-    fn rename_facts(
+    fn dependent_renames(
         &self,
         s: &protobuf::RenameStmt,
     ) -> Vec<(DependedAction, bool, Vec<Dependent>)> {
