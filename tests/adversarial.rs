@@ -12,6 +12,10 @@ use driftlint::check::{CheckOptions, Run, check, check_sql};
 use driftlint::finding::Finding;
 use driftlint::source::drizzle;
 
+/// The binary's allocator (see `src/main.rs`), so that what is timed is what the binary runs.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// `full` in release builds, `full / divisor` in debug builds.
 fn scaled(full: usize, divisor: usize) -> usize {
     if cfg!(debug_assertions) {
