@@ -14,6 +14,7 @@ mod constraints;
 mod create_table;
 mod dependents;
 mod do_blocks;
+mod enum_facts;
 mod events;
 #[cfg(test)]
 #[path = "fidelity/tests.rs"]

@@ -187,6 +187,26 @@ pub enum Action {
     },
     /// `SET lock_timeout`.
     LockTimeout,
+    /// `ALTER TYPE … ADD VALUE` (`type_created_in`: the file of its `CREATE TYPE`, if seen).
+    AddEnumValue {
+        /// The enum type.
+        type_name: QualName,
+        /// The new label.
+        label: String,
+        /// The file that created the type.
+        type_created_in: Option<u32>,
+    },
+    /// A statement using, as a literal, a label `ALTER TYPE … ADD VALUE` added in `added_in`.
+    UsesNewLabel {
+        /// The enum type.
+        type_name: QualName,
+        /// The label.
+        label: String,
+        /// The file of the `ADD VALUE`.
+        added_in: u32,
+        /// The file that created the type.
+        type_created_in: Option<u32>,
+    },
     /// Any other ALTER TABLE subcommand that takes ACCESS EXCLUSIVE (ADD / DROP / RENAME
     /// COLUMN, SET DEFAULT, …): only `lock-timeout-missing` looks at it.
     AccessExclusive {
@@ -240,6 +260,10 @@ pub(super) struct SafetyState {
     proven: Vec<(QualName, String)>,
     /// `NOT VALID` ones: (table, constraint, column), proven once validated.
     pending: Vec<(QualName, String, String)>,
+    /// The file each enum type was created in.
+    pub(super) enum_files: std::collections::HashMap<QualName, u32>,
+    /// Labels added by `ALTER TYPE … ADD VALUE`.
+    pub(super) new_labels: Vec<super::enum_facts::NewLabel>,
 }
 
 impl Replay<'_> {
@@ -257,6 +281,7 @@ impl Replay<'_> {
             s.refused.push(kind);
             self.safety_event(stmt.whole(), stmt.file, None, Action::Refused { kind });
         }
+        self.label_uses(stmt);
     }
 
     /// Records how the tool runs `file`, with the statements counted while replaying it.
@@ -317,6 +342,8 @@ impl Replay<'_> {
                 }
             }
             Some(NodeEnum::DropStmt(s)) => self.drop_facts(s, ctx),
+            Some(NodeEnum::CreateEnumStmt(s)) => self.enum_created(s, ctx),
+            Some(NodeEnum::AlterEnumStmt(s)) => self.enum_value_added(s, ctx),
             Some(NodeEnum::RenameStmt(s)) => self.rename_facts(s, ctx),
             Some(NodeEnum::VariableSetStmt(s)) if s.name.eq_ignore_ascii_case("lock_timeout") => {
                 self.safety_event(ctx.stmt.whole(), ctx.stmt.file, None, Action::LockTimeout);
