@@ -139,6 +139,7 @@ registry! {
     unique_without_index::UNIQUE_WITHOUT_INDEX,
     lock_timeout_missing::LOCK_TIMEOUT_MISSING,
     unsupported_by_target::UNSUPPORTED_BY_TARGET,
+    unique_index_duplicates::UNIQUE_INDEX_DUPLICATES,
 }
 
 /// Looks a rule up by id.
