@@ -5,7 +5,7 @@ use super::shared::safety::{Facts, FileFacts};
 use super::{Check, RuleInput};
 use crate::finding::Finding;
 use crate::schema::pg_version::{introduced_in, known_before};
-use crate::schema::replay::{Action, Delivery, RunsAlone, Safety};
+use crate::schema::replay::{Action, Delivery, EnumLabel, RunsAlone, Safety};
 
 /// The kind named for `ALTER TYPE … ADD VALUE` in messages.
 const ADD_VALUE: &str = "ALTER TYPE … ADD VALUE";
@@ -23,7 +23,7 @@ fn check(input: &RuleInput<'_>, out: &mut Vec<Finding>) {
     for s in &facts.safety {
         let kind = match &s.action {
             Action::Refused { kind } => *kind,
-            Action::AddEnumValue { .. } | Action::UsesNewLabel { .. } => {
+            Action::EnumLabel(_) => {
                 enum_label(input, &facts, s, out);
                 continue;
             }
@@ -64,11 +64,11 @@ fn enum_label(input: &RuleInput<'_>, facts: &Facts<'_>, s: &Safety, out: &mut Ve
         return;
     };
     let (message, help) = match &s.action {
-        Action::AddEnumValue {
+        Action::EnumLabel(EnumLabel::Added {
             type_name,
             type_created_in,
             ..
-        } if before_12 && !type_created_in.is_some_and(in_tx) => {
+        }) if before_12 && !type_created_in.is_some_and(in_tx) => {
             let Some(why) = why_it_fails(ADD_VALUE, s, file, facts) else {
                 return;
             };
@@ -80,12 +80,11 @@ fn enum_label(input: &RuleInput<'_>, facts: &Facts<'_>, s: &Safety, out: &mut Ve
                 facts.how_alone(s.file).to_string(),
             )
         }
-        Action::UsesNewLabel {
+        Action::EnumLabel(EnumLabel::Used {
             type_name,
             label,
             added_in,
-            ..
-        } if !before_12 && in_tx(*added_in) => {
+        }) if !before_12 && in_tx(*added_in) => {
             let Some(why) = why_it_fails(ADD_VALUE, s, file, facts) else {
                 return;
             };

@@ -140,6 +140,7 @@ registry! {
     lock_timeout_missing::LOCK_TIMEOUT_MISSING,
     unsupported_by_target::UNSUPPORTED_BY_TARGET,
     unique_index_duplicates::UNIQUE_INDEX_DUPLICATES,
+    multi_statement_split::MULTI_STATEMENT_SPLIT,
 }
 
 /// Looks a rule up by id.

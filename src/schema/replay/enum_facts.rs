@@ -10,6 +10,29 @@ use super::{Ctx, Replay, Stmt};
 use crate::schema::model::QualName;
 use crate::sql::lex::{TokenKind, tokenize};
 
+/// The safety facts about enum labels.
+#[derive(Clone, Debug, PartialEq)]
+pub enum EnumLabel {
+    /// `ALTER TYPE … ADD VALUE`.
+    Added {
+        /// The enum type.
+        type_name: QualName,
+        /// The new label.
+        label: String,
+        /// The file that created the type, when the history did.
+        type_created_in: Option<u32>,
+    },
+    /// A statement using, as a string literal, a label `ALTER TYPE … ADD VALUE` added.
+    Used {
+        /// The enum type.
+        type_name: QualName,
+        /// The label.
+        label: String,
+        /// The file of the `ADD VALUE`.
+        added_in: u32,
+    },
+}
+
 /// A label added by `ALTER TYPE … ADD VALUE`, remembered so that later statements using it
 /// can be found.
 #[derive(Debug)]
@@ -19,7 +42,6 @@ pub(super) struct NewLabel {
     /// The label as a SQL string literal, for a cheap search before lexing.
     quoted: String,
     added_in: u32,
-    type_created_in: Option<u32>,
 }
 
 impl Replay<'_> {
@@ -53,13 +75,12 @@ impl Replay<'_> {
             quoted: format!("'{}'", label.replace('\'', "''")),
             label: label.clone(),
             added_in: ctx.stmt.file,
-            type_created_in,
         });
-        let action = Action::AddEnumValue {
+        let action = Action::EnumLabel(EnumLabel::Added {
             type_name,
             label,
             type_created_in,
-        };
+        });
         self.safety_event(ctx.stmt.whole(), ctx.stmt.file, None, action);
     }
 
@@ -82,12 +103,11 @@ impl Replay<'_> {
         }
         for i in hits {
             let l = &self.safety.new_labels[i];
-            let action = Action::UsesNewLabel {
+            let action = Action::EnumLabel(EnumLabel::Used {
                 type_name: l.type_name.clone(),
                 label: l.label.clone(),
                 added_in: l.added_in,
-                type_created_in: l.type_created_in,
-            };
+            });
             self.safety_event(stmt.whole(), stmt.file, None, action);
         }
     }

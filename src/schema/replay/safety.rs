@@ -187,25 +187,12 @@ pub enum Action {
     },
     /// `SET lock_timeout`.
     LockTimeout,
-    /// `ALTER TYPE … ADD VALUE` (`type_created_in`: the file of its `CREATE TYPE`, if seen).
-    AddEnumValue {
-        /// The enum type.
-        type_name: QualName,
-        /// The new label.
-        label: String,
-        /// The file that created the type.
-        type_created_in: Option<u32>,
-    },
-    /// A statement using, as a literal, a label `ALTER TYPE … ADD VALUE` added in `added_in`.
-    UsesNewLabel {
-        /// The enum type.
-        type_name: QualName,
-        /// The label.
-        label: String,
-        /// The file of the `ADD VALUE`.
-        added_in: u32,
-        /// The file that created the type.
-        type_created_in: Option<u32>,
+    /// `ALTER TYPE … ADD VALUE`, or a use of the label it added.
+    EnumLabel(super::enum_facts::EnumLabel),
+    /// A `;` inside a token of the statement (`what`: string literal, dollar-quoted body, …).
+    InnerSemicolon {
+        /// The kind of token, for messages.
+        what: &'static str,
     },
     /// Any other ALTER TABLE subcommand that takes ACCESS EXCLUSIVE (ADD / DROP / RENAME
     /// COLUMN, SET DEFAULT, …): only `lock-timeout-missing` looks at it.
@@ -282,6 +269,7 @@ impl Replay<'_> {
             self.safety_event(stmt.whole(), stmt.file, None, Action::Refused { kind });
         }
         self.label_uses(stmt);
+        self.inner_semicolon(stmt);
     }
 
     /// Records how the tool runs `file`, with the statements counted while replaying it.
