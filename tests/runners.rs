@@ -643,6 +643,17 @@ fn flyway_group_rejects_a_non_transactional_migration_among_others() {
     );
 }
 
+/// `check --layout golang-migrate --format json migrations` in `root`.
+fn golang_migrate_check(root: &Path) -> std::process::Output {
+    assert_cmd::Command::cargo_bin("driftlint")
+        .unwrap()
+        .current_dir(root)
+        .args(["check", "migrations", "--layout", "golang-migrate"])
+        .args(["--format", "json"])
+        .output()
+        .unwrap()
+}
+
 /// `[runner]` in driftlint.toml reaches `check`: golang-migrate's `x-multi-statement`.
 #[test]
 fn runner_settings_are_read_from_driftlint_toml() {
@@ -655,19 +666,7 @@ fn runner_settings_are_read_from_driftlint_toml() {
         std::fs::copy(&path, migrations.join(path.file_name().unwrap())).unwrap();
     }
     let refusals = || {
-        let out = assert_cmd::Command::cargo_bin("driftlint")
-            .unwrap()
-            .current_dir(root)
-            .args([
-                "check",
-                "migrations",
-                "--layout",
-                "golang-migrate",
-                "--format",
-                "json",
-            ])
-            .output()
-            .unwrap();
+        let out = golang_migrate_check(root);
         String::from_utf8_lossy(&out.stdout)
             .matches("\"concurrently-in-transaction\"")
             .count()
@@ -733,4 +732,99 @@ fn flyway_execute_in_transaction_false_for_all() {
         RunnerSettings::default(),
         true,
     );
+}
+
+/// golang-migrate's `x-multi-statement=true` splits a file at every `;` byte
+/// (`database/multistmt/parse.go`, `bytes.Index` on the delimiter): `multi-statement-split`
+/// reports exactly the files whose pieces PostgreSQL then refuses, and only with the setting.
+#[test]
+fn golang_migrate_split_breaks_inner_semicolons() {
+    let files = [
+        ("1_t.up.sql", "CREATE TABLE notes (body text);\n", false),
+        (
+            "2_f.up.sql",
+            "CREATE FUNCTION one() RETURNS int LANGUAGE plpgsql AS $$\nBEGIN\n  RETURN 1;\nEND\n$$;\n",
+            true,
+        ),
+        (
+            "3_s.up.sql",
+            "INSERT INTO notes VALUES ('first; second');\n",
+            true,
+        ),
+        (
+            "4_c.up.sql",
+            "-- a comment ending in a semicolon;\nCREATE INDEX notes_body ON notes (body);\n",
+            false,
+        ),
+        (
+            "5_c.up.sql",
+            "CREATE INDEX notes_body2 /* one; two */ ON notes (body);\n",
+            true,
+        ),
+        (
+            "6_q.up.sql",
+            "ALTER TABLE notes ADD COLUMN \"a;b\" int;\n",
+            true,
+        ),
+    ];
+    // The rule page's Example breaks, its fix does not.
+    let page = include_str!("../rules/multi-statement-split.md");
+    let page_sql = |heading: &str| {
+        let section = &page[page.find(&format!("## {heading}\n")).unwrap()..];
+        let body = &section[section.find("```sql\n").unwrap() + 7..];
+        body[..body.find("```").unwrap()].to_string()
+    };
+    let (example, fix) = (page_sql("Example"), page_sql("Use instead"));
+    let page_files = [
+        ("7_page.up.sql", example.as_str(), true),
+        ("8_page.up.sql", fix.as_str(), false),
+    ];
+    let files: Vec<(&str, &str, bool)> = files.into_iter().chain(page_files).collect();
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    let migrations = root.join("migrations");
+    std::fs::create_dir_all(&migrations).unwrap();
+    for &(name, sql, _) in &files {
+        std::fs::write(migrations.join(name), sql).unwrap();
+        let down = name.replace(".up.", ".down.");
+        std::fs::write(migrations.join(down), "SELECT 1;\n").unwrap();
+    }
+    let reported = |config: &str| -> BTreeSet<String> {
+        std::fs::write(root.join("driftlint.toml"), config).unwrap();
+        let out = golang_migrate_check(root);
+        let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        doc["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["rule"] == "multi-statement-split")
+            .map(|f| {
+                f["location"]["file"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_string()
+            })
+            .collect()
+    };
+    assert!(reported("[check]\n").is_empty());
+    let with_split = reported("[runner]\ngolang_migrate_multi_statement = true\n");
+    let expected: BTreeSet<String> = files
+        .iter()
+        .filter(|f| f.2)
+        .map(|f| format!("migrations/{}", f.0))
+        .collect();
+    assert_eq!(with_split, expected);
+
+    // What PostgreSQL does with the pieces golang-migrate sends.
+    let Some(pg) = TestPg::start() else {
+        return;
+    };
+    let mut c = pg.connect();
+    for (name, sql, breaks) in files {
+        let failed = sql
+            .split_inclusive(';')
+            .filter(|piece| !piece.trim().is_empty())
+            .any(|piece| c.batch_execute(piece).is_err());
+        assert_eq!(failed, breaks, "{name}");
+    }
 }

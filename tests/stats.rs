@@ -188,16 +188,12 @@ fn predicted_duplicates_are_real() {
         "ALTER TABLE accounts ADD CONSTRAINT accounts_id_status_key UNIQUE (id, status);",
     ];
     for stmt in cases {
-        let m = dir.path().join("m");
-        let _ = std::fs::remove_dir_all(&m);
-        std::fs::create_dir(&m).unwrap();
-        std::fs::write(
-            m.join("001.sql"),
+        let doc = check_second_migration(
+            dir.path(),
+            &stats,
             "CREATE TABLE accounts (id int PRIMARY KEY, status text, region int, email text, tenant int);\n",
-        )
-        .unwrap();
-        std::fs::write(m.join("002.sql"), stmt).unwrap();
-        let doc = check_with_stats(&stats, &m);
+            stmt,
+        );
         let predicted = doc["findings"]
             .as_array()
             .unwrap()
@@ -208,4 +204,163 @@ fn predicted_duplicates_are_real() {
         drop(tx);
         assert_eq!(predicted, failed, "{stmt}: {doc}");
     }
+}
+
+/// The first ```sql block after `## <heading>` of a rule page.
+fn page_sql(page: &str, heading: &str) -> String {
+    let section = &page[page.find(&format!("## {heading}\n")).unwrap()..];
+    let body = &section[section.find("```sql\n").unwrap() + "```sql\n".len()..];
+    body[..body.find("```").unwrap()].to_string()
+}
+
+/// `check --stats` of `001.sql` holding `create` and `002.sql` holding `stmt`.
+fn check_second_migration(
+    dir: &std::path::Path,
+    stats: &std::path::Path,
+    create: &str,
+    stmt: &str,
+) -> serde_json::Value {
+    let m = dir.join("m");
+    let _ = std::fs::remove_dir_all(&m);
+    std::fs::create_dir(&m).unwrap();
+    std::fs::write(m.join("001.sql"), create).unwrap();
+    std::fs::write(m.join("002.sql"), stmt).unwrap();
+    check_with_stats(stats, &m)
+}
+
+/// The findings of [`check_second_migration`] after the creation of `orders`.
+fn check_orders_migration(
+    dir: &std::path::Path,
+    stats: &std::path::Path,
+    stmt: &str,
+) -> Vec<serde_json::Value> {
+    let create = "CREATE TABLE orders (id int NOT NULL, customer_id int, ref int);\n";
+    check_second_migration(dir, stats, create, stmt)["findings"]
+        .as_array()
+        .unwrap()
+        .clone()
+}
+
+/// `CREATE UNIQUE INDEX CONCURRENTLY` over duplicates (the example of the rule page) fails and
+/// leaves the INVALID index `unique-index-duplicates` warns of; `ADD PRIMARY KEY` on a column
+/// with NULLs or duplicates fails as `unique-without-index` predicts.
+#[test]
+fn concurrent_unique_builds_and_primary_keys_fail_as_predicted() {
+    let Some(pg) = TestPg::start() else {
+        return;
+    };
+    let mut c = pg.connect();
+    c.batch_execute(
+        "CREATE TABLE orders (id int NOT NULL, customer_id int, ref int);
+         INSERT INTO orders SELECT g, g % 500, CASE WHEN g % 10 = 0 THEN NULL ELSE g END
+           FROM generate_series(1, 20000) g;
+         ANALYZE orders;",
+    )
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let stats = write_stats(&pg.conninfo(), dir.path().join("stats.json"));
+    let page = include_str!("../rules/unique-index-duplicates.md");
+
+    // The page's example: predicted, and on the server it fails leaving an INVALID index.
+    let example = page_sql(page, "Example");
+    let findings = check_orders_migration(dir.path(), &stats, &example);
+    let f = findings
+        .iter()
+        .find(|f| f["rule"] == "unique-index-duplicates")
+        .unwrap_or_else(|| panic!("not predicted: {findings:?}"));
+    assert_eq!(f["severity"], "warning");
+    assert!(f["message"].as_str().unwrap().contains("INVALID"), "{f}");
+    let help = f["help"].as_str().unwrap();
+    assert!(
+        help.contains("DROP INDEX CONCURRENTLY orders_customer_key;"),
+        "{help}"
+    );
+    let err = c.batch_execute(&example).unwrap_err();
+    assert!(support::error_message(&err).contains("could not create unique index"));
+    let valid: bool = c
+        .query_one(
+            "SELECT indisvalid FROM pg_index WHERE indexrelid = 'orders_customer_key'::regclass",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert!(!valid, "the failed build left an INVALID index");
+    c.batch_execute("DROP INDEX CONCURRENTLY orders_customer_key;")
+        .unwrap();
+
+    // A unique column: no candidate survives, and the build succeeds.
+    let unique = "CREATE UNIQUE INDEX CONCURRENTLY orders_id_key ON orders (id);";
+    let findings = check_orders_migration(dir.path(), &stats, unique);
+    assert!(
+        findings
+            .iter()
+            .all(|f| f["rule"] != "unique-index-duplicates"),
+        "{findings:?}"
+    );
+    c.batch_execute(unique).unwrap();
+
+    // ADD PRIMARY KEY: NULLs and duplicates predicted, each failing; a clean key is not.
+    for (stmt, predicted, error) in [
+        (
+            "ALTER TABLE orders ADD PRIMARY KEY (ref);",
+            Some("about 10.0 % of rows have a NULL `ref`"),
+            Some("contains null values"),
+        ),
+        (
+            "ALTER TABLE orders ADD PRIMARY KEY (customer_id);",
+            Some("will likely fail"),
+            Some("could not create unique index"),
+        ),
+        ("ALTER TABLE orders ADD PRIMARY KEY (id);", None, None),
+    ] {
+        let findings = check_orders_migration(dir.path(), &stats, stmt);
+        let f = findings
+            .iter()
+            .find(|f| f["rule"] == "unique-without-index")
+            .unwrap_or_else(|| panic!("{stmt}: {findings:?}"));
+        let message = f["message"].as_str().unwrap();
+        match predicted {
+            Some(p) => assert!(message.contains(p), "{stmt}: {message}"),
+            None => assert!(!message.contains("fail"), "{stmt}: {message}"),
+        }
+        if stmt.contains("(ref)") {
+            assert_eq!(f["severity"], "error");
+        }
+        let mut tx = c.transaction().unwrap();
+        let result = tx
+            .batch_execute(stmt)
+            .map_err(|e| support::error_message(&e));
+        drop(tx);
+        match error {
+            Some(e) => assert!(result.unwrap_err().contains(e), "{stmt}"),
+            None => result.unwrap(),
+        }
+    }
+
+    // The page's fix, once the duplicates are gone: not reported, and the index is valid.
+    c.batch_execute(
+        "DELETE FROM orders o USING orders d WHERE o.customer_id = d.customer_id AND o.id > d.id;
+         ANALYZE orders;",
+    )
+    .unwrap();
+    let stats = write_stats(&pg.conninfo(), dir.path().join("after.json"));
+    let fix = page_sql(page, "Use instead");
+    let findings = check_orders_migration(dir.path(), &stats, &fix);
+    assert!(
+        findings
+            .iter()
+            .all(|f| f["rule"] != "unique-index-duplicates"),
+        "{findings:?}"
+    );
+    for stmt in fix.split_inclusive(';').filter(|s| !s.trim().is_empty()) {
+        c.batch_execute(stmt).unwrap();
+    }
+    let valid: bool = c
+        .query_one(
+            "SELECT indisvalid FROM pg_index WHERE indexrelid = 'orders_customer_key'::regclass",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert!(valid);
 }

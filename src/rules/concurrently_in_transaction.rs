@@ -4,7 +4,11 @@
 use super::shared::safety::{Facts, FileFacts};
 use super::{Check, RuleInput};
 use crate::finding::Finding;
-use crate::schema::replay::{Action, Delivery, RunsAlone, Safety};
+use crate::schema::pg_version::{introduced_in, known_before};
+use crate::schema::replay::{Action, Delivery, EnumLabel, RunsAlone, Safety};
+
+/// The kind named for `ALTER TYPE … ADD VALUE` in messages.
+const ADD_VALUE: &str = "ALTER TYPE … ADD VALUE";
 
 declare_rule!(
     CONCURRENTLY_IN_TRANSACTION,
@@ -17,9 +21,18 @@ declare_rule!(
 fn check(input: &RuleInput<'_>, out: &mut Vec<Finding>) {
     let facts = Facts::of(input);
     for s in &facts.safety {
-        let Action::Refused { kind } = s.action else {
-            continue;
+        let kind = match &s.action {
+            Action::Refused { kind } => *kind,
+            Action::EnumLabel(_) => {
+                enum_label(input, &facts, s, out);
+                continue;
+            }
+            _ => continue,
         };
+        // A form the target release does not have: `unsupported-by-target` says so.
+        if introduced_in(kind).is_some_and(|major| known_before(input.target, major)) {
+            continue;
+        }
         let Some(file) = facts.file(s.file) else {
             continue;
         };
@@ -39,6 +52,54 @@ fn check(input: &RuleInput<'_>, out: &mut Vec<Finding>) {
             .help(facts.how_alone(s.file)),
         );
     }
+}
+
+/// `ALTER TYPE … ADD VALUE` in a transaction block before PostgreSQL 12 (unless the type is
+/// new in that transaction), and a use of the new label in the transaction that added it,
+/// refused from 12 on ("unsafe use of new value"; measured on PostgreSQL 15).
+fn enum_label(input: &RuleInput<'_>, facts: &Facts<'_>, s: &Safety, out: &mut Vec<Finding>) {
+    let before_12 = known_before(input.target, 12);
+    let in_tx = |from: u32| from == s.file || facts.one_transaction(from, s.file);
+    let Some(file) = facts.file(s.file) else {
+        return;
+    };
+    let (message, help) = match &s.action {
+        Action::EnumLabel(EnumLabel::Added {
+            type_name,
+            type_created_in,
+            ..
+        }) if before_12 && !type_created_in.is_some_and(in_tx) => {
+            let Some(why) = why_it_fails(ADD_VALUE, s, file, facts) else {
+                return;
+            };
+            let target = input.target.map(|t| t.to_string()).unwrap_or_default();
+            (
+                format!(
+                    "`{ADD_VALUE}` on `{type_name}` cannot run inside a transaction block before PostgreSQL 12 (the target is {target}), and {why}: the migration will fail"
+                ),
+                facts.how_alone(s.file).to_string(),
+            )
+        }
+        Action::EnumLabel(EnumLabel::Used {
+            type_name,
+            label,
+            added_in,
+        }) if !before_12 && in_tx(*added_in) => {
+            let Some(why) = why_it_fails(ADD_VALUE, s, file, facts) else {
+                return;
+            };
+            (
+                format!(
+                    "this statement uses the label '{label}' that `{ADD_VALUE}` added to `{type_name}` in the same transaction, and {why}: PostgreSQL refuses a new label until its transaction commits (\"unsafe use of new value\"), so the migration will fail"
+                ),
+                format!(
+                    "add the value in a migration of its own, applied before the one that uses '{label}'"
+                ),
+            )
+        }
+        _ => return,
+    };
+    out.push(Finding::new(&CONCURRENTLY_IN_TRANSACTION, message, s.location).help(help));
 }
 
 /// Why the tool's way of running the file puts the statement in a transaction block, or `None`
@@ -121,4 +182,49 @@ mod tests {
             "CREATE TABLE t (a int);\nVACUUM ANALYZE t;\nREINDEX (VERBOSE) TABLE CONCURRENTLY t;\nALTER SYSTEM SET work_mem = '8MB';\nCREATE DATABASE x;\nDISCARD ALL;",
         ],
     );
+
+    // From PostgreSQL 12 (and with the release unknown) `ADD VALUE` runs in a transaction,
+    // but a use of the new label in that transaction fails.
+    crate::rules::tests::target_cases!(
+        super::CONCURRENTLY_IN_TRANSACTION,
+        enum_labels_on_12,
+        target: "12",
+        pass: [
+            "ALTER TYPE mood ADD VALUE 'sad';\nCREATE TABLE t (a int);",
+            "ALTER TYPE mood ADD VALUE 'sad';\nCREATE FUNCTION f() RETURNS text LANGUAGE sql AS $$ SELECT 'sad' $$;",
+            "ALTER TYPE mood ADD VALUE 'sad';\nALTER TYPE mood ADD VALUE 'glad' AFTER 'sad';",
+            "ALTER TYPE mood ADD VALUE 'sad';",
+        ],
+        fail: [
+            "CREATE TYPE mood AS ENUM ('ok');\nCREATE TABLE t (m mood);\nALTER TYPE mood ADD VALUE 'sad';\nALTER TABLE t ALTER m SET DEFAULT 'sad';",
+            "ALTER TYPE mood ADD VALUE 'sad';\nINSERT INTO t (m) VALUES ('sad');",
+            "ALTER TYPE mood ADD VALUE 'sad';\nALTER TABLE t ADD CONSTRAINT t_m CHECK (m <> 'sad');",
+        ],
+    );
+
+    // Before PostgreSQL 12 `ADD VALUE` itself is refused in a transaction block, unless the
+    // type was created in that transaction (then its labels may be used at once).
+    crate::rules::tests::target_cases!(
+        super::CONCURRENTLY_IN_TRANSACTION,
+        enum_labels_on_11,
+        target: "11",
+        pass: [
+            "ALTER TYPE mood ADD VALUE 'sad';",
+            "CREATE TYPE mood AS ENUM ('ok');\nALTER TYPE mood ADD VALUE 'sad';\nCREATE TABLE t (m mood DEFAULT 'sad');",
+            // No such form on 11: `unsupported-by-target` reports it instead.
+            "CREATE TABLE t (a int);\nREINDEX TABLE CONCURRENTLY t;",
+        ],
+        fail: [
+            "CREATE TABLE t (a int);\nALTER TYPE mood ADD VALUE 'sad';",
+            "ALTER TYPE mood ADD VALUE 'sad';\nINSERT INTO t (m) VALUES ('sad');",
+        ],
+    );
+
+    #[test]
+    fn a_new_label_used_in_a_later_migration_is_committed() {
+        let first = "ALTER TYPE mood ADD VALUE 'sad';";
+        let second = "INSERT INTO t (m) VALUES ('sad');\nSELECT 1;";
+        let rule = &super::CONCURRENTLY_IN_TRANSACTION;
+        assert!(crate::rules::tests::lint_two_files(rule, first, second).is_empty());
+    }
 }

@@ -138,6 +138,9 @@ registry! {
     column_still_referenced::COLUMN_STILL_REFERENCED,
     unique_without_index::UNIQUE_WITHOUT_INDEX,
     lock_timeout_missing::LOCK_TIMEOUT_MISSING,
+    unsupported_by_target::UNSUPPORTED_BY_TARGET,
+    unique_index_duplicates::UNIQUE_INDEX_DUPLICATES,
+    multi_statement_split::MULTI_STATEMENT_SPLIT,
 }
 
 /// Looks a rule up by id.

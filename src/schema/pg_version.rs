@@ -90,6 +90,31 @@ pub fn utc_timestamp_change_keeps_table(target: Option<PgVersion>) -> bool {
     at_least(target, 12)
 }
 
+/// `ALTER TYPE … ADD VALUE` runs inside a transaction block (PostgreSQL 12 release notes:
+/// "Allow ALTER TYPE … ADD VALUE to be run inside a transaction block"; before, the ALTER TYPE
+/// documentation says it "cannot be executed inside a transaction block" unless the type was
+/// created in the same transaction). From 12 the new label cannot be used until committed.
+pub fn adds_enum_values_in_transactions(target: Option<PgVersion>) -> bool {
+    at_least(target, 12)
+}
+
+/// The release that introduced a statement form older servers reject as a syntax error, for
+/// the refused kinds that are such forms: `REINDEX CONCURRENTLY` (PostgreSQL 12 release notes:
+/// "Add REINDEX CONCURRENTLY option") and `ALTER TABLE … DETACH PARTITION … CONCURRENTLY`
+/// (PostgreSQL 14 release notes: "Allow partitions to be detached in a non-blocking manner").
+pub fn introduced_in(kind: &str) -> Option<u32> {
+    match kind {
+        "REINDEX CONCURRENTLY" => Some(12),
+        "DETACH PARTITION CONCURRENTLY" => Some(14),
+        _ => None,
+    }
+}
+
+/// Whether `target` is known and older than `major`: a fact that needs `major` fails there.
+pub fn known_before(target: Option<PgVersion>, major: u32) -> bool {
+    !at_least(target, major)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -136,5 +161,11 @@ mod tests {
         assert!(!utc_timestamp_change_keeps_table(v(11)));
         assert!(utc_timestamp_change_keeps_table(v(17)));
         assert!(stores_constant_defaults(None) && check_proves_not_null(None));
+        assert!(!adds_enum_values_in_transactions(v(11)));
+        assert!(adds_enum_values_in_transactions(v(12)) && adds_enum_values_in_transactions(None));
+        assert_eq!(introduced_in("REINDEX CONCURRENTLY"), Some(12));
+        assert_eq!(introduced_in("DETACH PARTITION CONCURRENTLY"), Some(14));
+        assert_eq!(introduced_in("VACUUM"), None);
+        assert!(known_before(v(13), 14) && !known_before(v(14), 14) && !known_before(None, 14));
     }
 }

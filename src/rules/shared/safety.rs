@@ -75,6 +75,15 @@ impl<'a> Facts<'a> {
             .any(|(f, _)| *f != file && self.unit(*f) == unit)
     }
 
+    /// Whether statements of files `a` and `b` (`a` first) run in one transaction: `b` is run
+    /// inside a transaction block and shares `a`'s unit. The same file is left to the caller.
+    pub fn one_transaction(&self, a: u32, b: u32) -> bool {
+        self.files
+            .get(&b)
+            .is_some_and(|f| f.run.delivery == Delivery::Transaction)
+            && self.unit(a) == self.unit(b)
+    }
+
     /// Whether a file of `file`'s unit holds a refused statement of one of `kinds`.
     pub fn unit_refuses_any(&self, file: u32, kinds: &[&str]) -> bool {
         let unit = self.unit(file);

@@ -53,8 +53,10 @@ const LOCK_RULES: &[&str] = &[
 ];
 
 /// Sets each lock finding's severity from its table's size and says the size (or that it is
-/// unknown); predicts failures from the column statistics.
-pub fn apply(findings: &mut [Finding], stats: Option<&Stats>, thresholds: &Thresholds) {
+/// unknown); predicts failures from the column statistics. Keeps the `unique-index-duplicates`
+/// candidates the statistics prove, and drops the others.
+pub fn apply(findings: &mut Vec<Finding>, stats: Option<&Stats>, thresholds: &Thresholds) {
+    findings.retain_mut(|f| f.rule != "unique-index-duplicates" || proven_duplicates(f, stats));
     for f in findings.iter_mut() {
         if !LOCK_RULES.contains(&f.rule) {
             continue;
@@ -83,8 +85,49 @@ fn describe(t: &TableStats) -> String {
     }
 }
 
+/// Whether the statistics show duplicates under a `unique-index-duplicates` candidate; if so
+/// the finding says so.
+fn proven_duplicates(f: &mut Finding, stats: Option<&Stats>) -> bool {
+    let Some(t) = f.table.as_ref().and_then(|n| stats?.table(n)) else {
+        return false;
+    };
+    let Some(why) = duplicates(t, &f.key) else {
+        return false;
+    };
+    f.message = format!(
+        "{} ({}){why}; a failed concurrent build leaves an INVALID index behind",
+        f.message,
+        describe(t)
+    );
+    true
+}
+
 /// The failures the statistics predict.
 fn predict(f: &mut Finding, t: &TableStats) {
+    // A primary key makes its columns NOT NULL: a NULL in one fails the statement.
+    if f.rule == "unique-without-index"
+        && f.message.starts_with("adding PRIMARY KEY")
+        && let Some(c) = f
+            .key
+            .iter()
+            .filter_map(|k| t.column(k))
+            .find(|c| c.null_frac > 0.0)
+    {
+        f.severity = Severity::Error;
+        f.message = format!(
+            "`ADD PRIMARY KEY ({})` on `{}` will fail: about {:.1} % of rows have a NULL `{}` ({})",
+            f.key.join(", "),
+            t.name,
+            c.null_frac * 100.0,
+            c.name,
+            describe(t)
+        );
+        f.help = Some(format!(
+            "fill the NULLs first (UPDATE {} SET {} = … WHERE {} IS NULL, in batches), or key the table on another column",
+            t.name, c.name, c.name
+        ));
+        return;
+    }
     if !f.key.is_empty() {
         if let Some(why) = duplicates(t, &f.key) {
             f.severity = f.severity.max(Severity::Warning);
@@ -198,7 +241,7 @@ mod tests {
     }
 
     fn severity(s: Option<&Stats>) -> (Severity, String) {
-        let mut f = [finding()];
+        let mut f = vec![finding()];
         apply(&mut f, s, &Thresholds::default());
         (f[0].severity, f[0].message.clone())
     }
@@ -234,7 +277,7 @@ mod tests {
             error_above_bytes: 1 << 20,
         };
         let at = |rows: f64, bytes: i64| {
-            let mut f = [finding()];
+            let mut f = vec![finding()];
             apply(&mut f, Some(&stats(rows, bytes, 0.0)), &strict);
             f[0].severity
         };
@@ -243,7 +286,7 @@ mod tests {
         assert_eq!(at(5_000.0, 65536), Severity::Error);
         assert_eq!(at(500.0, 2 << 20), Severity::Error);
         // The defaults would call the same tables info.
-        let mut f = [finding()];
+        let mut f = vec![finding()];
         apply(
             &mut f,
             Some(&stats(5_000.0, 65536, 0.0)),
@@ -312,11 +355,48 @@ mod tests {
     }
 
     #[test]
+    fn a_primary_key_over_nulls_will_fail() {
+        use crate::rules::unique_without_index::UNIQUE_WITHOUT_INDEX;
+        let pk = |message: &str, null_frac: f64| {
+            let mut f = vec![
+                Finding::new(&UNIQUE_WITHOUT_INDEX, message, Origin::Derived)
+                    .table(&QualName::new("public", "t"))
+                    .key(key(&["a"])),
+            ];
+            let s = Stats {
+                version: 1,
+                server_version_num: 150000,
+                tables: vec![table(500.0, &[("a", null_frac, -1.0 + null_frac)])],
+            };
+            apply(&mut f, Some(&s), &Thresholds::default());
+            f.remove(0)
+        };
+        let f = pk("adding PRIMARY KEY (a) to …", 0.25);
+        assert_eq!(f.severity, Severity::Error);
+        assert!(
+            f.message
+                .contains("will fail: about 25.0 % of rows have a NULL `a`"),
+            "{}",
+            f.message
+        );
+        // No NULLs, or a UNIQUE key (NULLs allowed): the size decides, nothing fails.
+        assert_eq!(
+            pk("adding PRIMARY KEY (a) to …", 0.0).severity,
+            Severity::Info
+        );
+        let f = pk("adding UNIQUE (a) to …", 0.25);
+        assert_eq!(f.severity, Severity::Info);
+        assert!(!f.message.contains("fail"), "{}", f.message);
+    }
+
+    #[test]
     fn a_unique_index_finding_gets_the_prediction() {
         use crate::rules::index_not_concurrent::INDEX_NOT_CONCURRENT;
-        let mut f = [Finding::new(&INDEX_NOT_CONCURRENT, "m", Origin::Derived)
-            .table(&QualName::new("public", "t"))
-            .key(key(&["status", "region"]))];
+        let mut f = vec![
+            Finding::new(&INDEX_NOT_CONCURRENT, "m", Origin::Derived)
+                .table(&QualName::new("public", "t"))
+                .key(key(&["status", "region"])),
+        ];
         let stats = Stats {
             version: 1,
             server_version_num: 150000,

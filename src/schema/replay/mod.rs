@@ -14,6 +14,7 @@ mod constraints;
 mod create_table;
 mod dependents;
 mod do_blocks;
+mod enum_facts;
 mod events;
 #[cfg(test)]
 #[path = "fidelity/tests.rs"]
@@ -30,6 +31,7 @@ mod rename_drop;
 mod safety;
 mod search_path;
 mod sequences;
+mod split_facts;
 #[cfg(test)]
 mod tests;
 
@@ -46,6 +48,7 @@ use lookups::Lookups;
 use nodes::strings;
 
 pub use dependents::{DependedAction, Dependents};
+pub use enum_facts::EnumLabel;
 pub use events::{Event, Owner, Unparsed};
 pub use indexes::same_definition;
 pub use safety::{

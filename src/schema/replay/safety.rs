@@ -187,6 +187,13 @@ pub enum Action {
     },
     /// `SET lock_timeout`.
     LockTimeout,
+    /// `ALTER TYPE … ADD VALUE`, or a use of the label it added.
+    EnumLabel(super::enum_facts::EnumLabel),
+    /// A `;` inside a token of the statement (`what`: string literal, dollar-quoted body, …).
+    InnerSemicolon {
+        /// The kind of token, for messages.
+        what: &'static str,
+    },
     /// Any other ALTER TABLE subcommand that takes ACCESS EXCLUSIVE (ADD / DROP / RENAME
     /// COLUMN, SET DEFAULT, …): only `lock-timeout-missing` looks at it.
     AccessExclusive {
@@ -240,6 +247,10 @@ pub(super) struct SafetyState {
     proven: Vec<(QualName, String)>,
     /// `NOT VALID` ones: (table, constraint, column), proven once validated.
     pending: Vec<(QualName, String, String)>,
+    /// The file each enum type was created in.
+    pub(super) enum_files: std::collections::HashMap<QualName, u32>,
+    /// Labels added by `ALTER TYPE … ADD VALUE`.
+    pub(super) new_labels: Vec<super::enum_facts::NewLabel>,
 }
 
 impl Replay<'_> {
@@ -257,6 +268,8 @@ impl Replay<'_> {
             s.refused.push(kind);
             self.safety_event(stmt.whole(), stmt.file, None, Action::Refused { kind });
         }
+        self.label_uses(stmt);
+        self.inner_semicolon(stmt);
     }
 
     /// Records how the tool runs `file`, with the statements counted while replaying it.
@@ -317,6 +330,8 @@ impl Replay<'_> {
                 }
             }
             Some(NodeEnum::DropStmt(s)) => self.drop_facts(s, ctx),
+            Some(NodeEnum::CreateEnumStmt(s)) => self.enum_created(s, ctx),
+            Some(NodeEnum::AlterEnumStmt(s)) => self.enum_value_added(s, ctx),
             Some(NodeEnum::RenameStmt(s)) => self.rename_facts(s, ctx),
             Some(NodeEnum::VariableSetStmt(s)) if s.name.eq_ignore_ascii_case("lock_timeout") => {
                 self.safety_event(ctx.stmt.whole(), ctx.stmt.file, None, Action::LockTimeout);
