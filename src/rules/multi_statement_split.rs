@@ -9,7 +9,7 @@ use crate::schema::replay::{Action, Delivery};
 declare_rule!(
     MULTI_STATEMENT_SPLIT,
     "multi-statement-split",
-    Warning,
+    Error,
     "A `;` inside a string, body or comment, in a file golang-migrate splits at every `;`.",
     Check::Model(check)
 );
