@@ -302,7 +302,10 @@ fn mark_conditional(
         let found = created.map(|c| ("created", c)).or_else(|| {
             altered
                 .iter()
-                .find(|(t, o, _)| f.table.as_ref() == Some(t) && f.object.as_deref() == Some(o))
+                .find(|(t, o, _)| {
+                    f.table.as_ref() == Some(t)
+                        && (o.is_empty() || f.object.as_deref() == Some(o.as_str()))
+                })
                 .map(|(_, _, c)| ("altered", c))
         });
         let Some((what, place)) =

@@ -418,3 +418,77 @@ fn drift_from_a_conditional_do_block_says_so_and_is_info() {
     assert!(!message.contains("conditional"), "{message}");
     assert_eq!(*severity, driftlint::finding::Severity::Warning);
 }
+
+/// A `RENAME` in one branch of a `DO` block may not have run either: drift about the renamed
+/// object, under its old or its new name, says so.
+#[test]
+fn drift_about_an_object_renamed_in_a_conditional_do_block_says_so() {
+    let a = tempfile::tempdir().unwrap();
+    let b = tempfile::tempdir().unwrap();
+    std::fs::write(
+        a.path().join("001_init.sql"),
+        "CREATE TABLE t (id int PRIMARY KEY, old_name int, e int);\n\
+         CREATE TABLE u (id int PRIMARY KEY);\n\
+         DO $$ BEGIN\n\
+           IF current_setting('server_version_num')::int >= 100000 THEN\n\
+             ALTER TABLE t RENAME COLUMN old_name TO new_name;\n\
+             ALTER TABLE u RENAME TO u2;\n\
+           END IF;\n\
+         END $$;\n",
+    )
+    .unwrap();
+    // The database took no branch: the old names are still there, and e differs.
+    std::fs::write(
+        b.path().join("001_init.sql"),
+        "CREATE TABLE t (id int PRIMARY KEY, old_name int, e bigint);\nCREATE TABLE u (id int PRIMARY KEY);\n",
+    )
+    .unwrap();
+    let run = run_diff(
+        &SideSpec::Migrations(a.path().to_path_buf()),
+        &SideSpec::Migrations(b.path().to_path_buf()),
+        None,
+        &Exclude::default(),
+    )
+    .unwrap();
+    let found: Vec<(String, &str, driftlint::finding::Severity)> = run
+        .findings
+        .iter()
+        .map(|f| {
+            (
+                format!(
+                    "{}/{}",
+                    f.table.as_ref().map(|t| t.to_string()).unwrap_or_default(),
+                    f.object.as_deref().unwrap_or("")
+                ),
+                f.message.as_str(),
+                f.severity,
+            )
+        })
+        .collect();
+    let renamed = [
+        "public.t/new_name",
+        "public.t/old_name",
+        "public.u2/public.u2",
+        "public.u/public.u",
+    ];
+    for object in renamed {
+        let (_, message, severity) = found
+            .iter()
+            .find(|f| f.0 == object)
+            .unwrap_or_else(|| panic!("{object} in {found:#?}"));
+        assert!(
+            message.contains("altered inside a conditional DO block (")
+                && (message.contains("001_init.sql:5)") || message.contains("001_init.sql:6)")),
+            "{message}"
+        );
+        assert_eq!(*severity, driftlint::finding::Severity::Info, "{message}");
+    }
+    // Column e was not renamed: its difference is as confident as ever.
+    let (_, message, severity) = found
+        .iter()
+        .find(|f| f.0 == "public.t/e")
+        .expect("column e");
+    assert!(!message.contains("conditional"), "{message}");
+    assert_eq!(*severity, driftlint::finding::Severity::Warning);
+    assert_eq!(found.len(), renamed.len() + 1, "{found:#?}");
+}

@@ -398,6 +398,9 @@ pub struct Constraint {
     pub foreign_key: Option<ForeignKey>,
     /// For CHECK: the predicate (`None` when the source does not give it, or for other kinds).
     pub check: Option<SqlExpr>,
+    /// False for a CHECK or foreign key added `NOT VALID` and not validated since
+    /// (`pg_constraint.convalidated`); other kinds are always validated.
+    pub validated: bool,
     /// Where it was added.
     pub origin: Origin,
 }
@@ -414,8 +417,6 @@ pub struct ForeignKey {
     pub on_delete: char,
     /// `ON UPDATE` action, same letters.
     pub on_update: char,
-    /// `NOT VALID` constraints are not yet validated.
-    pub validated: bool,
 }
 
 /// An index.

@@ -201,16 +201,15 @@ impl Replay<'_> {
         }
     }
 
-    /// VALIDATE CONSTRAINT: a NOT VALID foreign key becomes validated.
+    /// VALIDATE CONSTRAINT: a NOT VALID CHECK or foreign key becomes validated.
     fn validate_constraint(&mut self, table: &QualName, name: &str) {
-        if let Some(fk) = self
+        if let Some(c) = self
             .schema
             .tables
             .get_mut(table)
             .and_then(|t| t.constraints.get_mut(name))
-            .and_then(|c| c.foreign_key.as_mut())
         {
-            fk.validated = true;
+            c.validated = true;
         }
     }
 

@@ -94,7 +94,8 @@ pub struct Replay<'r> {
     /// not run: the model applies every branch, and says so here.
     pub conditional_ddl: Vec<Origin>,
     /// Objects that an `ALTER TABLE` in such a branch alters by name (a column whose default
-    /// or type it sets, a column or constraint it drops): table, object name, and where.
+    /// or type it sets, a column or constraint it drops) or a `RENAME` renames (under both
+    /// names): table, object name (empty for the whole table), and where.
     pub conditional_objects: Vec<(QualName, String, Origin)>,
     search_path: Vec<String>,
     reference: Option<&'r Schema>,

@@ -32,6 +32,18 @@ CREATE TABLE reading (
     CONSTRAINT cs CHECK (CASE WHEN a > 0 THEN b > 0 ELSE true END)
 );
 ALTER TABLE reading ADD CONSTRAINT a_not_seven CHECK (a <> 7) NOT VALID;
+-- NOT VALID, then validated by a later statement: the catalog's `convalidated` follows, and so
+-- must the model (one CHECK and one foreign key stay NOT VALID, one of each is validated).
+ALTER TABLE reading ADD CONSTRAINT b_not_seven CHECK (b <> 7) NOT VALID;
+ALTER TABLE reading VALIDATE CONSTRAINT b_not_seven;
+CREATE TABLE reading_note (id int PRIMARY KEY, reading_id int, other_id int);
+CREATE INDEX reading_note_reading ON reading_note (reading_id);
+CREATE INDEX reading_note_other ON reading_note (other_id);
+ALTER TABLE reading_note ADD CONSTRAINT reading_note_reading_fk
+    FOREIGN KEY (reading_id) REFERENCES reading (id) NOT VALID;
+ALTER TABLE reading_note ADD CONSTRAINT reading_note_other_fk
+    FOREIGN KEY (other_id) REFERENCES reading (id) NOT VALID;
+ALTER TABLE reading_note VALIDATE CONSTRAINT reading_note_other_fk;
 ALTER TABLE reading ADD CONSTRAINT status_any CHECK (status = ANY (ARRAY['a', 'b']));
 ALTER TABLE reading ADD CONSTRAINT code_similar CHECK (code SIMILAR TO 'x%');
 ALTER TABLE reading ADD CONSTRAINT code_like CHECK (code LIKE 'x%' AND email NOT ILIKE '%@x');
