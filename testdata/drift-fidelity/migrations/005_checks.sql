@@ -61,6 +61,13 @@ ALTER TABLE booking ADD CONSTRAINT booking_no_overlap_x
     EXCLUDE USING gist (tstzrange(starts, ends) WITH &&) WHERE (id BETWEEN 1 AND 100);
 CREATE VIEW sad_readings AS
     SELECT id, status FROM reading WHERE m = 'sad' AND m2 <> 'ok'::mood AND status <> 'sad';
+-- The catalog prints a view's `IN (…)` as `= ANY (ARRAY[…])` (one value as `=`) and
+-- `BETWEEN` as two comparisons, in WHERE, JOIN … ON and ORDER BY alike.
+CREATE VIEW picked_readings AS
+    SELECT r.id, n.other_id FROM reading r
+    JOIN reading_note n ON n.reading_id BETWEEN r.id AND r.id + 10
+    WHERE r.status IN ('a', 'b') AND r.code NOT IN ('x') AND r.age NOT BETWEEN 5 AND 9
+    ORDER BY CASE WHEN r.qty IN (1, 2) THEN 0 ELSE 1 END;
 
 -- The catalog keeps an enum constant as the label's OID: after these renames it prints the
 -- new labels in every CHECK, index predicate, policy and view above, but not in a text comparison
