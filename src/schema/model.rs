@@ -207,6 +207,9 @@ pub struct Schema {
     /// Foreign servers (`CREATE SERVER`) and the foreign-data wrapper each uses, so that the
     /// schema's DDL can create what its foreign tables name.
     pub foreign_servers: IndexMap<String, String>,
+    /// `IMPORT FOREIGN SCHEMA` statements (replayed SQL): tables whose content only the
+    /// remote server knows.
+    pub foreign_imports: Vec<super::objects::ForeignImport>,
     /// Whether the source describes every object kind (replayed SQL, a catalog): only then
     /// does `diff` compare sequences, views, functions, triggers, extensions and table kinds,
     /// which an ORM's schema does not describe.

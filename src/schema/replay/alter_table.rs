@@ -98,7 +98,7 @@ impl Replay<'_> {
             (T::AtAddColumn, Some(NodeEnum::ColumnDef(col))) => {
                 self.add_column(table, col, ctx);
                 if !only {
-                    self.add_inherited_column(table, &truncate_identifier(&col.colname));
+                    self.add_inherited_column(table, truncate_identifier(&col.colname));
                 }
             }
             (T::AtDropColumn, _) => {

@@ -256,6 +256,7 @@ impl<'r> Replay<'r> {
             }
             NodeEnum::CreateForeignTableStmt(s) => self.create_foreign_table(s, ctx),
             NodeEnum::CreateForeignServerStmt(s) => self.create_server(s),
+            NodeEnum::ImportForeignSchemaStmt(s) => self.import_foreign_schema(s, ctx),
             NodeEnum::IndexStmt(s) => self.create_index(s, ctx),
             NodeEnum::AlterTableStmt(s) => {
                 self.alter_table(s, ctx);
