@@ -42,6 +42,10 @@ use driftlint::sql::split::{self, RawKind};
 
 use synth::{History, Size};
 
+/// The binary's allocator (see `src/main.rs`), so that what is timed is what the binary runs.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// The sizes benchmarked: scale 1 and 4 in a release build, a tiny one under `cargo test`.
 fn sizes() -> Vec<(String, Size)> {
     if cfg!(debug_assertions) {

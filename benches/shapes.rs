@@ -1,5 +1,5 @@
 //! Growth of `check` with the size of adversarial shapes of input: each shape at 1×, 4× and
-//! 16×, then a table of the median times and their growth (linear means ×4 per step).
+//! 16×, then a table of the fastest of five times and their growth (linear means ×4 per step).
 //!
 //! ```text
 //! cargo bench --bench shapes                 # all shapes, about two minutes on two cores
@@ -19,6 +19,10 @@ use std::time::{Duration, Instant};
 
 use criterion::{BenchmarkId, Criterion};
 use driftlint::check::check_sql;
+
+/// The binary's allocator (see `src/main.rs`), so that what is timed is what the binary runs.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 /// A shape: its name, its 1× size, and the SQL of size `n`.
 struct Shape {
@@ -131,17 +135,18 @@ fn scales() -> &'static [usize] {
     }
 }
 
-/// The median of three timed runs, for the growth table.
-fn median_of_three(sql: &str) -> Duration {
-    let mut times: Vec<Duration> = (0..3)
+/// The fastest of five timed runs, for the growth table: on a shared machine other work only
+/// ever adds time, so the minimum is the steadiest estimate of the run's own cost (a median of
+/// three moved by ±20 % under load).
+fn fastest_of_five(sql: &str) -> Duration {
+    (0..5)
         .map(|_| {
             let started = Instant::now();
             black_box(check_sql("shape.sql", sql));
             started.elapsed()
         })
-        .collect();
-    times.sort();
-    times[1]
+        .min()
+        .expect("five runs")
 }
 
 fn main() {
@@ -157,7 +162,7 @@ fn main() {
             continue;
         }
         let mut g = c.benchmark_group(format!("shapes/{}", shape.name));
-        let mut medians = Vec::new();
+        let mut fastest = Vec::new();
         for &k in scales() {
             let n = if cfg!(debug_assertions) {
                 shape.base / 100
@@ -170,19 +175,19 @@ fn main() {
                 &sql,
                 |b, sql| b.iter(|| black_box(check_sql("shape.sql", sql))),
             );
-            medians.push(median_of_three(&sql));
+            fastest.push(fastest_of_five(&sql));
         }
         g.finish();
         let ms = |d: &Duration| d.as_secs_f64() * 1000.0;
         let _ = write!(table, "{:<12}", shape.name);
-        for m in &medians {
+        for m in &fastest {
             let _ = write!(table, " {:>8.1}ms", ms(m));
         }
-        for pair in medians.windows(2) {
+        for pair in fastest.windows(2) {
             let _ = write!(table, " {:>6.2}", ms(&pair[1]) / ms(&pair[0]).max(1e-6));
         }
         table.push('\n');
     }
     c.final_summary();
-    eprintln!("\nmedian of three runs; linear growth is ×4 per step\n{table}");
+    eprintln!("\nfastest of five runs; linear growth is ×4 per step\n{table}");
 }

@@ -9,6 +9,11 @@ use std::fmt;
 
 use indexmap::IndexMap;
 
+/// The map type of the model's object collections: insertion-ordered, hashed with FxHash.
+/// Keys are names read from the user's own files or catalog (no untrusted network input), and
+/// SipHash took about 5 % of a `check` (perf), FxHash a fraction of that.
+pub type Map<K, V> = IndexMap<K, V, rustc_hash::FxBuildHasher>;
+
 use super::expr::SqlExpr;
 pub use super::objects::{
     Attribute, ForeignTable, Function, RelationDetail, Sequence, Trigger, ViewQuery,
@@ -182,13 +187,13 @@ pub struct Schema {
     /// Schemas (namespaces) that exist, besides `public` which always does.
     pub schemas: IndexMap<String, Origin>,
     /// Tables (ordinary, partitioned, partitions) in creation order.
-    pub tables: IndexMap<QualName, Table>,
+    pub tables: Map<QualName, Table>,
     /// Indexes in creation order; each names its table.
-    pub indexes: IndexMap<QualName, Index>,
+    pub indexes: Map<QualName, Index>,
     /// Relations other than tables and indexes (views, sequences, materialized views, composite
     /// types): they take names in the same namespace as tables and indexes. Foreign tables are
     /// in [`Schema::tables`], with [`Table::foreign`] set.
-    pub other_relations: IndexMap<QualName, OtherRelation>,
+    pub other_relations: Map<QualName, OtherRelation>,
     /// Enum types and their labels.
     pub enums: IndexMap<QualName, Vec<String>>,
     /// Installed extensions.
@@ -267,9 +272,9 @@ pub struct Table {
     /// The table's qualified name.
     pub name: QualName,
     /// Columns in attribute order, keyed by name.
-    pub columns: IndexMap<String, Column>,
+    pub columns: Map<String, Column>,
     /// Constraints keyed by name: PRIMARY KEY, UNIQUE, EXCLUDE, FOREIGN KEY, CHECK.
-    pub constraints: IndexMap<String, Constraint>,
+    pub constraints: Map<String, Constraint>,
     /// `PARTITION BY …`: a partitioned parent.
     pub partitioned: bool,
     /// `PARTITION OF parent`: this table is a partition.
@@ -300,8 +305,8 @@ impl Table {
     pub fn new(name: QualName, origin: Origin) -> Self {
         Table {
             name,
-            columns: IndexMap::new(),
-            constraints: IndexMap::new(),
+            columns: Map::default(),
+            constraints: Map::default(),
             partitioned: false,
             partition_of: None,
             policies: Vec::new(),

@@ -1,7 +1,7 @@
 //! PostgreSQL's naming rules: identifier truncation and the names it chooses for implicit
 //! indexes and constraints (`t_pkey`, `t_a_b_key`, `t_a_idx1`, `t_a_fkey`).
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 /// PostgreSQL's `NAMEDATALEN - 1`: the longest identifier, in bytes.
 pub const MAX_IDENTIFIER_BYTES: usize = 63;

@@ -1,9 +1,11 @@
 //! Reverse lookups from a table to its indexes, referencing tables and partitions, so that a
 //! statement touches only the objects it concerns.
 
-use std::collections::{HashMap, HashSet};
+use indexmap::IndexSet as FxIndexSet;
+use rustc_hash::{FxBuildHasher, FxHashMap as HashMap, FxHashSet as HashSet};
 
-use indexmap::IndexSet;
+/// An insertion-ordered set hashed with FxHash, like the model's maps.
+type IndexSet<T> = FxIndexSet<T, FxBuildHasher>;
 
 use super::Replay;
 use crate::schema::model::{Index, QualName};

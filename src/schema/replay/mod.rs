@@ -33,7 +33,7 @@ mod sequences;
 #[cfg(test)]
 mod tests;
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::ops::Range;
 
 use pg_query::NodeEnum;
@@ -191,9 +191,9 @@ impl<'r> Replay<'r> {
             conditional_objects: Vec::new(),
             search_path: vec!["public".to_string()],
             reference,
-            incomplete: HashSet::new(),
+            incomplete: HashSet::default(),
             lookups: Lookups::default(),
-            index_seq: HashMap::new(),
+            index_seq: HashMap::default(),
             next_seq: 0,
             safety: safety::SafetyState::default(),
             hints: NameHints::default(),

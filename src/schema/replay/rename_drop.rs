@@ -706,7 +706,11 @@ impl Replay<'_> {
 /// earlier of two duplicates). Returns whether it was renamed: not when `from` is not there,
 /// nor when another entry is already called `to` (PostgreSQL refuses such a rename, so
 /// the model stays as it was).
-fn rekey<K: std::hash::Hash + Eq, V>(map: &mut IndexMap<K, V>, from: &K, to: K) -> bool {
+fn rekey<K: std::hash::Hash + Eq, V, S: std::hash::BuildHasher>(
+    map: &mut IndexMap<K, V, S>,
+    from: &K,
+    to: K,
+) -> bool {
     if to != *from && map.contains_key(&to) {
         return false;
     }

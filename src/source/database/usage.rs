@@ -21,13 +21,21 @@ pub struct StatsWindow {
     pub cause: String,
 }
 
+/// A CTE `xl` of the relations on which some session holds or waits for `ACCESS EXCLUSIVE`
+/// (with the database they are in), read once per query: `pg_locks` lists every lock of the
+/// server, the audit's own included (one per relation it has sized so far), so reading it again
+/// for each row made a size query quadratic in the number of relations (800 ms for 1,400
+/// tables).
+const EXCLUSIVE_LOCKS: &str = "xl AS MATERIALIZED (SELECT l.relation, l.database FROM pg_locks l \
+     WHERE l.locktype = 'relation' AND l.mode = 'AccessExclusiveLock')";
+
 /// The size of a relation without waiting on a lock: `pg_relation_size` unless another
-/// session holds `ACCESS EXCLUSIVE` on it, then the page count of the last VACUUM/ANALYZE.
+/// session holds `ACCESS EXCLUSIVE` on it (in [`EXCLUSIVE_LOCKS`]), then the page count of the
+/// last VACUUM/ANALYZE.
 fn size_of(oid: &str, relpages: &str) -> String {
     format!(
-        "CASE WHEN EXISTS (SELECT 1 FROM pg_locks l WHERE l.locktype = 'relation' \
-         AND l.relation = {oid} AND l.mode = 'AccessExclusiveLock' \
-         AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())) \
+        "CASE WHEN EXISTS (SELECT 1 FROM xl WHERE xl.relation = {oid} \
+         AND xl.database = (SELECT oid FROM pg_database WHERE datname = current_database())) \
          THEN {relpages}::int8 * current_setting('block_size')::int8 \
          ELSE pg_relation_size({oid}) END"
     )
@@ -148,13 +156,12 @@ impl Database {
     ) -> Result<(), DatabaseError> {
         let heap = size_of("c.oid", "c.relpages");
         let sql = format!(
-            "WITH w AS (SELECT s.schemaname, s.tablename, \
+            "WITH {EXCLUSIVE_LOCKS}, w AS (SELECT s.schemaname, s.tablename, \
                sum((1 - s.null_frac) * s.avg_width) AS width, max(s.null_frac) AS nulls, \
                count(*) AS ncols FROM pg_stats s WHERE NOT s.inherited GROUP BY 1, 2) \
              SELECT n.nspname::text, c.relname::text, {heap}, \
-             CASE WHEN c.relkind = 'r' AND NOT EXISTS (SELECT 1 FROM pg_locks l \
-               WHERE l.locktype = 'relation' AND l.relation = c.oid \
-               AND l.mode = 'AccessExclusiveLock') THEN pg_total_relation_size(c.oid) END, \
+             CASE WHEN c.relkind = 'r' AND NOT EXISTS (SELECT 1 FROM xl \
+               WHERE xl.relation = c.oid) THEN pg_total_relation_size(c.oid) END, \
              greatest(c.reltuples, 0)::int8, \
              coalesce(s.seq_scan, 0)::int8, coalesce(s.idx_scan, 0)::int8, \
              coalesce(s.n_mod_since_analyze, 0)::int8, coalesce(s.n_live_tup, 0)::int8, \
@@ -204,22 +211,28 @@ impl Database {
     ) -> Result<(), DatabaseError> {
         let size = size_of("ic.oid", "ic.relpages");
         let sql = format!(
-            "SELECT n.nspname::text, ic.relname::text, {size}, \
-             CASE WHEN am.amname = 'btree' AND ic.reltuples >= 0 AND NOT (0 = ANY (i.indkey::int2[])) THEN ( \
-               SELECT greatest(ic.relpages::int8 - 1 - ceil(ic.reltuples / greatest(1, floor( \
+            // `st`: per index, the summed average width of its key columns that have
+            // statistics, and how many have them; read from `pg_stats` once, by a join, not
+            // once per index (a correlated subquery took 900 ms for 6,000 indexes).
+            "WITH {EXCLUSIVE_LOCKS}, st AS (SELECT i.indexrelid, sum(s.avg_width) AS width, \
+               count(*) AS n FROM pg_index i CROSS JOIN LATERAL unnest(i.indkey::int2[]) k(num) \
+               JOIN pg_class c ON c.oid = i.indrelid JOIN pg_namespace n ON n.oid = c.relnamespace \
+               JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.num \
+               JOIN pg_stats s ON s.schemaname = n.nspname AND s.tablename = c.relname \
+                 AND s.attname = a.attname AND NOT s.inherited \
+               GROUP BY i.indexrelid) \
+             SELECT n.nspname::text, ic.relname::text, {size}, \
+             CASE WHEN am.amname = 'btree' AND ic.reltuples >= 0 AND NOT (0 = ANY (i.indkey::int2[])) \
+               AND st.n = array_length(i.indkey::int2[], 1) THEN \
+               greatest(ic.relpages::int8 - 1 - ceil(ic.reltuples / greatest(1, floor( \
                    (current_setting('block_size')::int8 - 24 - 16) \
                    * coalesce((SELECT split_part(o, '=', 2)::int FROM unnest(ic.reloptions) o \
                        WHERE o LIKE 'fillfactor=%'), 90) / 100.0 \
-                   / (4 + 8 * ceil((8 + sum(st.avg_width)) / 8.0)))))::int8, 0) \
-                 * current_setting('block_size')::int8 \
-               FROM unnest(i.indkey::int2[]) k(num) \
-               JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.num \
-               JOIN pg_stats st ON st.schemaname = n.nspname AND st.tablename = c.relname \
-                 AND st.attname = a.attname AND NOT st.inherited \
-               HAVING count(*) = array_length(i.indkey::int2[], 1)) END \
+                   / (4 + 8 * ceil((8 + st.width) / 8.0)))))::int8, 0) \
+                 * current_setting('block_size')::int8 END \
              FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid \
              JOIN pg_class c ON c.oid = i.indrelid JOIN pg_namespace n ON n.oid = c.relnamespace \
-             JOIN pg_am am ON am.oid = ic.relam \
+             JOIN pg_am am ON am.oid = ic.relam LEFT JOIN st ON st.indexrelid = i.indexrelid \
              WHERE c.relkind IN ('r', 'p') AND {USER_NAMESPACE} AND {} AND {NOT_BOOKKEEPING} \
              AND {} ORDER BY i.indexrelid",
             not_extension_owned("pg_class", "c.oid"),
