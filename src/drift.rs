@@ -174,6 +174,9 @@ pub(crate) fn shift_schema(schema: &mut Schema, by: u32) {
     for f in schema.functions.values_mut() {
         shift(&mut f.origin, by);
     }
+    for i in &mut schema.foreign_imports {
+        shift(&mut i.origin, by);
+    }
     for e in schema.extensions.values_mut() {
         shift(e, by);
     }
@@ -302,7 +305,10 @@ fn mark_conditional(
         let found = created.map(|c| ("created", c)).or_else(|| {
             altered
                 .iter()
-                .find(|(t, o, _)| f.table.as_ref() == Some(t) && f.object.as_deref() == Some(o))
+                .find(|(t, o, _)| {
+                    f.table.as_ref() == Some(t)
+                        && (o.is_empty() || f.object.as_deref() == Some(o.as_str()))
+                })
                 .map(|(_, _, c)| ("altered", c))
         });
         let Some((what, place)) =
@@ -314,6 +320,36 @@ fn mark_conditional(
             "{}; {what} inside a conditional DO block ({}:{}): the database may have taken \
              another branch",
             f.message, place.file, place.line
+        );
+        f.severity = crate::finding::Severity::Info;
+    }
+}
+
+/// Turns into `info` notes the drift findings about a table that one side has and the other
+/// side imports with `IMPORT FOREIGN SCHEMA`: the replay cannot know what the remote server
+/// gave, so such a table is not missing, only unknown.
+fn mark_imported(findings: &mut [Finding], sides: [&Schema; 2], files: &[SourceFile]) {
+    for f in findings.iter_mut() {
+        let Some(table) = f.table.as_ref() else {
+            continue;
+        };
+        if f.rule != "drift-table" {
+            continue;
+        }
+        let Some(import) = sides
+            .iter()
+            .find(|s| !s.tables.contains_key(table))
+            .and_then(|s| s.foreign_imports.iter().find(|i| i.covers(table)))
+        else {
+            continue;
+        };
+        let Some(place) = crate::source::file::position(&import.origin, files) else {
+            continue;
+        };
+        f.message = format!(
+            "note: table `{table}` may come from `IMPORT FOREIGN SCHEMA … INTO {}` ({}:{}), \
+             whose tables only the remote server knows; not compared",
+            import.schema, place.file, place.line
         );
         f.severity = crate::finding::Severity::Info;
     }
@@ -403,6 +439,7 @@ pub fn run_diff(
         &la.conditional_objects,
         &files,
     );
+    mark_imported(&mut findings, [&la.schema, &lb.schema], &files);
     Ok(DiffRun {
         files,
         findings,

@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use assert_cmd::Command;
 use driftlint::config::Exclude;
 use driftlint::drift::{SideSpec, run_diff};
+use driftlint::finding::Severity;
 use serde_json::Value;
 
 fn root() -> &'static Path {
@@ -360,10 +361,7 @@ fn every_format_renders_the_drift_in_its_own_shape() {
 /// and is `info`.
 #[test]
 fn drift_from_a_conditional_do_block_says_so_and_is_info() {
-    let a = tempfile::tempdir().unwrap();
-    let b = tempfile::tempdir().unwrap();
-    std::fs::write(
-        a.path().join("001_init.sql"),
+    let found = findings_between(
         "CREATE TABLE t (id int PRIMARY KEY);\n\
          CREATE TABLE u (id int PRIMARY KEY, e int, f int);\n\
          DO $$ BEGIN\n\
@@ -374,30 +372,11 @@ fn drift_from_a_conditional_do_block_says_so_and_is_info() {
              ALTER TABLE t ADD COLUMN d int;\n\
            END IF;\n\
          END $$;\n",
-    )
-    .unwrap();
-    std::fs::write(
-        b.path().join("001_init.sql"),
         "CREATE TABLE t (id int PRIMARY KEY, c int);\nCREATE TABLE u (id int PRIMARY KEY, f int);\n",
-    )
-    .unwrap();
-    let run = run_diff(
-        &SideSpec::Migrations(a.path().to_path_buf()),
-        &SideSpec::Migrations(b.path().to_path_buf()),
-        None,
-        &Exclude::default(),
-    )
-    .unwrap();
-    let found: Vec<(&str, &str, driftlint::finding::Severity)> = run
-        .findings
+    );
+    let found: Vec<(&str, &str, Severity)> = found
         .iter()
-        .map(|f| {
-            (
-                f.object.as_deref().unwrap_or(""),
-                f.message.as_str(),
-                f.severity,
-            )
-        })
+        .map(|(_, o, m, s)| (o.as_str(), m.as_str(), *s))
         .collect();
     assert_eq!(found.len(), 3, "{found:#?}");
     let conditional = |object: &str, what: &str, line: usize| {
@@ -417,4 +396,119 @@ fn drift_from_a_conditional_do_block_says_so_and_is_info() {
     let (_, message, severity) = found.iter().find(|f| f.0 == "e").expect("column e");
     assert!(!message.contains("conditional"), "{message}");
     assert_eq!(*severity, driftlint::finding::Severity::Warning);
+}
+
+/// A `RENAME` in one branch of a `DO` block may not have run either: drift about the renamed
+/// object, under its old or its new name, says so.
+#[test]
+fn drift_about_an_object_renamed_in_a_conditional_do_block_says_so() {
+    // The database took no branch: the old names are still there, and e differs.
+    let found = findings_between(
+        "CREATE TABLE t (id int PRIMARY KEY, old_name int, e int);\n\
+         CREATE TABLE u (id int PRIMARY KEY);\n\
+         DO $$ BEGIN\n\
+           IF current_setting('server_version_num')::int >= 100000 THEN\n\
+             ALTER TABLE t RENAME COLUMN old_name TO new_name;\n\
+             ALTER TABLE u RENAME TO u2;\n\
+           END IF;\n\
+         END $$;\n",
+        "CREATE TABLE t (id int PRIMARY KEY, old_name int, e bigint);\nCREATE TABLE u (id int PRIMARY KEY);\n",
+    );
+    let found: Vec<(String, &str, Severity)> = found
+        .iter()
+        .map(|(t, o, m, s)| (format!("{t}/{o}"), m.as_str(), *s))
+        .collect();
+    let renamed = [
+        "public.t/new_name",
+        "public.t/old_name",
+        "public.u2/public.u2",
+        "public.u/public.u",
+    ];
+    for object in renamed {
+        let (_, message, severity) = found
+            .iter()
+            .find(|f| f.0 == object)
+            .unwrap_or_else(|| panic!("{object} in {found:#?}"));
+        assert!(
+            message.contains("altered inside a conditional DO block (")
+                && (message.contains("001_init.sql:5)") || message.contains("001_init.sql:6)")),
+            "{message}"
+        );
+        assert_eq!(*severity, driftlint::finding::Severity::Info, "{message}");
+    }
+    // Column e was not renamed: its difference is as confident as ever.
+    let (_, message, severity) = found
+        .iter()
+        .find(|f| f.0 == "public.t/e")
+        .expect("column e");
+    assert!(!message.contains("conditional"), "{message}");
+    assert_eq!(*severity, driftlint::finding::Severity::Warning);
+    assert_eq!(found.len(), renamed.len() + 1, "{found:#?}");
+}
+
+/// `IMPORT FOREIGN SCHEMA` creates tables only the remote server knows: a table the other
+/// side has there is a note, not "in database, not in migrations"; others are still drift.
+#[test]
+fn tables_of_an_imported_foreign_schema_are_a_note_not_drift() {
+    let server = "CREATE EXTENSION postgres_fdw;\n\
+                  CREATE SERVER remote FOREIGN DATA WRAPPER postgres_fdw;\n\
+                  CREATE SCHEMA imported;\n";
+    let found = findings_between(
+        &format!(
+            "{server}IMPORT FOREIGN SCHEMA public LIMIT TO (orders) FROM SERVER remote INTO imported;\n"
+        ),
+        &format!(
+            "{server}CREATE FOREIGN TABLE imported.orders (id int) SERVER remote;\n\
+             CREATE FOREIGN TABLE imported.invoices (id int) SERVER remote;\n"
+        ),
+    );
+    let found: Vec<(String, &str, Severity)> = found
+        .iter()
+        .map(|(t, _, m, s)| (t.clone(), m.as_str(), *s))
+        .collect();
+    assert_eq!(found.len(), 2, "{found:#?}");
+    let (_, message, severity) = found
+        .iter()
+        .find(|f| f.0 == "imported.orders")
+        .expect("orders");
+    assert!(
+        message.starts_with("note: table `imported.orders` may come from `IMPORT FOREIGN SCHEMA")
+            && message.contains("001_init.sql:4)"),
+        "{message}"
+    );
+    assert_eq!(*severity, Severity::Info);
+    // LIMIT TO leaves invoices out: its absence is drift.
+    let (_, message, severity) = found
+        .iter()
+        .find(|f| f.0 == "imported.invoices")
+        .expect("invoices");
+    assert!(message.contains("not in migrations"), "{message}");
+    assert_eq!(*severity, driftlint::finding::Severity::Warning);
+}
+
+/// (table, object, message, severity) of each finding of `diff` between two migration folders
+/// of one file each.
+fn findings_between(a_sql: &str, b_sql: &str) -> Vec<(String, String, String, Severity)> {
+    let a = tempfile::tempdir().unwrap();
+    let b = tempfile::tempdir().unwrap();
+    std::fs::write(a.path().join("001_init.sql"), a_sql).unwrap();
+    std::fs::write(b.path().join("001_init.sql"), b_sql).unwrap();
+    let run = run_diff(
+        &SideSpec::Migrations(a.path().to_path_buf()),
+        &SideSpec::Migrations(b.path().to_path_buf()),
+        None,
+        &Exclude::default(),
+    )
+    .unwrap();
+    run.findings
+        .into_iter()
+        .map(|f| {
+            (
+                f.table.map(|t| t.to_string()).unwrap_or_default(),
+                f.object.unwrap_or_default(),
+                f.message,
+                f.severity,
+            )
+        })
+        .collect()
 }

@@ -18,6 +18,9 @@ mod tests {
     crate::rules::tests::drift_cases!(
         super::DRIFT_CONSTRAINT,
         pass: [("CREATE TABLE t (id int PRIMARY KEY);", "CREATE TABLE t (id int PRIMARY KEY);")],
-        fail: [("CREATE TABLE p (id int PRIMARY KEY);\nCREATE TABLE c (pid int CONSTRAINT c_fk REFERENCES p ON DELETE CASCADE);", "CREATE TABLE p (id int PRIMARY KEY);\nCREATE TABLE c (pid int CONSTRAINT c_fk REFERENCES p);")],
+        fail: [
+            ("CREATE TABLE p (id int PRIMARY KEY);\nCREATE TABLE c (pid int CONSTRAINT c_fk REFERENCES p ON DELETE CASCADE);", "CREATE TABLE p (id int PRIMARY KEY);\nCREATE TABLE c (pid int CONSTRAINT c_fk REFERENCES p);"),
+            ("CREATE TABLE t (a int);\nALTER TABLE t ADD CONSTRAINT a_pos CHECK (a > 0) NOT VALID;", "CREATE TABLE t (a int);\nALTER TABLE t ADD CONSTRAINT a_pos CHECK (a > 0) NOT VALID;\nALTER TABLE t VALIDATE CONSTRAINT a_pos;"),
+        ],
     );
 }

@@ -271,12 +271,13 @@ pub(crate) fn constraint_body(c: &Constraint, schema: &Schema) -> String {
     }
 }
 
-/// `ALTER TABLE … ADD CONSTRAINT name …;`.
+/// `ALTER TABLE … ADD CONSTRAINT name … [NOT VALID];`.
 pub(crate) fn constraint_ddl(table: &QualName, c: &Constraint, schema: &Schema) -> String {
     format!(
-        "ALTER TABLE {table} ADD CONSTRAINT {} {};",
+        "ALTER TABLE {table} ADD CONSTRAINT {} {}{};",
         quote_ident(&c.name),
-        constraint_body(c, schema)
+        constraint_body(c, schema),
+        if c.validated { "" } else { " NOT VALID" }
     )
 }
 

@@ -351,21 +351,41 @@ impl Differ<'_> {
                 ),
                 (Some(a), Some(b)) => {
                     // A CHECK whose predicate one side does not give is compared by its
-                    // columns, as before predicates were kept.
-                    let (a, b) = &comparable_checks(a, b);
+                    // columns, as before predicates were kept; NOT VALID only when both sides
+                    // can say it (an ORM's schema cannot).
+                    let both_know = self.a.schema.objects_known && self.b.schema.objects_known;
+                    let (a, b) = &comparable_checks(a, b, both_know);
                     let da = constraint_ddl(&ta.name, a, self.a.schema);
                     let db = constraint_ddl(&tb.name, b, self.b.schema);
                     if da == db {
                         continue;
                     }
-                    format!(
-                        "constraint `{name}` on `{}` differs: {} in {}, {} in {}",
-                        ta.name,
+                    let (body_a, body_b) = (
                         constraint_body(a, self.a.schema),
-                        self.a.label,
                         constraint_body(b, self.b.schema),
-                        self.b.label
-                    )
+                    );
+                    if body_a == body_b {
+                        let state = |c: &Constraint| {
+                            if c.validated {
+                                "validated"
+                            } else {
+                                "NOT VALID"
+                            }
+                        };
+                        format!(
+                            "constraint `{name}` on `{}` is {} in {}, {} in {}",
+                            ta.name,
+                            state(a),
+                            self.a.label,
+                            state(b),
+                            self.b.label
+                        )
+                    } else {
+                        format!(
+                            "constraint `{name}` on `{}` differs: {body_a} in {}, {body_b} in {}",
+                            ta.name, self.a.label, self.b.label
+                        )
+                    }
                 }
                 (None, None) => continue,
             };
@@ -586,12 +606,21 @@ fn column_order(t: &Table, other: Option<&Table>) -> Vec<String> {
 }
 
 /// Two same-named constraints ready to compare: without their CHECK predicates when either
-/// side lacks one (a source that does not give it is not a different predicate).
-fn comparable_checks(a: &Constraint, b: &Constraint) -> (Constraint, Constraint) {
+/// side lacks one (a source that does not give it is not a different predicate), and both
+/// taken as validated unless both sides can express `NOT VALID` (`validity_known`).
+fn comparable_checks(
+    a: &Constraint,
+    b: &Constraint,
+    validity_known: bool,
+) -> (Constraint, Constraint) {
     let (mut a, mut b) = (a.clone(), b.clone());
     if a.check.is_none() || b.check.is_none() {
         a.check = None;
         b.check = None;
+    }
+    if !validity_known {
+        a.validated = true;
+        b.validated = true;
     }
     (a, b)
 }
@@ -728,6 +757,74 @@ mod tests {
                     .to_string()
             )]
         );
+    }
+
+    #[test]
+    fn not_valid_constraints_differ_until_validated() {
+        let base = "CREATE TABLE p (id int PRIMARY KEY); CREATE TABLE c (pid int);
+             ALTER TABLE c ADD CONSTRAINT c_fk FOREIGN KEY (pid) REFERENCES p (id) NOT VALID;
+             ALTER TABLE c ADD CONSTRAINT c_pos CHECK (pid > 0) NOT VALID;";
+        let validated = format!(
+            "{base} ALTER TABLE c VALIDATE CONSTRAINT c_fk; ALTER TABLE c VALIDATE CONSTRAINT c_pos;"
+        );
+        assert_eq!(
+            messages(base, &validated),
+            [
+                (
+                    "drift-constraint",
+                    "constraint `c_fk` on `public.c` is NOT VALID in migrations, validated in database"
+                        .to_string()
+                ),
+                (
+                    "drift-constraint",
+                    "constraint `c_pos` on `public.c` is NOT VALID in migrations, validated in database"
+                        .to_string()
+                ),
+            ]
+        );
+        assert_eq!(messages(base, base), []);
+        assert_eq!(messages(&validated, &validated), []);
+        // NOT VALID in CREATE TABLE is ignored: the constraint holds on an empty table.
+        assert_eq!(
+            messages(
+                "CREATE TABLE t (a int, CONSTRAINT a_pos CHECK (a > 0) NOT VALID);",
+                "CREATE TABLE t (a int, CONSTRAINT a_pos CHECK (a > 0));"
+            ),
+            []
+        );
+        let u = drift(base, &validated).unified_diff("migrations", "database");
+        assert!(
+            u.contains("-ALTER TABLE public.c ADD CONSTRAINT c_pos CHECK (pid > 0) NOT VALID;"),
+            "{u}"
+        );
+        assert!(
+            u.contains("+ALTER TABLE public.c ADD CONSTRAINT c_pos CHECK (pid > 0);"),
+            "{u}"
+        );
+    }
+
+    #[test]
+    fn not_valid_is_not_compared_with_a_schema_that_cannot_say_it() {
+        let a = crate::check::check_sql(
+            "a.sql",
+            "CREATE TABLE t (a int); ALTER TABLE t ADD CONSTRAINT a_pos CHECK (a > 0) NOT VALID;",
+        )
+        .schema;
+        assert!(!a.tables[&QualName::new("public", "t")].constraints["a_pos"].validated);
+        let mut b = a.clone();
+        b.objects_known = false;
+        b.tables[&QualName::new("public", "t")].constraints["a_pos"].validated = true;
+        let d = diff(
+            Side {
+                schema: &a,
+                label: "migrations",
+            },
+            Side {
+                schema: &b,
+                label: "drizzle snapshot",
+            },
+        );
+        assert_eq!(d.differences, []);
     }
 
     #[test]

@@ -272,29 +272,68 @@ fn strip_implicit_casts(root: &mut Node) {
             }
             _ => {}
         }
-        // `a IN (x, y)` is stored as `a = ANY (ARRAY[x, y])`, `NOT IN` as `<> ALL (…)`.
-        if let Some(NodeEnum::AExpr(e)) = node.node.as_mut()
-            && e.kind == protobuf::AExprKind::AexprIn as i32
-            && let Some(NodeEnum::List(list)) = e.rexpr.as_mut().and_then(|r| r.node.as_mut())
-        {
-            let elements = std::mem::take(&mut list.items);
-            let negated = e
-                .name
-                .iter()
-                .any(|n| matches!(n.node.as_ref(), Some(NodeEnum::String(s)) if s.sval == "<>"));
-            e.kind = if negated {
-                protobuf::AExprKind::AexprOpAll
-            } else {
-                protobuf::AExprKind::AexprOpAny
-            } as i32;
-            e.rexpr = Some(Box::new(Node {
-                node: Some(NodeEnum::AArrayExpr(protobuf::AArrayExpr {
-                    elements,
-                    location: -1,
-                    ..Default::default()
-                })),
-            }));
+        in_list_as_any(node);
+        if let Some(inner) = node.node.as_mut() {
+            collect_children(inner, &mut stack);
         }
+    }
+}
+
+/// `a IN (x, y)` as PostgreSQL stores it, `a = ANY (ARRAY[x, y])`; `NOT IN` as `<> ALL (…)`;
+/// one value, `IN (x)` or `= ANY (ARRAY[x])`, as the plain `a = x` the parser makes of it.
+fn in_list_as_any(node: &mut Node) {
+    in_list_as_array(node);
+    if let Some(NodeEnum::AExpr(e)) = node.node.as_mut()
+        && (e.kind == protobuf::AExprKind::AexprOpAny as i32
+            || e.kind == protobuf::AExprKind::AexprOpAll as i32)
+        && let Some(NodeEnum::AArrayExpr(array)) = e.rexpr.as_mut().and_then(|r| r.node.as_mut())
+        && array.elements.len() == 1
+        && !matches!(
+            array.elements[0].node,
+            Some(NodeEnum::AArrayExpr(_) | NodeEnum::SubLink(_))
+        )
+    {
+        let only = array.elements.pop().map(Box::new);
+        e.kind = protobuf::AExprKind::AexprOp as i32;
+        e.rexpr = only;
+    }
+}
+
+/// The list of `a IN (x, y)` as an array (see [`in_list_as_any`]).
+fn in_list_as_array(node: &mut Node) {
+    if let Some(NodeEnum::AExpr(e)) = node.node.as_mut()
+        && e.kind == protobuf::AExprKind::AexprIn as i32
+        && let Some(NodeEnum::List(list)) = e.rexpr.as_mut().and_then(|r| r.node.as_mut())
+    {
+        let elements = std::mem::take(&mut list.items);
+        let negated = e
+            .name
+            .iter()
+            .any(|n| matches!(n.node.as_ref(), Some(NodeEnum::String(s)) if s.sval == "<>"));
+        e.kind = if negated {
+            protobuf::AExprKind::AexprOpAll
+        } else {
+            protobuf::AExprKind::AexprOpAny
+        } as i32;
+        e.rexpr = Some(Box::new(Node {
+            node: Some(NodeEnum::AArrayExpr(protobuf::AArrayExpr {
+                elements,
+                location: -1,
+                ..Default::default()
+            })),
+        }));
+    }
+}
+
+/// Rewrites an expression of a view's query, at every depth, into the operator forms the
+/// catalog stores (`IN (…)` as `= ANY (ARRAY[…])`, `BETWEEN` as two comparisons, `LIKE` as
+/// `~~`), leaving casts and qualifiers as they are (a query is compared as text; see
+/// [`super::view_query`]). Subqueries inside the expression are not entered.
+pub fn respell_query_operators(root: &mut Node) {
+    let mut stack: Vec<&mut Node> = vec![root];
+    while let Some(node) = stack.pop() {
+        forms::respell_operator(node);
+        in_list_as_any(node);
         if let Some(inner) = node.node.as_mut() {
             collect_children(inner, &mut stack);
         }

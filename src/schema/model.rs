@@ -212,6 +212,9 @@ pub struct Schema {
     /// Foreign servers (`CREATE SERVER`) and the foreign-data wrapper each uses, so that the
     /// schema's DDL can create what its foreign tables name.
     pub foreign_servers: IndexMap<String, String>,
+    /// `IMPORT FOREIGN SCHEMA` statements (replayed SQL): tables whose content only the
+    /// remote server knows.
+    pub foreign_imports: Vec<super::objects::ForeignImport>,
     /// Whether the source describes every object kind (replayed SQL, a catalog): only then
     /// does `diff` compare sequences, views, functions, triggers, extensions and table kinds,
     /// which an ORM's schema does not describe.
@@ -403,6 +406,9 @@ pub struct Constraint {
     pub foreign_key: Option<ForeignKey>,
     /// For CHECK: the predicate (`None` when the source does not give it, or for other kinds).
     pub check: Option<SqlExpr>,
+    /// False for a CHECK or foreign key added `NOT VALID` and not validated since
+    /// (`pg_constraint.convalidated`); other kinds are always validated.
+    pub validated: bool,
     /// Where it was added.
     pub origin: Origin,
 }
@@ -419,8 +425,6 @@ pub struct ForeignKey {
     pub on_delete: char,
     /// `ON UPDATE` action, same letters.
     pub on_update: char,
-    /// `NOT VALID` constraints are not yet validated.
-    pub validated: bool,
 }
 
 /// An index.

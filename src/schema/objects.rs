@@ -29,6 +29,32 @@ pub struct Attribute {
     pub type_name: String,
 }
 
+/// `IMPORT FOREIGN SCHEMA remote … INTO local`: foreign tables that only the remote server
+/// knows. The replay cannot create them, so `diff` does not call them missing.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ForeignImport {
+    /// The local schema the tables are created in.
+    pub schema: String,
+    /// `LIMIT TO (…)`: only these tables; `None` imports every table.
+    pub limit_to: Option<Vec<String>>,
+    /// `EXCEPT (…)`: tables left out.
+    pub except: Vec<String>,
+    /// The statement.
+    pub origin: super::model::Origin,
+}
+
+impl ForeignImport {
+    /// Whether this import may have created `table`.
+    pub fn covers(&self, table: &QualName) -> bool {
+        table.schema == self.schema
+            && self
+                .limit_to
+                .as_ref()
+                .is_none_or(|names| names.contains(&table.name))
+            && !self.except.contains(&table.name)
+    }
+}
+
 /// What makes a table a foreign table: the server it reads through and its options. Its
 /// columns are an ordinary table's; PostgreSQL gives it no indexes and no keys.
 #[derive(Clone, Debug, PartialEq, Eq)]

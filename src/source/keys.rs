@@ -41,6 +41,7 @@ pub(crate) fn add_key_constraint(
             index: Some(name.clone()),
             foreign_key: None,
             check: None,
+            validated: true,
             origin: index.origin,
         },
     );

@@ -12,6 +12,7 @@ use crate::schema::names::truncate_identifier;
 use crate::schema::types;
 
 /// What a column subcommand changes on its column.
+#[derive(Clone)]
 enum ColumnChange {
     SetNotNull,
     DropNotNull,
@@ -43,11 +44,13 @@ impl Replay<'_> {
             self.missing_table(name, Owner::Statement, ctx.relation_span(rv));
             return;
         }
+        // `ALTER TABLE ONLY`: column changes do not recurse to inheritance children.
+        let only = !rv.inh;
         for cmd in &s.cmds {
             let Some(NodeEnum::AlterTableCmd(cmd)) = cmd.node.as_ref() else {
                 continue;
             };
-            self.alter_table_cmd(&name, cmd, ctx);
+            self.alter_table_cmd(&name, cmd, only, ctx);
         }
     }
 
@@ -78,27 +81,41 @@ impl Replay<'_> {
         }
     }
 
-    fn alter_table_cmd(&mut self, table: &QualName, cmd: &protobuf::AlterTableCmd, ctx: &Ctx<'_>) {
+    fn alter_table_cmd(
+        &mut self,
+        table: &QualName,
+        cmd: &protobuf::AlterTableCmd,
+        only: bool,
+        ctx: &Ctx<'_>,
+    ) {
         let def = cmd.def.as_ref().and_then(|d| d.node.as_ref());
         let colname = truncate_identifier(&cmd.name).to_string();
         let Ok(sub) = T::try_from(cmd.subtype) else {
             return;
         };
+        let change = |c: ColumnChange| (c, only);
         match (sub, def) {
-            (T::AtAddColumn, Some(NodeEnum::ColumnDef(col))) => self.add_column(table, col, ctx),
-            (T::AtDropColumn, _) => self.drop_column_cmd(table, &colname, cmd.missing_ok, ctx),
+            (T::AtAddColumn, Some(NodeEnum::ColumnDef(col))) => {
+                self.add_column(table, col, ctx);
+                if !only {
+                    self.add_inherited_column(table, truncate_identifier(&col.colname));
+                }
+            }
+            (T::AtDropColumn, _) => {
+                self.drop_column_cmd(table, &colname, cmd.missing_ok, only, ctx)
+            }
             (T::AtAlterColumnType, Some(NodeEnum::ColumnDef(col))) => {
                 let ty = col.type_name.as_ref().map(|t| types::normalise(t).name);
-                self.change_column(table, &colname, ColumnChange::Type(ty), ctx);
+                self.change_column(table, &colname, change(ColumnChange::Type(ty)), ctx);
             }
             (T::AtSetNotNull, _) => {
-                self.change_column(table, &colname, ColumnChange::SetNotNull, ctx)
+                self.change_column(table, &colname, change(ColumnChange::SetNotNull), ctx)
             }
             (T::AtDropNotNull, _) => {
-                self.change_column(table, &colname, ColumnChange::DropNotNull, ctx)
+                self.change_column(table, &colname, change(ColumnChange::DropNotNull), ctx)
             }
             (T::AtDropExpression, _) => {
-                self.change_column(table, &colname, ColumnChange::DropExpression, ctx)
+                self.change_column(table, &colname, change(ColumnChange::DropExpression), ctx)
             }
             (T::AtColumnDefault, _) => {
                 let value = cmd
@@ -106,7 +123,7 @@ impl Replay<'_> {
                     .as_ref()
                     .filter(|_| def.is_some())
                     .and_then(|d| SqlExpr::default_text(d));
-                self.change_column(table, &colname, ColumnChange::Default(value), ctx);
+                self.change_column(table, &colname, change(ColumnChange::Default(value)), ctx);
             }
             (T::AtAddConstraint | T::AtAddIndexConstraint, Some(NodeEnum::Constraint(c))) => {
                 self.add_constraint(table, c, None, ctx)
@@ -161,8 +178,35 @@ impl Replay<'_> {
         }
     }
 
-    /// DROP COLUMN [IF EXISTS].
-    fn drop_column_cmd(&mut self, table: &QualName, column: &str, missing_ok: bool, ctx: &Ctx<'_>) {
+    /// ADD COLUMN on a parent: its partitions and inheritance children get the column too,
+    /// at their end (a child that has one of that name already keeps it, merged).
+    fn add_inherited_column(&mut self, table: &QualName, name: &str) {
+        let Some(column) = self.schema.tables[table].columns.get(name).cloned() else {
+            return;
+        };
+        for child in self.inheritors_of(table) {
+            let Some(t) = self.schema.tables.get_mut(&child) else {
+                continue;
+            };
+            if t.columns.contains_key(name) {
+                self.lookups.local_columns.insert((child, name.to_string()));
+                continue;
+            }
+            t.columns.insert(name.to_string(), column.clone());
+            self.add_inherited_column(&child, name);
+        }
+    }
+
+    /// DROP COLUMN [IF EXISTS]. Inheritance children lose the column too, unless it is also
+    /// their own (`attislocal`) or the statement says `ONLY`: then it stays theirs alone.
+    fn drop_column_cmd(
+        &mut self,
+        table: &QualName,
+        column: &str,
+        missing_ok: bool,
+        only: bool,
+        ctx: &Ctx<'_>,
+    ) {
         if !self.schema.tables[table].columns.contains_key(column) {
             if !missing_ok {
                 let loc = ctx.name_span(column, 0);
@@ -170,17 +214,40 @@ impl Replay<'_> {
             }
             return;
         }
+        // Partitions always follow (drop_column sees to them).
+        let children = self.inheritance_children(table);
         self.drop_column(table, column);
+        for child in children {
+            let key = (child, column.to_string());
+            if !self.schema.tables[&key.0].columns.contains_key(column)
+                || self.lookups.local_columns.contains(&key)
+            {
+                continue;
+            }
+            if only {
+                self.lookups.local_columns.insert(key);
+            } else {
+                self.drop_column_cmd(&key.0, column, true, false, ctx);
+            }
+        }
     }
 
     /// ALTER COLUMN … TYPE / SET NOT NULL / DROP NOT NULL / SET DEFAULT / DROP DEFAULT.
+    /// Recurses to partitions and inheritance children unless `ONLY` (`change.1`).
     fn change_column(
         &mut self,
         table: &QualName,
         column: &str,
-        change: ColumnChange,
+        (change, only): (ColumnChange, bool),
         ctx: &Ctx<'_>,
     ) {
+        if !only {
+            for child in self.inheritors_of(table) {
+                if self.schema.tables[&child].columns.contains_key(column) {
+                    self.change_column(&child, column, (change.clone(), false), ctx);
+                }
+            }
+        }
         let Some(c) = self
             .schema
             .tables
@@ -201,16 +268,15 @@ impl Replay<'_> {
         }
     }
 
-    /// VALIDATE CONSTRAINT: a NOT VALID foreign key becomes validated.
+    /// VALIDATE CONSTRAINT: a NOT VALID CHECK or foreign key becomes validated.
     fn validate_constraint(&mut self, table: &QualName, name: &str) {
-        if let Some(fk) = self
+        if let Some(c) = self
             .schema
             .tables
             .get_mut(table)
             .and_then(|t| t.constraints.get_mut(name))
-            .and_then(|c| c.foreign_key.as_mut())
         {
-            fk.validated = true;
+            c.validated = true;
         }
     }
 
@@ -263,7 +329,8 @@ impl Replay<'_> {
         }
     }
 
-    /// INHERIT parent: the parent's columns the table lacks are added.
+    /// INHERIT parent: the parent's columns the table lacks are added; those it has stay
+    /// its own too (`attislocal`).
     fn add_inherit(&mut self, table: &QualName, prv: &protobuf::RangeVar) {
         let parent = self.lookup_name(prv);
         if !self.ensure_table(&parent) {
@@ -276,7 +343,12 @@ impl Replay<'_> {
             .collect();
         if let Some(t) = self.schema.tables.get_mut(table) {
             for c in cols {
-                t.columns.entry(c.name.clone()).or_insert(c);
+                if t.columns.contains_key(&c.name) {
+                    let key = (table.clone(), c.name.clone());
+                    self.lookups.local_columns.insert(key);
+                } else {
+                    t.columns.insert(c.name.clone(), c);
+                }
             }
         }
     }

@@ -120,6 +120,12 @@ impl Replay<'_> {
         for c in rest {
             self.add_constraint(table, c.constraint, c.column.as_deref(), ctx);
         }
+        // PostgreSQL ignores `NOT VALID` in CREATE TABLE: an empty table's constraints hold.
+        if let Some(t) = self.schema.tables.get_mut(table) {
+            for c in t.constraints.values_mut() {
+                c.validated = true;
+            }
+        }
     }
 
     /// NOT NULL as a constraint: on its keys, or on the column it is attached to.
@@ -348,6 +354,7 @@ impl Replay<'_> {
             index: Some(name.to_string()),
             foreign_key: None,
             check: None,
+            validated: true,
             origin,
         };
         t.constraints.insert(name.to_string(), constraint);
@@ -433,6 +440,7 @@ impl Replay<'_> {
                 index: None,
                 foreign_key: None,
                 check: expr,
+                validated: !c.skip_validation,
                 origin,
             },
         );
@@ -478,7 +486,6 @@ impl Replay<'_> {
             ref_columns,
             on_delete: fk_action(&c.fk_del_action),
             on_update: fk_action(&c.fk_upd_action),
-            validated: !c.skip_validation,
         };
         // The constraint's span: from where it starts (`CONSTRAINT`, `FOREIGN KEY` or the
         // column's `REFERENCES`) to the referenced table's name.
@@ -499,6 +506,7 @@ impl Replay<'_> {
                     index: None,
                     foreign_key: Some(fk),
                     check: None,
+                    validated: !c.skip_validation,
                     origin,
                 },
             );

@@ -97,10 +97,14 @@ impl Replay<'_> {
                 Some(NodeEnum::ColumnDef(col)) => {
                     let colname = truncate_identifier(&col.colname).to_string();
                     // A partition or child redeclaring an inherited column only adds
-                    // constraints to it.
+                    // constraints to it; a child's column is then local too, and outlives
+                    // the parent's.
                     if !table.columns.contains_key(&colname) {
                         let column = column_from_def(col, ctx);
                         table.columns.insert(column.name.clone(), column);
+                    } else if s.partbound.is_none() {
+                        let key = (table.name.clone(), colname.clone());
+                        self.lookups.local_columns.insert(key);
                     }
                     for c in &col.constraints {
                         if let Some(NodeEnum::Constraint(c)) = c.node.as_ref() {

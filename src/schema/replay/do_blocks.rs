@@ -125,6 +125,7 @@ impl Replay<'_> {
                 self.conditional_ddl.push(inner.whole());
                 for n in &nodes {
                     self.note_conditional_alter(n, inner.whole());
+                    self.note_conditional_rename(n, inner.whole());
                 }
             }
             let inner_ctx = Ctx::new(inner);
@@ -153,6 +154,44 @@ impl Replay<'_> {
                 let name = crate::schema::names::truncate_identifier(&c.name).to_string();
                 self.conditional_objects.push((table.clone(), name, origin));
             }
+        }
+    }
+}
+
+impl Replay<'_> {
+    /// Records what a `RENAME` in a conditional branch renames, under both names: a column
+    /// or constraint of its table, or a whole table or view (an empty object name stands for
+    /// every object on the table), so that drift about either name says the branch may not
+    /// have run.
+    fn note_conditional_rename(&mut self, node: &protobuf::Node, origin: crate::schema::Origin) {
+        use protobuf::ObjectType as O;
+        let Some(NodeEnum::RenameStmt(s)) = node.node.as_ref() else {
+            return;
+        };
+        let Some(rv) = s.relation.as_ref() else {
+            return;
+        };
+        let table = self.lookup_name(rv);
+        let new = crate::schema::names::truncate_identifier(&s.newname).to_string();
+        let rt = s.rename_type;
+        if rt == O::ObjectColumn as i32 || rt == O::ObjectTabconstraint as i32 {
+            let old = crate::schema::names::truncate_identifier(&s.subname).to_string();
+            self.conditional_objects.push((table.clone(), old, origin));
+            self.conditional_objects.push((table, new, origin));
+        } else if [
+            O::ObjectTable,
+            O::ObjectView,
+            O::ObjectMatview,
+            O::ObjectForeignTable,
+        ]
+        .iter()
+        .any(|k| rt == *k as i32)
+        {
+            let renamed = crate::schema::QualName::new(table.schema.clone(), new);
+            self.conditional_objects
+                .push((table, String::new(), origin));
+            self.conditional_objects
+                .push((renamed, String::new(), origin));
         }
     }
 }

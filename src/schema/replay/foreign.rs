@@ -99,6 +99,33 @@ impl Replay<'_> {
         }
     }
 
+    /// `IMPORT FOREIGN SCHEMA`: the tables come from the remote server at apply time, so the
+    /// local schema's content is recorded as unknown rather than guessed.
+    pub(super) fn import_foreign_schema(
+        &mut self,
+        s: &protobuf::ImportForeignSchemaStmt,
+        ctx: &Ctx<'_>,
+    ) {
+        use protobuf::ImportForeignSchemaType as L;
+        let names: Vec<String> = s
+            .table_list
+            .iter()
+            .filter_map(|n| match n.node.as_ref() {
+                Some(NodeEnum::RangeVar(rv)) => Some(truncate_identifier(&rv.relname).to_string()),
+                _ => None,
+            })
+            .collect();
+        let limit = s.list_type == L::FdwImportSchemaLimitTo as i32;
+        self.schema
+            .foreign_imports
+            .push(crate::schema::objects::ForeignImport {
+                schema: truncate_identifier(&s.local_schema).to_string(),
+                limit_to: limit.then(|| names.clone()),
+                except: if limit { Vec::new() } else { names },
+                origin: ctx.stmt.whole(),
+            });
+    }
+
     /// `CREATE SERVER name FOREIGN DATA WRAPPER w`.
     pub(super) fn create_server(&mut self, s: &protobuf::CreateForeignServerStmt) {
         let name = truncate_identifier(&s.servername).to_string();

@@ -2,7 +2,7 @@
 //! statement touches only the objects it concerns.
 
 use indexmap::IndexSet as FxIndexSet;
-use rustc_hash::{FxBuildHasher, FxHashMap as HashMap};
+use rustc_hash::{FxBuildHasher, FxHashMap as HashMap, FxHashSet as HashSet};
 
 /// An insertion-ordered set hashed with FxHash, like the model's maps.
 type IndexSet<T> = FxIndexSet<T, FxBuildHasher>;
@@ -22,6 +22,12 @@ pub(super) struct Lookups {
     pub(super) referencing: HashMap<QualName, IndexSet<QualName>>,
     /// Partitioned index → its partitions' indexes.
     pub(super) children: HashMap<QualName, IndexSet<QualName>>,
+    /// Whether any table has ever inherited (`INHERITS`, `INHERIT`): until one has, a column
+    /// change never looks for inheritance children.
+    pub(super) inheritance: bool,
+    /// Columns of inheritance children that are also defined locally (`attislocal`): a
+    /// parent's `DROP COLUMN` leaves them in place.
+    pub(super) local_columns: HashSet<(QualName, String)>,
 }
 
 /// Adds `value` to `key`'s list once.
@@ -141,6 +147,27 @@ impl Replay<'_> {
                     .collect()
             })
             .unwrap_or_default()
+    }
+
+    /// The tables that inherit from `table` with `INHERITS` / `INHERIT` (not its partitions).
+    pub(super) fn inheritance_children(&self, table: &QualName) -> Vec<QualName> {
+        if !self.lookups.inheritance {
+            return Vec::new();
+        }
+        self.schema
+            .tables
+            .values()
+            .filter(|t| t.inherits.contains(table))
+            .map(|t| t.name.clone())
+            .collect()
+    }
+
+    /// The tables a column change on `table` recurses to, as PostgreSQL's does without
+    /// `ONLY`: its partitions and its inheritance children.
+    pub(super) fn inheritors_of(&self, table: &QualName) -> Vec<QualName> {
+        let mut out = self.partitions_of(table);
+        out.extend(self.inheritance_children(table));
+        out
     }
 
     /// The partitions of a partitioned table (none for any other table, without a scan).

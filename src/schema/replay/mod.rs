@@ -97,7 +97,8 @@ pub struct Replay<'r> {
     /// not run: the model applies every branch, and says so here.
     pub conditional_ddl: Vec<Origin>,
     /// Objects that an `ALTER TABLE` in such a branch alters by name (a column whose default
-    /// or type it sets, a column or constraint it drops): table, object name, and where.
+    /// or type it sets, a column or constraint it drops) or a `RENAME` renames (under both
+    /// names): table, object name (empty for the whole table), and where.
     pub conditional_objects: Vec<(QualName, String, Origin)>,
     search_path: Vec<String>,
     reference: Option<&'r Schema>,
@@ -258,6 +259,7 @@ impl<'r> Replay<'r> {
             }
             NodeEnum::CreateForeignTableStmt(s) => self.create_foreign_table(s, ctx),
             NodeEnum::CreateForeignServerStmt(s) => self.create_server(s),
+            NodeEnum::ImportForeignSchemaStmt(s) => self.import_foreign_schema(s, ctx),
             NodeEnum::IndexStmt(s) => self.create_index(s, ctx),
             NodeEnum::AlterTableStmt(s) => {
                 self.alter_table(s, ctx);

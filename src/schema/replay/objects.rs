@@ -529,6 +529,7 @@ impl Replay<'_> {
                 })
                 .collect()
         };
+        self.lookups.inheritance |= !parents.is_empty();
         if let Some(t) = self.schema.tables.get_mut(&name)
             && t.inherits.is_empty()
         {
@@ -560,7 +561,10 @@ impl Replay<'_> {
                 return;
             };
             match T::try_from(cmd.subtype) {
-                Ok(T::AtAddInherit) => t.inherits.extend(parent),
+                Ok(T::AtAddInherit) => {
+                    self.lookups.inheritance = true;
+                    t.inherits.extend(parent);
+                }
                 Ok(T::AtDropInherit) => t.inherits.retain(|p| Some(p) != parent.as_ref()),
                 Ok(T::AtSetLogged) => t.unlogged = false,
                 Ok(T::AtSetUnLogged) => t.unlogged = true,

@@ -340,8 +340,8 @@ impl Replay<'_> {
                 }
             }
         }
-        // Partitions share their parent's columns.
-        for c in self.partitions_of(table) {
+        // Partitions and inheritance children share their parent's columns.
+        for c in self.inheritors_of(table) {
             if self.schema.tables[&c].columns.contains_key(old) {
                 self.rename_column(&c, old, new);
             }

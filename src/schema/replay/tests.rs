@@ -712,3 +712,65 @@ fn a_dropped_table_frees_its_constraint_names_for_a_new_table_of_that_name() {
     let names: Vec<&String> = s.tables[&q("t")].constraints.keys().collect();
     assert_eq!(names, ["t_p_id_fkey"]);
 }
+
+/// Column changes on an inheritance parent recurse as PostgreSQL 15 recurses them (checked on
+/// a server): to children and grandchildren, not with ONLY, and a child's own column of the
+/// same name outlives the parent's DROP COLUMN.
+#[test]
+fn column_changes_recurse_to_inheritance_children() {
+    let (s, _) = replay(
+        "CREATE TABLE p (id int, title text, body text, size int, extra int, gone int);
+         CREATE TABLE c (extra int, due date) INHERITS (p);
+         CREATE TABLE g () INHERITS (c);
+         CREATE TABLE parted (id int, v int) PARTITION BY RANGE (id);
+         CREATE TABLE parted_1 PARTITION OF parted FOR VALUES FROM (0) TO (10);
+         ALTER TABLE p ADD COLUMN author text;
+         ALTER TABLE p DROP COLUMN gone;
+         ALTER TABLE p DROP COLUMN extra;
+         ALTER TABLE p RENAME COLUMN title TO heading;
+         ALTER TABLE p ALTER COLUMN size TYPE bigint;
+         ALTER TABLE p ALTER COLUMN body SET DEFAULT 'x';
+         ALTER TABLE p ALTER COLUMN author SET NOT NULL;
+         ALTER TABLE ONLY p ALTER COLUMN body SET DEFAULT 'y';
+         ALTER TABLE ONLY p DROP COLUMN size;
+         ALTER TABLE parted ADD COLUMN unit text;
+         ALTER TABLE parted ALTER COLUMN v TYPE bigint;",
+    );
+    let columns = |t: &str| -> Vec<String> {
+        s.tables[&q(t)]
+            .columns
+            .values()
+            .map(|c| {
+                let mut d = format!("{} {}", c.name, c.type_name);
+                if c.not_null {
+                    d.push_str(" NOT NULL");
+                }
+                if let Some(v) = &c.default {
+                    d.push_str(&format!(" DEFAULT {v}"));
+                }
+                d
+            })
+            .collect()
+    };
+    assert_eq!(
+        columns("p"),
+        [
+            "id integer",
+            "heading text",
+            "body text DEFAULT 'y'",
+            "author text NOT NULL"
+        ]
+    );
+    let child = [
+        "id integer",
+        "heading text",
+        "body text DEFAULT 'x'",
+        "size bigint",
+        "extra integer",
+        "due date",
+        "author text NOT NULL",
+    ];
+    assert_eq!(columns("c"), child);
+    assert_eq!(columns("g"), child);
+    assert_eq!(columns("parted_1"), ["id integer", "v bigint", "unit text"]);
+}

@@ -275,7 +275,6 @@ impl Database {
                 ref_columns: r.get(7),
                 on_delete: action(&r.get::<_, String>(8)),
                 on_update: action(&r.get::<_, String>(9)),
-                validated: r.get(10),
             });
             t.constraints.insert(
                 name.clone(),
@@ -286,6 +285,7 @@ impl Database {
                     index: r.get(11),
                     foreign_key,
                     check,
+                    validated: r.get(10),
                     origin: crate::schema::Origin::Database,
                 },
             );

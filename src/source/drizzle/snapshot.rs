@@ -308,9 +308,9 @@ impl Builder {
                     ref_columns,
                     on_delete: fk_action(on_delete),
                     on_update: fk_action(on_update),
-                    validated: true,
                 }),
                 check: None,
+                validated: true,
                 origin,
             },
         );
@@ -334,6 +334,7 @@ impl Builder {
                     index: None,
                     foreign_key: None,
                     check,
+                    validated: true,
                     origin,
                 },
             );

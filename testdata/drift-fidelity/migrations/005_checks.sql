@@ -32,6 +32,18 @@ CREATE TABLE reading (
     CONSTRAINT cs CHECK (CASE WHEN a > 0 THEN b > 0 ELSE true END)
 );
 ALTER TABLE reading ADD CONSTRAINT a_not_seven CHECK (a <> 7) NOT VALID;
+-- NOT VALID, then validated by a later statement: the catalog's `convalidated` follows, and so
+-- must the model (one CHECK and one foreign key stay NOT VALID, one of each is validated).
+ALTER TABLE reading ADD CONSTRAINT b_not_seven CHECK (b <> 7) NOT VALID;
+ALTER TABLE reading VALIDATE CONSTRAINT b_not_seven;
+CREATE TABLE reading_note (id int PRIMARY KEY, reading_id int, other_id int);
+CREATE INDEX reading_note_reading ON reading_note (reading_id);
+CREATE INDEX reading_note_other ON reading_note (other_id);
+ALTER TABLE reading_note ADD CONSTRAINT reading_note_reading_fk
+    FOREIGN KEY (reading_id) REFERENCES reading (id) NOT VALID;
+ALTER TABLE reading_note ADD CONSTRAINT reading_note_other_fk
+    FOREIGN KEY (other_id) REFERENCES reading (id) NOT VALID;
+ALTER TABLE reading_note VALIDATE CONSTRAINT reading_note_other_fk;
 ALTER TABLE reading ADD CONSTRAINT status_any CHECK (status = ANY (ARRAY['a', 'b']));
 ALTER TABLE reading ADD CONSTRAINT code_similar CHECK (code SIMILAR TO 'x%');
 ALTER TABLE reading ADD CONSTRAINT code_like CHECK (code LIKE 'x%' AND email NOT ILIKE '%@x');
@@ -49,6 +61,13 @@ ALTER TABLE booking ADD CONSTRAINT booking_no_overlap_x
     EXCLUDE USING gist (tstzrange(starts, ends) WITH &&) WHERE (id BETWEEN 1 AND 100);
 CREATE VIEW sad_readings AS
     SELECT id, status FROM reading WHERE m = 'sad' AND m2 <> 'ok'::mood AND status <> 'sad';
+-- The catalog prints a view's `IN (…)` as `= ANY (ARRAY[…])` (one value as `=`) and
+-- `BETWEEN` as two comparisons, in WHERE, JOIN … ON and ORDER BY alike.
+CREATE VIEW picked_readings AS
+    SELECT r.id, n.other_id FROM reading r
+    JOIN reading_note n ON n.reading_id BETWEEN r.id AND r.id + 10
+    WHERE r.status IN ('a', 'b') AND r.code NOT IN ('x') AND r.age NOT BETWEEN 5 AND 9
+    ORDER BY CASE WHEN r.qty IN (1, 2) THEN 0 ELSE 1 END;
 
 -- The catalog keeps an enum constant as the label's OID: after these renames it prints the
 -- new labels in every CHECK, index predicate, policy and view above, but not in a text comparison

@@ -29,3 +29,20 @@ ALTER TABLE cache_entries SET UNLOGGED;
 CREATE TABLE tickets (id bigint GENERATED ALWAYS AS IDENTITY, n smallserial);
 ALTER TABLE tickets ALTER COLUMN id TYPE integer, ALTER COLUMN n TYPE int;
 ALTER TYPE room_shape SET SCHEMA archive;
+
+-- Column changes on an inheritance parent recurse to its children and grandchildren, as on a
+-- partitioned table to its partitions, except with ONLY; a child's own column of the same name
+-- (`extra`, declared again by the child) outlives the parent's DROP COLUMN.
+CREATE TABLE docs (id int PRIMARY KEY, title text, body text, size int, extra int, gone int);
+CREATE TABLE memo_docs (extra int, due date) INHERITS (docs);
+CREATE TABLE urgent_memo_docs () INHERITS (memo_docs);
+ALTER TABLE docs ADD COLUMN author text;
+ALTER TABLE docs DROP COLUMN gone;
+ALTER TABLE docs DROP COLUMN extra;
+ALTER TABLE docs RENAME COLUMN title TO heading;
+ALTER TABLE docs ALTER COLUMN size TYPE bigint;
+ALTER TABLE docs ALTER COLUMN body SET DEFAULT 'empty';
+ALTER TABLE docs ALTER COLUMN author SET NOT NULL;
+ALTER TABLE ONLY docs ALTER COLUMN body SET DEFAULT 'none';
+ALTER TABLE ONLY docs DROP COLUMN size;
+ALTER TABLE measurements ADD COLUMN unit text DEFAULT 'kg';

@@ -86,7 +86,6 @@ impl<'d> Mapper<'_, 'd> {
             ref_columns,
             on_delete,
             on_update,
-            validated: true,
         };
         t.constraints
             .insert(name.clone(), foreign_key(name, columns, fk, origin));
@@ -172,7 +171,6 @@ impl<'d> Mapper<'_, 'd> {
                     ref_columns: vec![id.name.clone()],
                     on_delete: 'c',
                     on_update: 'c',
-                    validated: true,
                 };
                 let constraint = foreign_key(fkey.clone(), vec![column.to_string()], fk, origin);
                 table.constraints.insert(fkey, constraint);
@@ -248,6 +246,7 @@ pub(super) fn foreign_key(
         index: None,
         foreign_key: Some(fk),
         check: None,
+        validated: true,
         origin,
     }
 }
