@@ -87,7 +87,7 @@ fn per_row_calls(text: &str) -> Vec<(usize, usize)> {
                     i += 1;
                 }
             }
-            b'(' => stack.push(text[i + 1..].to_ascii_uppercase().starts_with("SELECT ")),
+            b'(' => stack.push(starts_with_ci(&bytes[i + 1..], "SELECT ")),
             b')' => {
                 stack.pop();
             }
@@ -97,7 +97,7 @@ fn per_row_calls(text: &str) -> Vec<(usize, usize)> {
                     && !stack.iter().any(|s| *s)
                     && let Some(name) = PER_STATEMENT
                         .iter()
-                        .find(|n| text[i..].to_ascii_lowercase().starts_with(*n))
+                        .find(|n| starts_with_ci(&bytes[i..], n))
                     && let Some(end) = call_end(text, i + name.len() - 1)
                 {
                     found.push((i, end));
@@ -135,6 +135,14 @@ fn call_end(text: &str, open: usize) -> Option<usize> {
     None
 }
 
+/// Whether `bytes` begins with the ASCII word `prefix`, in any case. Compares bytes, so it is
+/// safe at any offset of text holding multi-byte characters (a `str` slice there would panic).
+fn starts_with_ci(bytes: &[u8], prefix: &str) -> bool {
+    bytes
+        .get(..prefix.len())
+        .is_some_and(|head| head.eq_ignore_ascii_case(prefix.as_bytes()))
+}
+
 /// `text` with each call wrapped in `(SELECT …)`.
 fn wrap(text: &str, calls: &[(usize, usize)]) -> String {
     let mut out = String::new();
@@ -167,6 +175,18 @@ mod tests {
         );
         assert!(per_row_calls("my_auth.uid() = x").is_empty());
         assert_eq!(wrap("a = auth.uid()", &[(4, 14)]), "a = (SELECT auth.uid())");
+    }
+
+    /// A policy text with multi-byte characters (here inside a quoted identifier) is scanned
+    /// byte by byte without slicing inside a character (found by fuzzing `check_sql`).
+    #[test]
+    fn multi_byte_text_is_scanned_without_panicking() {
+        let t = "tenant_id = \"current_\u{2603}setting\"('app.t')::uuid AND b = current_setting('x')";
+        let found = per_row_calls(t);
+        assert_eq!(
+            found.iter().map(|(s, e)| &t[*s..*e]).collect::<Vec<_>>(),
+            ["current_setting('x')"]
+        );
     }
 
     crate::rules::tests::rule_cases!(
