@@ -74,6 +74,9 @@ pub struct Finding {
     /// The columns of the unique key a statement builds, for the statistics to predict
     /// duplicates (`rules::sized`); not part of any output.
     pub key: Vec<String>,
+    /// Whether that key is a primary key, whose columns must also hold no NULL; not part of
+    /// any output.
+    pub primary_key: bool,
 }
 
 /// The numbers behind a finding about a live index or table: what it costs, and what dropping
@@ -161,12 +164,19 @@ impl Finding {
             origin,
             metrics: None,
             key: Vec::new(),
+            primary_key: false,
         }
     }
 
     /// Sets the columns of the unique key the statement builds.
     pub fn key(mut self, columns: Vec<String>) -> Self {
         self.key = columns;
+        self
+    }
+
+    /// Marks the key as a primary key (see [`Finding::primary_key`]).
+    pub fn primary_key(mut self) -> Self {
+        self.primary_key = true;
         self
     }
 

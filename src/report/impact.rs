@@ -152,6 +152,7 @@ mod tests {
             related: Vec::new(),
             origin: Origin::Database,
             key: Vec::new(),
+            primary_key: false,
             metrics: Some(Metrics {
                 reclaimable_bytes: Some(bytes),
                 ..Metrics::default()

@@ -49,7 +49,11 @@ fn check(input: &RuleInput<'_>, out: &mut Vec<Finding>) {
         if let [column] = columns.as_slice() {
             finding = finding.object(column.clone());
         }
-        out.push(finding.key(columns.clone()));
+        finding = finding.key(columns.clone());
+        if *primary {
+            finding = finding.primary_key();
+        }
+        out.push(finding);
     }
 }
 

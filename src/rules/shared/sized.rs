@@ -105,8 +105,7 @@ fn proven_duplicates(f: &mut Finding, stats: Option<&Stats>) -> bool {
 /// The failures the statistics predict.
 fn predict(f: &mut Finding, t: &TableStats) {
     // A primary key makes its columns NOT NULL: a NULL in one fails the statement.
-    if f.rule == "unique-without-index"
-        && f.message.starts_with("adding PRIMARY KEY")
+    if f.primary_key
         && let Some(c) = f
             .key
             .iter()
@@ -358,11 +357,13 @@ mod tests {
     fn a_primary_key_over_nulls_will_fail() {
         use crate::rules::unique_without_index::UNIQUE_WITHOUT_INDEX;
         let pk = |message: &str, null_frac: f64| {
-            let mut f = vec![
-                Finding::new(&UNIQUE_WITHOUT_INDEX, message, Origin::Derived)
-                    .table(&QualName::new("public", "t"))
-                    .key(key(&["a"])),
-            ];
+            let mut finding = Finding::new(&UNIQUE_WITHOUT_INDEX, message, Origin::Derived)
+                .table(&QualName::new("public", "t"))
+                .key(key(&["a"]));
+            if message.starts_with("adding PRIMARY KEY") {
+                finding = finding.primary_key();
+            }
+            let mut f = vec![finding];
             let s = Stats {
                 version: 1,
                 server_version_num: 150000,
