@@ -4,7 +4,7 @@
 //! filled in, collations, ordering, INCLUDE set, predicate), never as re-rendered SQL with the
 //! names cut out: that shortcut makes `a ON t (a)` and `b ON t (b)` look identical.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use super::shared::index_comparison::{comparable, describe, drop_index_help};
 use super::{Check, RuleInput};
@@ -26,7 +26,7 @@ fn check(input: &RuleInput<'_>, out: &mut Vec<Finding>) {
         if table.is_some_and(|t| t.partition_of.is_some()) {
             continue;
         }
-        let mut groups: HashMap<IndexDefinition<'_>, Vec<(usize, &Index)>> = HashMap::new();
+        let mut groups: HashMap<IndexDefinition<'_>, Vec<(usize, &Index)>> = HashMap::default();
         for (position, index) in indexes.iter().enumerate() {
             if !comparable(schema, index) {
                 continue;

@@ -1,7 +1,7 @@
 //! `lock-timeout-missing`: ACCESS EXCLUSIVE on an existing table in a file that sets no
 //! `lock_timeout`. Off unless turned on in `[rules]`.
 
-use std::collections::HashSet;
+use rustc_hash::FxHashSet as HashSet;
 
 use super::shared::safety::{Facts, lock_finding, table_name};
 use super::{Check, RuleInput};
@@ -18,8 +18,8 @@ declare_rule!(
 
 fn check(input: &RuleInput<'_>, out: &mut Vec<Finding>) {
     let facts = Facts::of(input);
-    let mut guarded: HashSet<u32> = HashSet::new();
-    let mut reported: HashSet<u32> = HashSet::new();
+    let mut guarded: HashSet<u32> = HashSet::default();
+    let mut reported: HashSet<u32> = HashSet::default();
     for s in &facts.safety {
         if s.action == Action::LockTimeout {
             guarded.insert(s.file);

@@ -4,7 +4,7 @@
 use super::shared::index_comparison::{KeyItem, comparable, describe, drop_index_help, key_items};
 use super::{Check, RuleInput};
 use crate::finding::Finding;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use crate::schema::expr::SqlExpr;
 use crate::schema::{Index, KeyTarget};
@@ -79,7 +79,7 @@ fn check(input: &RuleInput<'_>, out: &mut Vec<Finding>) {
 type Longer<'i, 'k> = HashMap<(&'k [KeyItem<'i>], Option<&'i SqlExpr>), Vec<usize>>;
 
 fn longer_indexes<'i, 'k>(btrees: &'k [(&'i Index, Vec<KeyItem<'i>>)]) -> Longer<'i, 'k> {
-    let mut longer: Longer<'i, 'k> = HashMap::new();
+    let mut longer: Longer<'i, 'k> = HashMap::default();
     for (position, (b, b_keys)) in btrees.iter().enumerate() {
         for len in 0..b_keys.len() {
             longer

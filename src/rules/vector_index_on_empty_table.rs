@@ -5,7 +5,7 @@
 //! empty table, every later row lands in lists chosen from nothing and recall stays poor until
 //! the index is rebuilt (pgvector 0.8.4 and later refuse to build it at all).
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use super::{Check, RuleInput};
 use crate::finding::Finding;
@@ -23,7 +23,7 @@ declare_rule!(
 fn check(input: &RuleInput<'_>, out: &mut Vec<Finding>) {
     let schema = input.schema;
     // For each table created in the history: where, and whether rows may have arrived since.
-    let mut created: HashMap<&QualName, (Origin, bool)> = HashMap::new();
+    let mut created: HashMap<&QualName, (Origin, bool)> = HashMap::default();
     // The last creation of each index name wins: an earlier index of that name was dropped.
     let mut built: Vec<(&QualName, Origin)> = Vec::new();
     for event in input.events {

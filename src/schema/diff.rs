@@ -10,7 +10,6 @@ use super::ddl::{
 use super::expr::SqlExpr;
 use super::model::*;
 use crate::schema::opclass;
-use indexmap::IndexMap;
 
 mod objects;
 
@@ -138,8 +137,8 @@ struct Differ<'a> {
     a: Side<'a>,
     b: Side<'a>,
     /// Each side's indexes grouped by table, so that comparing a table never scans the schema.
-    a_indexes: IndexMap<&'a QualName, Vec<&'a Index>>,
-    b_indexes: IndexMap<&'a QualName, Vec<&'a Index>>,
+    a_indexes: Map<&'a QualName, Vec<&'a Index>>,
+    b_indexes: Map<&'a QualName, Vec<&'a Index>>,
     out: Drift,
 }
 
@@ -403,7 +402,7 @@ impl Differ<'_> {
     }
 
     fn indexes(&mut self, table: &QualName) {
-        let of = |m: &IndexMap<&QualName, Vec<&Index>>| -> Vec<QualName> {
+        let of = |m: &Map<&QualName, Vec<&Index>>| -> Vec<QualName> {
             m.get(table)
                 .map(|v| v.iter().map(|i| i.name.clone()).collect())
                 .unwrap_or_default()

@@ -11,6 +11,7 @@ use pg_query::protobuf::{self, Node};
 
 use super::literals::{Literal, normalise_literal, numeric_at_scale, numeric_scale};
 
+mod fast;
 mod forms;
 
 /// A normalised SQL expression.
@@ -533,6 +534,11 @@ fn column_ref_name(fields: &[Node]) -> Option<&str> {
 /// wrapper comes from parsing `SELECT 1`, so that every field the deparser checks is set as
 /// the parser sets it.
 fn deparse_expr(node: &Node) -> String {
+    fast::text(node).unwrap_or_else(|| deparse_slow(node))
+}
+
+/// [`deparse_expr`] through libpg_query's deparser, for every shape.
+fn deparse_slow(node: &Node) -> String {
     static TEMPLATE: std::sync::OnceLock<Option<protobuf::ParseResult>> =
         std::sync::OnceLock::new();
     let Some(template) =

@@ -687,8 +687,8 @@ impl Schema {
 
     /// The indexes of each table, grouped so that rules compare indexes per table (never across
     /// the whole schema).
-    pub fn indexes_by_table(&self) -> IndexMap<&QualName, Vec<&Index>> {
-        let mut by_table: IndexMap<&QualName, Vec<&Index>> = IndexMap::new();
+    pub fn indexes_by_table(&self) -> Map<&QualName, Vec<&Index>> {
+        let mut by_table: Map<&QualName, Vec<&Index>> = Map::default();
         for index in self.indexes.values() {
             by_table.entry(&index.table).or_default().push(index);
         }

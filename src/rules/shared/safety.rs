@@ -2,7 +2,7 @@
 //! [`Event::FileRun`]s), which tables are new in a statement's transaction, and the safety
 //! facts in order.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use crate::finding::Finding;
 use crate::rules::Rule;
@@ -29,7 +29,7 @@ pub(crate) struct Facts<'a> {
 impl<'a> Facts<'a> {
     /// Collects the facts of a run.
     pub fn of(input: &RuleInput<'a>) -> Self {
-        let mut files = HashMap::new();
+        let mut files = HashMap::default();
         let mut safety = Vec::new();
         for event in input.events {
             match event {

@@ -166,6 +166,7 @@ impl Replay<'_> {
             return; // IF NOT EXISTS, or a failing statement: the column stays as it was.
         }
         let column = super::create_table::column_from_def(col, ctx);
+        self.lookups.generated |= column.generated.is_some();
         self.mend_renamed_column(table, &cname, ctx);
         if let Some(t) = self.schema.tables.get_mut(table) {
             t.columns.insert(cname.clone(), column);

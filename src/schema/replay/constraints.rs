@@ -1,7 +1,7 @@
 //! Constraints: the one dispatch on constraint kind, and PRIMARY KEY / UNIQUE / EXCLUDE (with
 //! their indexes), CHECK, NOT NULL and FOREIGN KEY.
 
-use std::collections::HashSet;
+use rustc_hash::FxHashSet as HashSet;
 
 use pg_query::NodeEnum;
 use pg_query::protobuf;
@@ -380,7 +380,7 @@ impl Replay<'_> {
         if missing.is_empty() {
             return false;
         }
-        let mut reported = HashSet::new();
+        let mut reported = HashSet::default();
         for col in missing {
             if !reported.insert(col.clone()) {
                 continue;

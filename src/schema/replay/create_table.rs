@@ -101,6 +101,7 @@ impl Replay<'_> {
                     // the parent's.
                     if !table.columns.contains_key(&colname) {
                         let column = column_from_def(col, ctx);
+                        self.lookups.generated |= column.generated.is_some();
                         table.columns.insert(column.name.clone(), column);
                     } else if s.partbound.is_none() {
                         let key = (table.name.clone(), colname.clone());

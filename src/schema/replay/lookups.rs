@@ -25,6 +25,10 @@ pub(super) struct Lookups {
     /// Whether any table has ever inherited (`INHERITS`, `INHERIT`): until one has, a column
     /// change never looks for inheritance children.
     pub(super) inheritance: bool,
+    /// Whether any column has been created generated (only `column_from_def` makes one; other
+    /// columns copy an existing one): until one has, a column rename never looks through a
+    /// table's columns for generation expressions.
+    pub(super) generated: bool,
     /// Columns of inheritance children that are also defined locally (`attislocal`): a
     /// parent's `DROP COLUMN` leaves them in place.
     pub(super) local_columns: HashSet<(QualName, String)>,

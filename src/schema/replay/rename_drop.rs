@@ -1,7 +1,7 @@
 //! RENAME, SET SCHEMA and DROP, and what follows from them: indexes, constraints and foreign
 //! keys that go with a dropped column, key or table, or follow a renamed one.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use indexmap::IndexMap;
 use pg_query::NodeEnum;
@@ -167,7 +167,7 @@ impl Replay<'_> {
     /// stores the label's OID and prints the new label.
     fn follow_label_rename(&mut self, type_name: &str, from: &str, to: &str) {
         let array = format!("{type_name}[]");
-        let mut typed: HashMap<QualName, Vec<String>> = HashMap::new();
+        let mut typed: HashMap<QualName, Vec<String>> = HashMap::default();
         for t in self.schema.tables.values_mut() {
             let columns: Vec<String> = t
                 .columns
@@ -297,10 +297,14 @@ impl Replay<'_> {
                     e.rename_column(old, new);
                 }
             }
-            // Generation expressions name the column by number in the catalog.
-            for c in t.columns.values_mut() {
-                if let Some(g) = &mut c.generated {
-                    g.rename_column(old, new);
+            // Generation expressions name the column by number in the catalog. Only looked
+            // for once a generated column exists: every column of a 30,000-column table for
+            // each rename made renames quadratic.
+            if self.lookups.generated {
+                for c in t.columns.values_mut() {
+                    if let Some(g) = &mut c.generated {
+                        g.rename_column(old, new);
+                    }
                 }
             }
         }

@@ -248,7 +248,7 @@ pub(super) struct SafetyState {
     /// `NOT VALID` ones: (table, constraint, column), proven once validated.
     pending: Vec<(QualName, String, String)>,
     /// The file each enum type was created in.
-    pub(super) enum_files: std::collections::HashMap<QualName, u32>,
+    pub(super) enum_files: rustc_hash::FxHashMap<QualName, u32>,
     /// Labels added by `ALTER TYPE … ADD VALUE`.
     pub(super) new_labels: Vec<super::enum_facts::NewLabel>,
 }
@@ -499,12 +499,15 @@ impl Replay<'_> {
         } else {
             type_change(&from, &to)
         };
-        let indexed = self.schema.indexes.values().any(|i| {
-            &i.table == table
-                && i.keys.iter().any(|k| match &k.target {
-                    KeyTarget::Column(c) => *c == column,
-                    KeyTarget::Expr(e) => e.columns.contains(&column),
-                })
+        // The table's own indexes (the lookup), not every index of the schema.
+        let indexed = self.indexes_on(table).iter().any(|name| {
+            self.schema.indexes.get(name).is_some_and(|i| {
+                &i.table == table
+                    && i.keys.iter().any(|k| match &k.target {
+                        KeyTarget::Column(c) => *c == column,
+                        KeyTarget::Expr(e) => e.columns.contains(&column),
+                    })
+            })
         });
         Some(Action::AlterType {
             column,
