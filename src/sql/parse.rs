@@ -124,18 +124,17 @@ pub const MAX_TREE_DEPTH: usize = 100;
 
 /// Parses one statement into its parse trees (usually one).
 pub fn parse(text: &str) -> Result<Vec<Node>, SyntaxError> {
-    match pg_query::parse(text, 0) {
+    match parse_protobuf(text) {
         Ok(result) => Ok(result
-            .protobuf
             .stmts
             .into_iter()
             .filter_map(|raw| raw.stmt.map(|b| *b))
             .collect()),
-        Err(pg_query::Error::Parse(message)) => {
+        Err((pg_query::Error::Parse(message), cursor)) => {
             let beyond_limits =
                 message == "stack depth limit exceeded" || message.starts_with("memory exhausted");
             Err(SyntaxError {
-                offset: error_position(text),
+                offset: error_position(text, cursor),
                 message: if beyond_limits {
                     format!("it nests too deeply for PostgreSQL's parser ({message})")
                 } else {
@@ -144,7 +143,7 @@ pub fn parse(text: &str) -> Result<Vec<Node>, SyntaxError> {
                 beyond_limits,
             })
         }
-        Err(pg_query::Error::Decode(e)) if e.to_string().contains("recursion limit") => {
+        Err((pg_query::Error::Decode(e), _)) if e.to_string().contains("recursion limit") => {
             Err(SyntaxError {
                 message: format!(
                     "it nests too deeply: its parse tree is more than {MAX_TREE_DEPTH} levels deep (parentheses, chained operators, nested CASE or subqueries)"
@@ -153,7 +152,7 @@ pub fn parse(text: &str) -> Result<Vec<Node>, SyntaxError> {
                 beyond_limits: true,
             })
         }
-        Err(other) => Err(SyntaxError {
+        Err((other, _)) => Err(SyntaxError {
             message: other.to_string(),
             offset: None,
             beyond_limits: false,
@@ -161,9 +160,10 @@ pub fn parse(text: &str) -> Result<Vec<Node>, SyntaxError> {
     }
 }
 
-// libpg_query reports the error position (`cursorpos`), which the `pg_query` crate drops. The
-// library is linked into every build through `pg_query`, so its plain-text entry point is
-// declared here and called on the error path only.
+// The parse goes to libpg_query directly rather than through `pg_query::parse`, which also
+// walks every tree it returns to list tables, functions and filter columns (unused here), and
+// drops the error's position. The library is linked into every build through `pg_query`; the
+// declarations follow its `pg_query.h`.
 #[repr(C)]
 struct PgQueryError {
     message: *mut c_char,
@@ -175,32 +175,60 @@ struct PgQueryError {
 }
 
 #[repr(C)]
-struct PgQueryParseResult {
-    parse_tree: *mut c_char,
+struct PgQueryProtobuf {
+    len: usize,
+    data: *mut c_char,
+}
+
+#[repr(C)]
+struct PgQueryProtobufParseResult {
+    parse_tree: PgQueryProtobuf,
     stderr_buffer: *mut c_char,
     error: *mut PgQueryError,
 }
 
 unsafe extern "C" {
-    fn pg_query_parse(input: *const c_char) -> PgQueryParseResult;
-    fn pg_query_free_parse_result(result: PgQueryParseResult);
+    fn pg_query_parse_protobuf_opts(
+        input: *const c_char,
+        parser_options: c_int,
+    ) -> PgQueryProtobufParseResult;
+    fn pg_query_free_protobuf_parse_result(result: PgQueryProtobufParseResult);
 }
 
-/// The byte offset of a syntax error: PostgreSQL gives a 1-based character position.
-fn error_position(text: &str) -> Option<usize> {
-    let input = CString::new(text).ok()?;
-    // SAFETY: `input` is a valid NUL-terminated string that outlives the call; the result is
-    // read only while it is alive and freed exactly once.
-    let cursor = unsafe {
-        let result = pg_query_parse(input.as_ptr());
-        let cursor = if result.error.is_null() {
-            None
+/// Parses `text` into its protobuf parse result; an error comes with PostgreSQL's 1-based
+/// character position (0 when it gave none).
+fn parse_protobuf(text: &str) -> Result<pg_query::protobuf::ParseResult, (pg_query::Error, i32)> {
+    use prost::Message;
+    let input = CString::new(text).map_err(|e| (pg_query::Error::Conversion(e), 0))?;
+    // SAFETY: `input` is a valid NUL-terminated string that outlives the call; the result's
+    // buffers are read only before it is freed, and it is freed exactly once.
+    unsafe {
+        let result = pg_query_parse_protobuf_opts(input.as_ptr(), 0);
+        let parsed = if result.error.is_null() {
+            let data = if result.parse_tree.data.is_null() {
+                &[][..]
+            } else {
+                std::slice::from_raw_parts(
+                    result.parse_tree.data as *const u8,
+                    result.parse_tree.len,
+                )
+            };
+            pg_query::protobuf::ParseResult::decode(data)
+                .map_err(|e| (pg_query::Error::Decode(e), 0))
         } else {
-            Some((*result.error).cursorpos)
+            let error = &*result.error;
+            let message = std::ffi::CStr::from_ptr(error.message)
+                .to_string_lossy()
+                .into_owned();
+            Err((pg_query::Error::Parse(message), error.cursorpos))
         };
-        pg_query_free_parse_result(result);
-        cursor
-    }?;
+        pg_query_free_protobuf_parse_result(result);
+        parsed
+    }
+}
+
+/// The byte offset of a syntax error from PostgreSQL's 1-based character position.
+fn error_position(text: &str, cursor: i32) -> Option<usize> {
     if cursor <= 0 {
         return None;
     }

@@ -7,7 +7,7 @@
 //! `None` and is deparsed. A test deparses every shape handled here and compares.
 
 use pg_query::NodeEnum;
-use pg_query::protobuf::{Node, a_const};
+use pg_query::protobuf::{Node, SqlValueFunctionOp, a_const};
 
 /// Zero-argument functions whose name the deparser prints bare (lower case, not a keyword).
 const BARE_CALLS: &[&str] = &[
@@ -40,6 +40,26 @@ pub(super) fn text(node: &Node) -> Option<String> {
                 // Floats and bit strings keep their spelling in ways not worth repeating here.
                 a_const::Val::Fval(_) | a_const::Val::Bsval(_) => None,
             }
+        }
+        // `CURRENT_TIMESTAMP` and its kin without a precision: the deparser prints the keyword,
+        // in lower case.
+        NodeEnum::SqlvalueFunction(f) => {
+            use SqlValueFunctionOp as Op;
+            let keyword = match Op::try_from(f.op).ok()? {
+                Op::SvfopCurrentDate => "current_date",
+                Op::SvfopCurrentTime => "current_time",
+                Op::SvfopCurrentTimestamp => "current_timestamp",
+                Op::SvfopLocaltime => "localtime",
+                Op::SvfopLocaltimestamp => "localtimestamp",
+                Op::SvfopCurrentRole => "current_role",
+                Op::SvfopCurrentUser => "current_user",
+                Op::SvfopUser => "user",
+                Op::SvfopSessionUser => "session_user",
+                Op::SvfopCurrentCatalog => "current_catalog",
+                Op::SvfopCurrentSchema => "current_schema",
+                _ => return None,
+            };
+            Some(keyword.to_string())
         }
         NodeEnum::FuncCall(f)
             if f.args.is_empty()
@@ -124,6 +144,18 @@ mod tests {
             "uuid_generate_v4()",
             "random()",
             "clock_timestamp()",
+            "CURRENT_TIMESTAMP",
+            "current_timestamp",
+            "CURRENT_DATE",
+            "CURRENT_TIME",
+            "LOCALTIME",
+            "LOCALTIMESTAMP",
+            "CURRENT_ROLE",
+            "CURRENT_USER",
+            "USER",
+            "SESSION_USER",
+            "CURRENT_CATALOG",
+            "CURRENT_SCHEMA",
         ];
         for text in handled {
             let node = expression(text);
@@ -139,7 +171,8 @@ mod tests {
             "-2147483648",
             "B'101'",
             "X'1F'",
-            "CURRENT_TIMESTAMP",
+            "CURRENT_TIMESTAMP(3)",
+            "LOCALTIMESTAMP(0)",
             "pg_catalog.now()",
             "count(*)",
             "\"left\"()",
