@@ -381,7 +381,10 @@ impl Checking {
             target,
         };
         let ruled = timings::time("rules", || {
-            catch_unwind(AssertUnwindSafe(|| rules::run(&input)))
+            catch_unwind(AssertUnwindSafe(|| match parse_pool() {
+                Some(pool) => pool.install(|| rules::run(&input)),
+                None => rules::run(&input),
+            }))
         });
         match ruled {
             Ok(found) => self.findings.extend(found),

@@ -164,15 +164,21 @@ pub struct RuleInput<'a> {
     pub target: Option<crate::schema::pg_version::PgVersion>,
 }
 
-/// Runs every rule that reads the model ([`Check::Model`]).
+/// Runs every rule that reads the model ([`Check::Model`]), in parallel on the current rayon
+/// pool; the findings come in the order of [`ALL`], as one rule after another would give them.
 pub fn run(input: &RuleInput<'_>) -> Vec<Finding> {
-    let mut out = Vec::new();
-    for rule in ALL {
-        if let Check::Model(check) = rule.check {
-            check(input, &mut out);
-        }
-    }
-    out
+    use rayon::prelude::*;
+    let per_rule: Vec<Vec<Finding>> = ALL
+        .par_iter()
+        .map(|rule| {
+            let mut out = Vec::new();
+            if let Check::Model(check) = rule.check {
+                check(input, &mut out);
+            }
+            out
+        })
+        .collect();
+    per_rule.into_iter().flatten().collect()
 }
 
 /// The rule that reports differences about `kind` of object.
