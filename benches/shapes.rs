@@ -9,7 +9,9 @@
 //! Shapes (1× sizes): 2,000 unnamed `CREATE INDEX ON t (a)` on one table; 1,000 tables with
 //! one foreign key each to one table; 2,000 `ADD COLUMN` + `RENAME COLUMN` pairs on one
 //! table; a chain of 2,000 table renames, each followed by a column rename; 3,125 partitions
-//! of one table (50,000 at 16×); an inheritance chain 1,000 deep.
+//! of one table (50,000 at 16×); an inheritance chain 1,000 deep; 2,000 enum labels added (40 to a
+//! type), then 2,000 statements using string literals (each searched for every label added
+//! before).
 //!
 //! Under `cargo test` (debug build) every shape runs once at a tiny size.
 
@@ -93,7 +95,23 @@ fn inheritance(n: usize) -> String {
     s
 }
 
-const SHAPES: [Shape; 6] = [
+/// Labels go to types of 40 labels each (a type's labels are a list, as real enums hold tens);
+/// every statement is searched for every label added before it, of any type.
+fn enum_labels(n: usize) -> String {
+    let mut s = String::from("CREATE TABLE t (v text);\n");
+    for i in 0..n {
+        if i % 40 == 0 {
+            let _ = writeln!(s, "CREATE TYPE e{} AS ENUM ('a');", i / 40);
+        }
+        let _ = writeln!(s, "ALTER TYPE e{} ADD VALUE 'v{i}';", i / 40);
+    }
+    for i in 0..n {
+        let _ = writeln!(s, "INSERT INTO t VALUES ('v{i}'), ('w{i}');");
+    }
+    s
+}
+
+const SHAPES: [Shape; 7] = [
     Shape {
         name: "indexes",
         base: 2000,
@@ -123,6 +141,11 @@ const SHAPES: [Shape; 6] = [
         name: "inheritance",
         base: 1000,
         sql: inheritance,
+    },
+    Shape {
+        name: "enum-labels",
+        base: 2000,
+        sql: enum_labels,
     },
 ];
 

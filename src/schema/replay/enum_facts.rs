@@ -39,8 +39,6 @@ pub enum EnumLabel {
 pub(super) struct NewLabel {
     type_name: QualName,
     label: String,
-    /// The label as a SQL string literal, for a cheap search before lexing.
-    quoted: String,
     added_in: u32,
 }
 
@@ -70,9 +68,13 @@ impl Replay<'_> {
         }
         let type_created_in = self.safety.enum_files.get(&type_name).copied();
         let label = s.new_val.clone();
+        self.safety
+            .labels_by_literal
+            .entry(format!("'{}'", label.replace('\'', "''")))
+            .or_default()
+            .push(self.safety.new_labels.len());
         self.safety.new_labels.push(NewLabel {
             type_name: type_name.clone(),
-            quoted: format!("'{}'", label.replace('\'', "''")),
             label: label.clone(),
             added_in: ctx.stmt.file,
         });
@@ -87,17 +89,19 @@ impl Replay<'_> {
     /// Records each use of a label added earlier (as a string literal outside function
     /// bodies, which PostgreSQL does not evaluate when it stores them).
     pub(super) fn label_uses(&mut self, stmt: Stmt<'_>) {
-        if self.safety.new_labels.is_empty() {
+        if self.safety.new_labels.is_empty() || !stmt.text.contains('\'') {
             return;
         }
-        let hits: Vec<usize> = (0..self.safety.new_labels.len())
-            .filter(|&i| {
-                let l = &self.safety.new_labels[i];
-                stmt.text.contains(&l.quoted)
-                    && tokenize(stmt.text)
-                        .any(|t| t.kind == TokenKind::String && t.text(stmt.text) == l.quoted)
-            })
+        // One pass over the statement's string literals, each looked up: the cost does not grow
+        // with the number of labels the history has added.
+        let mut hits: Vec<usize> = tokenize(stmt.text)
+            .filter(|t| t.kind == TokenKind::String)
+            .filter_map(|t| self.safety.labels_by_literal.get(t.text(stmt.text)))
+            .flatten()
+            .copied()
             .collect();
+        hits.sort_unstable();
+        hits.dedup();
         if hits.is_empty() || starts_with_alter_type(stmt.text) {
             return;
         }

@@ -251,6 +251,8 @@ pub(super) struct SafetyState {
     pub(super) enum_files: rustc_hash::FxHashMap<QualName, u32>,
     /// Labels added by `ALTER TYPE … ADD VALUE`.
     pub(super) new_labels: Vec<super::enum_facts::NewLabel>,
+    /// The positions in `new_labels` of each label's SQL string literal.
+    pub(super) labels_by_literal: rustc_hash::FxHashMap<String, Vec<usize>>,
 }
 
 impl Replay<'_> {
