@@ -85,19 +85,100 @@ pub fn belongs_to_any(d: &Dependent, relations: &[QualName]) -> bool {
 /// The objects that depend on `table.column` with a normal dependency, transitively (a view
 /// over a view that reads the column; a generated column and what reads it).
 pub fn on_column(schema: &Schema, table: &QualName, column: &str) -> Vec<Dependent> {
+    on_column_among(schema, &Scan, table, column)
+}
+
+/// [`on_column`], finding related tables through `related`.
+pub fn on_column_among(
+    schema: &Schema,
+    related: &dyn Related,
+    table: &QualName,
+    column: &str,
+) -> Vec<Dependent> {
     let mut out = Vec::new();
-    column_dependents(schema, table, column, &mut out);
+    column_dependents(schema, related, table, column, &mut out);
     out
 }
 
-fn column_dependents(schema: &Schema, table: &QualName, column: &str, out: &mut Vec<Dependent>) {
+/// Where the tables related to a table are: [`Scan`] looks through every table; the replay
+/// answers from its reverse lookups, so that each dropped column or table does not scan the
+/// whole schema (which made a long history quadratic).
+pub trait Related {
+    /// The tables inheriting from `table` (`INHERITS`), exactly, in any order.
+    fn inheritors(&self, schema: &Schema, table: &QualName) -> Vec<QualName>;
+    /// The partitions of `table`, exactly, in any order.
+    fn partitions(&self, schema: &Schema, table: &QualName) -> Vec<QualName>;
+    /// The tables with a foreign key referencing `table`, possibly more, in any order.
+    fn referencing(&self, schema: &Schema, table: &QualName) -> Vec<QualName>;
+}
+
+/// [`Related`] by looking through every table.
+pub struct Scan;
+
+impl Related for Scan {
+    fn inheritors(&self, schema: &Schema, table: &QualName) -> Vec<QualName> {
+        tables_where(schema, |t| t.inherits.contains(table))
+    }
+
+    fn partitions(&self, schema: &Schema, table: &QualName) -> Vec<QualName> {
+        tables_where(schema, |t| t.partition_of.as_ref() == Some(table))
+    }
+
+    fn referencing(&self, schema: &Schema, table: &QualName) -> Vec<QualName> {
+        tables_where(schema, |t| {
+            t.foreign_keys().any(|(_, fk)| &fk.ref_table == table)
+        })
+    }
+}
+
+/// The names of the tables for which `test` holds.
+fn tables_where(schema: &Schema, test: impl Fn(&super::model::Table) -> bool) -> Vec<QualName> {
+    schema
+        .tables
+        .values()
+        .filter(|t| test(t))
+        .map(|t| t.name.clone())
+        .collect()
+}
+
+/// Tables in the schema's order (the order a scan of every table meets them), each once.
+fn in_schema_order(schema: &Schema, names: Vec<QualName>) -> Vec<&super::model::Table> {
+    let mut found: Vec<(usize, &super::model::Table)> = names
+        .iter()
+        .filter_map(|n| schema.tables.get_full(n).map(|(i, _, t)| (i, t)))
+        .collect();
+    found.sort_by_key(|(i, _)| *i);
+    found.dedup_by_key(|(i, _)| *i);
+    found.into_iter().map(|(_, t)| t).collect()
+}
+
+/// The tables that have policies, then `also`, in the schema's order.
+fn with_policies_and(schema: &Schema, also: Vec<QualName>) -> Vec<&super::model::Table> {
+    let mut names = also;
+    names.extend(
+        schema
+            .tables
+            .values()
+            .filter(|t| !t.policies.is_empty())
+            .map(|t| t.name.clone()),
+    );
+    in_schema_order(schema, names)
+}
+
+fn column_dependents(
+    schema: &Schema,
+    related: &dyn Related,
+    table: &QualName,
+    column: &str,
+    out: &mut Vec<Dependent>,
+) {
     // The column of an inheriting table or a partition goes with its parent's; what depends
     // on it there counts too.
-    for child in schema.tables.values() {
-        if (child.inherits.contains(table) || child.partition_of.as_ref() == Some(table))
-            && child.columns.contains_key(column)
-        {
-            column_dependents(schema, &child.name, column, out);
+    let mut children = related.inheritors(schema, table);
+    children.extend(related.partitions(schema, table));
+    for child in in_schema_order(schema, children) {
+        if child.columns.contains_key(column) {
+            column_dependents(schema, related, &child.name, column, out);
         }
     }
     if let Some(t) = schema.tables.get(table) {
@@ -110,7 +191,7 @@ fn column_dependents(schema: &Schema, table: &QualName, column: &str, out: &mut 
                 let d = Dependent::GeneratedColumn(table.clone(), c.name.clone());
                 if !out.contains(&d) {
                     out.push(d);
-                    column_dependents(schema, table, &c.name, out);
+                    column_dependents(schema, related, table, &c.name, out);
                 }
             }
         }
@@ -125,7 +206,7 @@ fn column_dependents(schema: &Schema, table: &QualName, column: &str, out: &mut 
         }
     }
     // Policies (of any table) whose subqueries read the column.
-    for t in schema.tables.values() {
+    for t in with_policies_and(schema, Vec::new()) {
         for p in &t.policies {
             if policy_reads(schema, p, &table.name, |u| {
                 u.columns.iter().any(|(x, c)| x == table && c == column)
@@ -144,7 +225,7 @@ fn column_dependents(schema: &Schema, table: &QualName, column: &str, out: &mut 
             }
         }
     }
-    for t in schema.tables.values() {
+    for t in in_schema_order(schema, related.referencing(schema, table)) {
         for (c, fk) in t.foreign_keys() {
             // The local side of a self-referencing key goes with the column automatically.
             let local = &t.name == table && c.columns.iter().any(|x| x == column);
@@ -164,22 +245,34 @@ fn column_dependents(schema: &Schema, table: &QualName, column: &str, out: &mut 
 /// (transitively) and foreign keys of other tables that reference it. Its own indexes,
 /// constraints, policies and triggers go with it automatically.
 pub fn on_relation(schema: &Schema, relation: &QualName) -> Vec<Dependent> {
+    on_relation_among(schema, &Scan, relation)
+}
+
+/// [`on_relation`], finding related tables through `related`.
+pub fn on_relation_among(
+    schema: &Schema,
+    related: &dyn Related,
+    relation: &QualName,
+) -> Vec<Dependent> {
     let mut out = Vec::new();
-    relation_dependents(schema, relation, &mut out);
+    relation_dependents(schema, related, relation, &mut out);
     out
 }
 
-fn relation_dependents(schema: &Schema, relation: &QualName, out: &mut Vec<Dependent>) {
-    for child in schema.tables.values() {
-        if child.inherits.contains(relation) {
-            let d = Dependent::Table(child.name.clone());
-            if !out.contains(&d) {
-                out.push(d);
-                relation_dependents(schema, &child.name, out);
-            }
+fn relation_dependents(
+    schema: &Schema,
+    related: &dyn Related,
+    relation: &QualName,
+    out: &mut Vec<Dependent>,
+) {
+    for child in in_schema_order(schema, related.inheritors(schema, relation)) {
+        let d = Dependent::Table(child.name.clone());
+        if !out.contains(&d) {
+            out.push(d);
+            relation_dependents(schema, related, &child.name, out);
         }
     }
-    for t in schema.tables.values() {
+    for t in with_policies_and(schema, related.referencing(schema, relation)) {
         if &t.name == relation {
             continue;
         }
@@ -212,7 +305,7 @@ pub fn on_type(schema: &Schema, type_name: &QualName) -> Vec<Dependent> {
             let base = c.type_name.trim_end_matches("[]");
             if names.iter().any(|n| n == base) {
                 push(&mut out, Dependent::Column(t.name.clone(), c.name.clone()));
-                column_dependents(schema, &t.name, &c.name, &mut out);
+                column_dependents(schema, &Scan, &t.name, &c.name, &mut out);
             }
         }
     }
@@ -222,8 +315,13 @@ pub fn on_type(schema: &Schema, type_name: &QualName) -> Vec<Dependent> {
 /// What makes `ALTER COLUMN … TYPE` fail whatever it is given: a view, a generated column, a
 /// policy or a trigger that reads the column ("cannot alter type of a column used by a view or
 /// rule"). Indexes, constraints and foreign keys are rebuilt instead.
-pub fn blocking_type_change(schema: &Schema, table: &QualName, column: &str) -> Vec<Dependent> {
-    on_column(schema, table, column)
+pub fn blocking_type_change(
+    schema: &Schema,
+    related: &dyn Related,
+    table: &QualName,
+    column: &str,
+) -> Vec<Dependent> {
+    on_column_among(schema, related, table, column)
         .into_iter()
         .filter(|d| {
             !matches!(d, Dependent::ForeignKey(..))

@@ -276,7 +276,7 @@ impl Replay<'_> {
             } else {
                 continue;
             };
-            let deps = dependencies::on_relation(&self.schema, &q);
+            let deps = dependencies::on_relation_among(&self.schema, self, &q);
             out.push((
                 DependedAction::DropRelation { relation: q, kind },
                 cascade,
@@ -320,7 +320,7 @@ impl Replay<'_> {
             }
             let cascade = cmd.behavior == DropBehavior::DropCascade as i32;
             if cmd.subtype == T::AtDropColumn as i32 {
-                let deps = dependencies::on_column(&self.schema, &table, &column);
+                let deps = dependencies::on_column_among(&self.schema, self, &table, &column);
                 out.push((
                     DependedAction::DropColumn {
                         table: table.clone(),
@@ -330,7 +330,7 @@ impl Replay<'_> {
                     deps,
                 ));
             } else if cmd.subtype == T::AtAlterColumnType as i32 {
-                let deps = dependencies::blocking_type_change(&self.schema, &table, &column);
+                let deps = dependencies::blocking_type_change(&self.schema, self, &table, &column);
                 out.push((
                     DependedAction::AlterType {
                         table: table.clone(),

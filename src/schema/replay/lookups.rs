@@ -187,3 +187,19 @@ impl Replay<'_> {
             .collect()
     }
 }
+
+/// The replay's lookups answer [`crate::schema::dependencies`]' questions without a scan of
+/// every table.
+impl crate::schema::dependencies::Related for Replay<'_> {
+    fn inheritors(&self, _: &crate::schema::Schema, table: &QualName) -> Vec<QualName> {
+        self.inheritance_children(table)
+    }
+
+    fn partitions(&self, _: &crate::schema::Schema, table: &QualName) -> Vec<QualName> {
+        self.partitions_of(table)
+    }
+
+    fn referencing(&self, _: &crate::schema::Schema, table: &QualName) -> Vec<QualName> {
+        self.referencing(table)
+    }
+}

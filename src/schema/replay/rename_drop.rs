@@ -513,7 +513,8 @@ impl Replay<'_> {
                 if self.schema.tables.contains_key(&q) {
                     if s.behavior == protobuf::DropBehavior::DropCascade as i32 {
                         // Inheriting tables, and foreign keys and views over any of them.
-                        let doomed = crate::schema::dependencies::on_relation(&self.schema, &q);
+                        let doomed =
+                            crate::schema::dependencies::on_relation_among(&self.schema, self, &q);
                         self.drop_dependents(&doomed);
                     }
                     self.drop_table(&q);
@@ -595,7 +596,8 @@ impl Replay<'_> {
     pub(super) fn drop_column(&mut self, table: &QualName, column: &str) {
         // What depends on the column goes too: with CASCADE; without it PostgreSQL refuses,
         // and the rule `column-still-referenced` reports that.
-        let dependents = crate::schema::dependencies::on_column(&self.schema, table, column);
+        let dependents =
+            crate::schema::dependencies::on_column_among(&self.schema, self, table, column);
         if let Some(t) = self.schema.tables.get_mut(table) {
             t.columns.shift_remove(column);
         }
