@@ -11,7 +11,7 @@
 //! table; a chain of 2,000 table renames, each followed by a column rename; 3,125 partitions
 //! of one table (50,000 at 16×); an inheritance chain 1,000 deep; 2,000 enum labels added (40 to a
 //! type), then 2,000 statements using string literals (each searched for every label added
-//! before).
+//! before); 500 functions and 500 renames of a column their bodies name.
 //!
 //! Under `cargo test` (debug build) every shape runs once at a tiny size.
 
@@ -111,7 +111,22 @@ fn enum_labels(n: usize) -> String {
     s
 }
 
-const SHAPES: [Shape; 7] = [
+/// Trigger functions, then renames of the column only the first is about.
+fn functions(n: usize) -> String {
+    let mut s = String::from("CREATE TABLE t (id int PRIMARY KEY, a0 int);\n");
+    for i in 0..n {
+        let _ = writeln!(
+            s,
+            "CREATE FUNCTION f{i}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN UPDATE u SET x = NEW.a0 WHERE id = {i}; RETURN NEW; END $$;"
+        );
+    }
+    for i in 0..n {
+        let _ = writeln!(s, "ALTER TABLE t RENAME COLUMN a{i} TO a{};", i + 1);
+    }
+    s
+}
+
+const SHAPES: [Shape; 8] = [
     Shape {
         name: "indexes",
         base: 2000,
@@ -146,6 +161,11 @@ const SHAPES: [Shape; 7] = [
         name: "enum-labels",
         base: 2000,
         sql: enum_labels,
+    },
+    Shape {
+        name: "functions",
+        base: 500,
+        sql: functions,
     },
 ];
 

@@ -348,15 +348,39 @@ pub fn blocking_type_change(
 /// A trigger function of a trigger on the table is named when its body reads `NEW.column` or
 /// `OLD.column`; any other function when its body names both the table and the column.
 pub fn functions_naming(schema: &Schema, table: &QualName, column: &str) -> Vec<Dependent> {
+    functions_naming_among(
+        schema,
+        schema.functions.keys().cloned().collect(),
+        table,
+        column,
+    )
+}
+
+/// [`functions_naming`] among the functions keyed `keys` (signatures; any order, stale or
+/// repeated keys allowed), which must include every function whose body has the word
+/// `column` (see [`body_words`]): the replay keeps that index, so that a rename does not split
+/// every function body of the history into words again.
+pub fn functions_naming_among(
+    schema: &Schema,
+    keys: Vec<String>,
+    table: &QualName,
+    column: &str,
+) -> Vec<Dependent> {
     let trigger_functions: Vec<&QualName> = schema
         .tables
         .get(table)
         .map(|t| t.triggers.iter().map(|x| &x.function).collect())
         .unwrap_or_default();
+    let mut found: Vec<(usize, &super::model::Function)> = keys
+        .iter()
+        .filter_map(|k| schema.functions.get_full(k).map(|(i, _, f)| (i, f)))
+        .collect();
+    found.sort_by_key(|(i, _)| *i);
+    found.dedup_by_key(|(i, _)| *i);
     let mut out = Vec::new();
-    for f in schema.functions.values() {
+    for (_, f) in found {
         let Some(body) = &f.body else { continue };
-        let words = words(body);
+        let words = body_words(body);
         let record_field = words
             .windows(3)
             .any(|w| (w[0] == "new" || w[0] == "old") && w[1] == "." && w[2] == column);
@@ -371,7 +395,7 @@ pub fn functions_naming(schema: &Schema, table: &QualName, column: &str) -> Vec<
 
 /// The identifiers (folded, quotes removed) and dots of a function body; string literals are
 /// skipped except that their words still count for dynamic SQL (`EXECUTE 'UPDATE t …'`).
-fn words(body: &str) -> Vec<String> {
+pub fn body_words(body: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut chars = body.chars().peekable();
     while let Some(c) = chars.next() {

@@ -361,7 +361,13 @@ impl Replay<'_> {
         {
             return Vec::new();
         }
-        let deps = dependencies::functions_naming(&self.schema, &table, &column);
+        let keys = self
+            .lookups
+            .function_words
+            .get(&column)
+            .cloned()
+            .unwrap_or_default();
+        let deps = dependencies::functions_naming_among(&self.schema, keys, &table, &column);
         let new = truncate_identifier(&s.newname).to_string();
         vec![(
             DependedAction::RenameColumn { table, column, new },

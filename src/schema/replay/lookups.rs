@@ -29,6 +29,9 @@ pub(super) struct Lookups {
     /// columns copy an existing one): until one has, a column rename never looks through a
     /// table's columns for generation expressions.
     pub(super) generated: bool,
+    /// Word of a function body (as [`crate::schema::dependencies::body_words`] splits it) →
+    /// the signatures of the functions whose body had it when created or moved.
+    pub(super) function_words: HashMap<String, Vec<String>>,
     /// Columns of inheritance children that are also defined locally (`attislocal`): a
     /// parent's `DROP COLUMN` leaves them in place.
     pub(super) local_columns: HashSet<(QualName, String)>,
@@ -62,6 +65,23 @@ impl Replay<'_> {
         note(&mut self.lookups.indexes, &index.table, &index.name);
         if let Some(parent) = &index.parent_index {
             note(&mut self.lookups.children, parent, &index.name);
+        }
+    }
+
+    /// Records the words of a function's body under its signature (after it is inserted).
+    pub(super) fn note_function(&mut self, key: &str) {
+        let Some(body) = self.schema.functions.get(key).and_then(|f| f.body.as_ref()) else {
+            return;
+        };
+        let mut words = crate::schema::dependencies::body_words(body);
+        words.sort_unstable();
+        words.dedup();
+        for w in words {
+            self.lookups
+                .function_words
+                .entry(w)
+                .or_default()
+                .push(key.to_string());
         }
     }
 

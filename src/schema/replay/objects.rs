@@ -304,7 +304,8 @@ impl Replay<'_> {
         let key = f.signature();
         if s.replace || !self.schema.functions.contains_key(&key) {
             self.mend_renames(ctx, |d| matches!(d, Dependent::Function(k) if *k == key));
-            self.schema.functions.insert(key, f);
+            self.schema.functions.insert(key.clone(), f);
+            self.note_function(&key);
         }
     }
 
@@ -494,7 +495,9 @@ impl Replay<'_> {
                         }
                     }
                 }
-                self.schema.functions.insert(x.signature(), x);
+                let key = x.signature();
+                self.schema.functions.insert(key.clone(), x);
+                self.note_function(&key);
             }
         }
     }
