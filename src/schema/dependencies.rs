@@ -143,13 +143,22 @@ fn tables_where(schema: &Schema, test: impl Fn(&super::model::Table) -> bool) ->
 
 /// Tables in the schema's order (the order a scan of every table meets them), each once.
 fn in_schema_order(schema: &Schema, names: Vec<QualName>) -> Vec<&super::model::Table> {
-    let mut found: Vec<(usize, &super::model::Table)> = names
+    in_map_order(&schema.tables, &names)
+}
+
+/// The values of `keys` that are in `map`, in the map's order, each once.
+fn in_map_order<'m, K, V, S>(map: &'m IndexMap<K, V, S>, keys: &[K]) -> Vec<&'m V>
+where
+    K: std::hash::Hash + Eq,
+    S: std::hash::BuildHasher,
+{
+    let mut found: Vec<(usize, &V)> = keys
         .iter()
-        .filter_map(|n| schema.tables.get_full(n).map(|(i, _, t)| (i, t)))
+        .filter_map(|k| map.get_full(k).map(|(i, _, v)| (i, v)))
         .collect();
     found.sort_by_key(|(i, _)| *i);
     found.dedup_by_key(|(i, _)| *i);
-    found.into_iter().map(|(_, t)| t).collect()
+    found.into_iter().map(|(_, v)| v).collect()
 }
 
 /// The tables that have policies, then `also`, in the schema's order.
@@ -371,14 +380,8 @@ pub fn functions_naming_among(
         .get(table)
         .map(|t| t.triggers.iter().map(|x| &x.function).collect())
         .unwrap_or_default();
-    let mut found: Vec<(usize, &super::model::Function)> = keys
-        .iter()
-        .filter_map(|k| schema.functions.get_full(k).map(|(i, _, f)| (i, f)))
-        .collect();
-    found.sort_by_key(|(i, _)| *i);
-    found.dedup_by_key(|(i, _)| *i);
     let mut out = Vec::new();
-    for (_, f) in found {
+    for f in in_map_order(&schema.functions, &keys) {
         let Some(body) = &f.body else { continue };
         let words = body_words(body);
         let record_field = words
