@@ -11,7 +11,8 @@
 //! table; a chain of 2,000 table renames, each followed by a column rename; 3,125 partitions
 //! of one table (50,000 at 16×); an inheritance chain 1,000 deep; 2,000 enum labels added (40 to a
 //! type), then 2,000 statements using string literals (each searched for every label added
-//! before); 500 functions and 500 renames of a column their bodies name.
+//! before); 500 functions and 500 renames of a column their bodies name; 1,000 tables with a
+//! view each, then a column rename and drop on each table.
 //!
 //! Under `cargo test` (debug build) every shape runs once at a tiny size.
 
@@ -126,7 +127,21 @@ fn functions(n: usize) -> String {
     s
 }
 
-const SHAPES: [Shape; 8] = [
+/// Tables with a view each, then a column rename and a column drop on every table.
+fn views(n: usize) -> String {
+    let mut s = String::new();
+    for i in 0..n {
+        let _ = writeln!(s, "CREATE TABLE t{i} (id int PRIMARY KEY, a int, b int);");
+        let _ = writeln!(s, "CREATE VIEW v{i} AS SELECT id, a FROM t{i};");
+    }
+    for i in 0..n {
+        let _ = writeln!(s, "ALTER TABLE t{i} RENAME COLUMN a TO c;");
+        let _ = writeln!(s, "ALTER TABLE t{i} DROP COLUMN b;");
+    }
+    s
+}
+
+const SHAPES: [Shape; 9] = [
     Shape {
         name: "indexes",
         base: 2000,
@@ -166,6 +181,11 @@ const SHAPES: [Shape; 8] = [
         name: "functions",
         base: 500,
         sql: functions,
+    },
+    Shape {
+        name: "views",
+        base: 1000,
+        sql: views,
     },
 ];
 

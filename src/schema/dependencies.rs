@@ -110,6 +110,17 @@ pub trait Related {
     fn partitions(&self, schema: &Schema, table: &QualName) -> Vec<QualName>;
     /// The tables with a foreign key referencing `table`, possibly more, in any order.
     fn referencing(&self, schema: &Schema, table: &QualName) -> Vec<QualName>;
+    /// The tables that have policies, possibly more, in any order.
+    fn with_policies(&self, schema: &Schema) -> Vec<QualName>;
+    /// The views (keys of `view_uses`) that read `relation`, possibly more, in any order.
+    fn views_reading(&self, schema: &Schema, relation: &QualName) -> Vec<QualName>;
+    /// The views that read `table.column`, possibly more, in any order.
+    fn views_reading_column(
+        &self,
+        schema: &Schema,
+        table: &QualName,
+        column: &str,
+    ) -> Vec<QualName>;
 }
 
 /// [`Related`] by looking through every table.
@@ -129,6 +140,18 @@ impl Related for Scan {
             t.foreign_keys().any(|(_, fk)| &fk.ref_table == table)
         })
     }
+
+    fn with_policies(&self, schema: &Schema) -> Vec<QualName> {
+        tables_where(schema, |t| !t.policies.is_empty())
+    }
+
+    fn views_reading(&self, schema: &Schema, _: &QualName) -> Vec<QualName> {
+        schema.view_uses.keys().cloned().collect()
+    }
+
+    fn views_reading_column(&self, schema: &Schema, _: &QualName, _: &str) -> Vec<QualName> {
+        schema.view_uses.keys().cloned().collect()
+    }
 }
 
 /// The names of the tables for which `test` holds.
@@ -144,33 +167,31 @@ fn tables_where(schema: &Schema, test: impl Fn(&super::model::Table) -> bool) ->
 /// Tables in the schema's order (the order a scan of every table meets them), each once.
 fn in_schema_order(schema: &Schema, names: Vec<QualName>) -> Vec<&super::model::Table> {
     in_map_order(&schema.tables, &names)
+        .into_iter()
+        .map(|(_, t)| t)
+        .collect()
 }
 
-/// The values of `keys` that are in `map`, in the map's order, each once.
-fn in_map_order<'m, K, V, S>(map: &'m IndexMap<K, V, S>, keys: &[K]) -> Vec<&'m V>
+/// The entries of `keys` that are in `map`, in the map's order, each once.
+fn in_map_order<'m, K, V, S>(map: &'m IndexMap<K, V, S>, keys: &[K]) -> Vec<(&'m K, &'m V)>
 where
     K: std::hash::Hash + Eq,
     S: std::hash::BuildHasher,
 {
-    let mut found: Vec<(usize, &V)> = keys
-        .iter()
-        .filter_map(|k| map.get_full(k).map(|(i, _, v)| (i, v)))
-        .collect();
-    found.sort_by_key(|(i, _)| *i);
-    found.dedup_by_key(|(i, _)| *i);
-    found.into_iter().map(|(_, v)| v).collect()
+    let mut found: Vec<(usize, &K, &V)> = keys.iter().filter_map(|k| map.get_full(k)).collect();
+    found.sort_by_key(|(i, _, _)| *i);
+    found.dedup_by_key(|(i, _, _)| *i);
+    found.into_iter().map(|(_, k, v)| (k, v)).collect()
 }
 
 /// The tables that have policies, then `also`, in the schema's order.
-fn with_policies_and(schema: &Schema, also: Vec<QualName>) -> Vec<&super::model::Table> {
+fn with_policies_and<'s>(
+    schema: &'s Schema,
+    related: &dyn Related,
+    also: Vec<QualName>,
+) -> Vec<&'s super::model::Table> {
     let mut names = also;
-    names.extend(
-        schema
-            .tables
-            .values()
-            .filter(|t| !t.policies.is_empty())
-            .map(|t| t.name.clone()),
-    );
+    names.extend(related.with_policies(schema));
     in_schema_order(schema, names)
 }
 
@@ -215,7 +236,7 @@ fn column_dependents(
         }
     }
     // Policies (of any table) whose subqueries read the column.
-    for t in with_policies_and(schema, Vec::new()) {
+    for t in with_policies_and(schema, related, Vec::new()) {
         for p in &t.policies {
             if policy_reads(schema, p, &table.name, |u| {
                 u.columns.iter().any(|(x, c)| x == table && c == column)
@@ -243,9 +264,10 @@ fn column_dependents(
             }
         }
     }
-    for (view, uses) in &schema.view_uses {
+    let views = related.views_reading_column(schema, table, column);
+    for (view, uses) in in_map_order(&schema.view_uses, &views) {
         if uses.columns.iter().any(|(t, c)| t == table && c == column) {
-            view_and_dependents(schema, view, out);
+            view_and_dependents(schema, related, view, out);
         }
     }
 }
@@ -281,7 +303,7 @@ fn relation_dependents(
             relation_dependents(schema, related, &child.name, out);
         }
     }
-    for t in with_policies_and(schema, related.referencing(schema, relation)) {
+    for t in with_policies_and(schema, related, related.referencing(schema, relation)) {
         if &t.name == relation {
             continue;
         }
@@ -298,7 +320,7 @@ fn relation_dependents(
             }
         }
     }
-    views_over(schema, relation, out);
+    views_over(schema, related, relation, out);
 }
 
 /// The columns of an enum or composite type (and arrays of it), and what depends on those
@@ -381,7 +403,7 @@ pub fn functions_naming_among(
         .map(|t| t.triggers.iter().map(|x| &x.function).collect())
         .unwrap_or_default();
     let mut out = Vec::new();
-    for f in in_map_order(&schema.functions, &keys) {
+    for (_, f) in in_map_order(&schema.functions, &keys) {
         let Some(body) = &f.body else { continue };
         let words = body_words(body);
         let record_field = words
@@ -478,7 +500,12 @@ fn push(out: &mut Vec<Dependent>, d: Dependent) {
     }
 }
 
-fn view_and_dependents(schema: &Schema, view: &QualName, out: &mut Vec<Dependent>) {
+fn view_and_dependents(
+    schema: &Schema,
+    related: &dyn Related,
+    view: &QualName,
+    out: &mut Vec<Dependent>,
+) {
     let kind = schema
         .other_relations
         .get(view)
@@ -486,21 +513,36 @@ fn view_and_dependents(schema: &Schema, view: &QualName, out: &mut Vec<Dependent
     let d = Dependent::View(view.clone(), kind);
     if !out.contains(&d) {
         out.push(d);
-        views_over(schema, view, out);
+        views_over(schema, related, view, out);
     }
 }
 
 /// The views and materialized views over a relation, transitively.
 pub fn views_on(schema: &Schema, relation: &QualName) -> Vec<Dependent> {
+    views_on_among(schema, &Scan, relation)
+}
+
+/// [`views_on`], finding the views through `related`.
+pub fn views_on_among(
+    schema: &Schema,
+    related: &dyn Related,
+    relation: &QualName,
+) -> Vec<Dependent> {
     let mut out = Vec::new();
-    views_over(schema, relation, &mut out);
+    views_over(schema, related, relation, &mut out);
     out
 }
 
-fn views_over(schema: &Schema, relation: &QualName, out: &mut Vec<Dependent>) {
-    for (view, uses) in &schema.view_uses {
+fn views_over(
+    schema: &Schema,
+    related: &dyn Related,
+    relation: &QualName,
+    out: &mut Vec<Dependent>,
+) {
+    let views = related.views_reading(schema, relation);
+    for (view, uses) in in_map_order(&schema.view_uses, &views) {
         if view != relation && uses.relations.contains(relation) {
-            view_and_dependents(schema, view, out);
+            view_and_dependents(schema, related, view, out);
         }
     }
 }

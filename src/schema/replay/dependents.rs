@@ -6,6 +6,7 @@
 use pg_query::NodeEnum;
 use pg_query::protobuf::{self, AlterTableType as T, DropBehavior, Node};
 
+use super::lookups::note;
 use super::nodes::strings;
 use super::{Ctx, Event, Replay};
 use crate::schema::dependencies::{self, Dependent};
@@ -74,11 +75,12 @@ impl Replay<'_> {
         };
         let uses = dependencies::query_uses(query, &self.schema, &resolve);
         self.schema.view_uses.insert(view.clone(), uses);
+        self.note_view_readers(view);
     }
 
     /// Drops a view or materialized view and the views over it.
     pub(super) fn drop_view(&mut self, view: &QualName) {
-        let mut doomed = dependencies::views_on(&self.schema, view);
+        let mut doomed = dependencies::views_on_among(&self.schema, self, view);
         doomed.insert(
             0,
             Dependent::View(view.clone(), crate::schema::RelKind::View),
@@ -137,8 +139,41 @@ impl Replay<'_> {
     pub(super) fn follow_relation_in_views(&mut self, from: &QualName, to: &QualName) {
         if let Some(u) = self.schema.view_uses.shift_remove(from) {
             self.schema.view_uses.insert(to.clone(), u);
+            self.note_view_readers(to);
         }
-        for u in self.schema.view_uses.values_mut() {
+        // Only the views that read it (the lookup), not every view for every rename.
+        let readers: Vec<QualName> = self
+            .lookups
+            .view_readers
+            .get(from)
+            .map(|v| {
+                v.iter()
+                    .map(|r| if r == from { to.clone() } else { r.clone() })
+                    .collect()
+            })
+            .unwrap_or_default();
+        for reader in &readers {
+            note(&mut self.lookups.view_readers, to, reader);
+            let columns: Vec<String> = self
+                .schema
+                .view_uses
+                .get(reader)
+                .map(|u| {
+                    u.columns
+                        .iter()
+                        .filter(|(t, _)| t == from)
+                        .map(|(_, c)| c.clone())
+                        .collect()
+                })
+                .unwrap_or_default();
+            for c in columns {
+                note(&mut self.lookups.column_readers, &(to.clone(), c), reader);
+            }
+        }
+        for reader in readers {
+            let Some(u) = self.schema.view_uses.get_mut(&reader) else {
+                continue;
+            };
             for r in &mut u.relations {
                 if r == from {
                     *r = to.clone();
@@ -154,12 +189,24 @@ impl Replay<'_> {
 
     /// A column renamed: the views, and the triggers' `UPDATE OF` lists and WHEN, follow it.
     pub(super) fn follow_column_in_dependents(&mut self, table: &QualName, old: &str, new: &str) {
-        for u in self.schema.view_uses.values_mut() {
+        // Only the views that read the column (the lookup), not every view for every rename.
+        let readers: Vec<QualName> = self
+            .lookups
+            .column_readers
+            .get(&(table.clone(), old.to_string()))
+            .map(|v| v.iter().cloned().collect())
+            .unwrap_or_default();
+        let renamed = (table.clone(), new.to_string());
+        for reader in readers {
+            let Some(u) = self.schema.view_uses.get_mut(&reader) else {
+                continue;
+            };
             for (t, c) in &mut u.columns {
                 if t == table && c == old {
                     *c = new.to_string();
                 }
             }
+            note(&mut self.lookups.column_readers, &renamed, &reader);
         }
         if let Some(t) = self.schema.tables.get_mut(table) {
             for x in &mut t.triggers {
@@ -410,6 +457,52 @@ mod tests {
         assert_eq!(t.columns["b"].default, None);
         // LIKE without INCLUDING GENERATED copies a plain column.
         assert!(s.tables[&q("l")].columns["b"].generated.is_none());
+    }
+
+    #[test]
+    fn cascades_follow_renames_of_tables_views_and_columns() {
+        // The reverse lookups (views reading a relation or a column, tables with policies,
+        // referencing tables) must follow every rename, or a cascade misses its dependents.
+        let s = replay(
+            "CREATE TABLE t (id int PRIMARY KEY, a int, b int);
+             CREATE VIEW v AS SELECT a FROM t;
+             CREATE VIEW w AS SELECT a FROM v;
+             CREATE VIEW keep AS SELECT b FROM t;
+             ALTER TABLE t RENAME COLUMN a TO x;
+             ALTER TABLE t RENAME TO u;
+             ALTER VIEW v RENAME TO v2;
+             ALTER TABLE u DROP COLUMN x CASCADE;",
+        );
+        assert_eq!(
+            s.tables[&q("u")].columns.keys().collect::<Vec<_>>(),
+            ["id", "b"]
+        );
+        assert!(!s.other_relations.contains_key(&q("v2")));
+        assert!(!s.other_relations.contains_key(&q("w")));
+        assert!(s.other_relations.contains_key(&q("keep")));
+        let s = replay(
+            "CREATE TABLE t (id int PRIMARY KEY);
+             CREATE TABLE c (id int, t_id int REFERENCES t);
+             ALTER TABLE c RENAME TO c2;
+             ALTER TABLE t RENAME TO u;
+             DROP TABLE u CASCADE;",
+        );
+        assert_eq!(s.tables[&q("c2")].foreign_keys().count(), 0);
+        // A policy of a renamed table whose subquery reads the dropped column.
+        let s = replay(
+            "CREATE TABLE t (id int PRIMARY KEY, a int);
+             CREATE TABLE m (t_id int);
+             CREATE POLICY p ON m USING (t_id IN (SELECT id FROM t WHERE a > 0));
+             CREATE POLICY keep ON m USING (t_id > 0);
+             ALTER TABLE m RENAME TO m2;
+             ALTER TABLE t DROP COLUMN a CASCADE;",
+        );
+        let policies: Vec<&str> = s.tables[&q("m2")]
+            .policies
+            .iter()
+            .map(|p| p.name.as_str())
+            .collect();
+        assert_eq!(policies, ["keep"]);
     }
 
     #[test]

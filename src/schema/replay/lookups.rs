@@ -32,15 +32,24 @@ pub(super) struct Lookups {
     /// Word of a function body (as [`crate::schema::dependencies::body_words`] splits it) →
     /// the signatures of the functions whose body had it when created or moved.
     pub(super) function_words: HashMap<String, Vec<String>>,
+    /// Tables that own or owned a sequence (`OWNED BY`, serial and identity columns), under
+    /// their current names.
+    pub(super) sequence_owners: HashSet<QualName>,
+    /// Tables that have had a policy (under their current name).
+    pub(super) policy_tables: IndexSet<QualName>,
+    /// Relation → the views whose recorded uses name it.
+    pub(super) view_readers: HashMap<QualName, IndexSet<QualName>>,
+    /// Table and column → the views whose recorded uses name that column.
+    pub(super) column_readers: HashMap<(QualName, String), IndexSet<QualName>>,
     /// Columns of inheritance children that are also defined locally (`attislocal`): a
     /// parent's `DROP COLUMN` leaves them in place.
     pub(super) local_columns: HashSet<(QualName, String)>,
 }
 
 /// Adds `value` to `key`'s list once.
-pub(super) fn note(
-    map: &mut HashMap<QualName, IndexSet<QualName>>,
-    key: &QualName,
+pub(super) fn note<K: std::hash::Hash + Eq + Clone>(
+    map: &mut HashMap<K, IndexSet<QualName>>,
+    key: &K,
     value: &QualName,
 ) {
     // A set, not a list: a table with 100,000 indexes must not be scanned for each new one.
@@ -82,6 +91,23 @@ impl Replay<'_> {
                 .entry(w)
                 .or_default()
                 .push(key.to_string());
+        }
+    }
+
+    /// Records, for each relation a view's uses name, that the view reads it.
+    pub(super) fn note_view_readers(&mut self, view: &QualName) {
+        let Some(uses) = self.schema.view_uses.get(view) else {
+            return;
+        };
+        let read = uses
+            .relations
+            .iter()
+            .chain(uses.columns.iter().map(|(t, _)| t));
+        for relation in read {
+            note(&mut self.lookups.view_readers, relation, view);
+        }
+        for column in &uses.columns {
+            note(&mut self.lookups.column_readers, column, view);
         }
     }
 
@@ -221,5 +247,30 @@ impl crate::schema::dependencies::Related for Replay<'_> {
 
     fn referencing(&self, _: &crate::schema::Schema, table: &QualName) -> Vec<QualName> {
         self.referencing(table)
+    }
+
+    fn with_policies(&self, _: &crate::schema::Schema) -> Vec<QualName> {
+        self.lookups.policy_tables.iter().cloned().collect()
+    }
+
+    fn views_reading(&self, _: &crate::schema::Schema, relation: &QualName) -> Vec<QualName> {
+        self.lookups
+            .view_readers
+            .get(relation)
+            .map(|v| v.iter().cloned().collect())
+            .unwrap_or_default()
+    }
+
+    fn views_reading_column(
+        &self,
+        _: &crate::schema::Schema,
+        table: &QualName,
+        column: &str,
+    ) -> Vec<QualName> {
+        self.lookups
+            .column_readers
+            .get(&(table.clone(), column.to_string()))
+            .map(|v| v.iter().cloned().collect())
+            .unwrap_or_default()
     }
 }

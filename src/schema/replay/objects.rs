@@ -124,6 +124,11 @@ impl Replay<'_> {
 
     /// Stores what the model knows of a relation beyond its kind.
     fn set_detail(&mut self, name: &QualName, detail: RelationDetail) {
+        if let RelationDetail::Sequence(s) = &detail
+            && let Some((owner, _)) = &s.owned_by
+        {
+            self.lookups.sequence_owners.insert(owner.clone());
+        }
         if let Some(o) = self.schema.other_relations.get_mut(name) {
             o.detail = detail;
         }
@@ -159,7 +164,13 @@ impl Replay<'_> {
         to: &QualName,
         column: Option<(&str, &str)>,
     ) {
-        for o in self.schema.other_relations.values_mut() {
+        // Only a table that owns a sequence has one to follow (the lookup, not a scan of every
+        // relation for every rename).
+        let owns = self.lookups.sequence_owners.contains(from);
+        if owns {
+            self.lookups.sequence_owners.insert(to.clone());
+        }
+        for o in self.schema.other_relations.values_mut().filter(|_| owns) {
             let RelationDetail::Sequence(s) = &mut o.detail else {
                 continue;
             };
@@ -194,9 +205,21 @@ impl Replay<'_> {
             Some((old, _)) => old,
             None => from.name.as_str(),
         };
+        // Only the views that read the relation (or the column) can name it: the lookups, not
+        // every view for every rename.
         if from != to || column.is_some() {
-            for o in self.schema.other_relations.values_mut() {
-                if let RelationDetail::View(v) = &mut o.detail
+            let readers: Vec<QualName> = match column {
+                Some((old, _)) => self
+                    .lookups
+                    .column_readers
+                    .get(&(from.clone(), old.to_string())),
+                None => self.lookups.view_readers.get(from),
+            }
+            .map(|v| v.iter().cloned().collect())
+            .unwrap_or_default();
+            for reader in readers {
+                if let Some(o) = self.schema.other_relations.get_mut(&reader)
+                    && let RelationDetail::View(v) = &mut o.detail
                     && v.key
                         .as_ref()
                         .is_some_and(|k| k.split([' ', '.']).any(|t| t == old_name))
@@ -255,6 +278,9 @@ impl Replay<'_> {
 
     /// A dropped column drops the sequence it owns.
     pub(super) fn drop_sequences_owned_by(&mut self, table: &QualName, column: &str) {
+        if !self.lookups.sequence_owners.contains(table) {
+            return;
+        }
         self.schema.other_relations.retain(|_, o| {
             !matches!(&o.detail, RelationDetail::Sequence(s)
                 if s.owned_by.as_ref().is_some_and(|(t, c)| t == table && c == column))

@@ -49,6 +49,7 @@ impl Replay<'_> {
         if let Some(t) = self.schema.tables.get_mut(&table) {
             t.policies.retain(|p| p.name != policy.name);
             t.policies.push(policy);
+            self.lookups.policy_tables.insert(table);
         }
     }
 

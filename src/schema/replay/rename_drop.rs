@@ -367,6 +367,9 @@ impl Replay<'_> {
             self.hints.freed(c);
         }
         self.schema.tables[&to].name = to.clone();
+        if !self.schema.tables[&to].policies.is_empty() {
+            self.lookups.policy_tables.insert(to.clone());
+        }
         self.follow_table(from, &to, None);
         self.follow_relation_in_views(from, &to);
         if self.incomplete.remove(from) {
