@@ -1,5 +1,6 @@
 //! Introspection: the catalog read into the [`Schema`] model, one query per kind of object.
 
+use std::collections::HashMap;
 use std::time::Instant;
 
 use postgres::Row;
@@ -170,12 +171,22 @@ impl Database {
         } else {
             "''"
         };
+        // A default cannot refer to a column, so it deparses the same without its table
+        // (relation 0), and `pg_get_expr` then does not open every table that has a default;
+        // a generated column's expression names columns and needs its table.
+        let default = if self.server_version_num >= 120000 {
+            "CASE WHEN a.attgenerated = '' THEN pg_get_expr(d.adbin, 0) \
+             ELSE pg_get_expr(d.adbin, d.adrelid) END"
+        } else {
+            "pg_get_expr(d.adbin, 0)"
+        };
+        // Defaults repeat (`now()`, `false`, `0`, …): each distinct text is parsed once.
+        let mut normalised: HashMap<String, String> = HashMap::new();
         for r in self.query(
             "cannot read pg_attribute",
             &format!(
                 "SELECT n.nspname::text, c.relname::text, a.attname::text, \
-                 format_type(a.atttypid, a.atttypmod), a.attnotnull, \
-                 pg_get_expr(d.adbin, d.adrelid), {generated} \
+                 format_type(a.atttypid, a.atttypmod), a.attnotnull, {default}, {generated} \
                  FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid \
                  JOIN pg_namespace n ON n.oid = c.relnamespace \
                  LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum \
@@ -199,7 +210,13 @@ impl Database {
             // A generated column's expression is in pg_attrdef too; it is not a default.
             let expr = r.get::<_, Option<String>>(5);
             let (default, generated) = if generated.is_empty() {
-                (expr.map(|d| SqlExpr::normalise_text(&d)), None)
+                let default = expr.map(|d| {
+                    normalised
+                        .entry(d)
+                        .or_insert_with_key(|d| SqlExpr::normalise_text(d))
+                        .clone()
+                });
+                (default, None)
             } else {
                 (None, expr.and_then(|e| SqlExpr::parse(&e).ok()))
             };
@@ -233,7 +250,7 @@ impl Database {
                 "SELECT n.nspname::text, c.relname::text, con.conname::text, con.contype::text, \
                  {}, rn.nspname::text, rc.relname::text, {}, \
                  con.confdeltype::text, con.confupdtype::text, con.convalidated, ic.relname::text, \
-                 CASE WHEN con.contype = 'c' THEN pg_get_constraintdef(con.oid) END \
+                 CASE WHEN con.contype = 'c' THEN pg_get_expr(con.conbin, con.conrelid) END \
                  FROM pg_constraint con JOIN pg_class c ON c.oid = con.conrelid \
                  JOIN pg_namespace n ON n.oid = c.relnamespace \
                  LEFT JOIN pg_class rc ON rc.oid = con.confrelid \
@@ -310,7 +327,8 @@ impl Database {
         for r in self.query(
             "cannot read pg_index",
             &format!(
-                "SELECT n.nspname::text, ic.relname::text, c.relname::text, am.amname::text, \
+                "WITH {INDEX_KEYS} \
+                 SELECT n.nspname::text, ic.relname::text, c.relname::text, am.amname::text, \
                  i.indisunique, i.indisprimary, i.indisexclusion, \
                  (i.indisvalid AND i.indisready) OR {building}, \
                  i.indnkeyatts::int4, k.columns, \
@@ -323,7 +341,7 @@ impl Database {
                  FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid \
                  JOIN pg_class c ON c.oid = i.indrelid JOIN pg_namespace n ON n.oid = c.relnamespace \
                  JOIN pg_am am ON am.oid = ic.relam \
-                 CROSS JOIN LATERAL ({INDEX_KEYS}) k \
+                 JOIN keys k ON k.indexrelid = i.indexrelid \
                  LEFT JOIN pg_inherits inh ON inh.inhrelid = i.indexrelid \
                  LEFT JOIN pg_class pc ON pc.oid = inh.inhparent \
                  LEFT JOIN pg_namespace pn ON pn.oid = pc.relnamespace \
@@ -385,27 +403,37 @@ impl Database {
     }
 }
 
-/// The keys of index `i`, one aggregate per index (not one subquery per array), read from the
-/// catalog columns: the column name (`''` for an expression), opclass (`''` for the type's
-/// default), `indoption` bits and collation (`''` for the column's own) of each key column.
+/// A CTE `keys`: the keys of every index, one row per index, read from the catalog columns:
+/// the column name (`''` for an expression), opclass (`''` for the type's default),
+/// `indoption` bits and collation (`''` for the column's own) of each key column.
 /// `pg_get_indexdef` is called only for expression keys (`indkey` 0): it deparses, which is
 /// slow, and a plain column needs none. Entries past `indnkeyatts` (INCLUDE columns) carry only
 /// their name.
-const INDEX_KEYS: &str = "SELECT \
-     array_agg(coalesce(a.attname::text, '') ORDER BY k) AS columns, \
-     array_agg(CASE WHEN i.indkey[k - 1] = 0 THEN pg_get_indexdef(i.indexrelid, k, false) \
-       ELSE '' END ORDER BY k) AS definitions, \
-     array_agg(CASE WHEN k > i.indnkeyatts OR oc.opcdefault THEN '' \
-       ELSE coalesce(oc.opcname::text, '') END ORDER BY k) AS opclasses, \
-     array_agg(coalesce(i.indoption[k - 1]::int4, 0) ORDER BY k) AS options, \
-     array_agg(CASE WHEN k > i.indnkeyatts OR i.indcollation[k - 1] = 0 \
-       OR i.indcollation[k - 1] = coalesce(a.attcollation, 100) THEN '' \
-       ELSE coalesce(co.collname::text, '') END ORDER BY k) AS collations \
-     FROM generate_series(1, i.indnatts) k \
-     LEFT JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[k - 1] \
-       AND i.indkey[k - 1] <> 0 \
-     LEFT JOIN pg_opclass oc ON oc.oid = i.indclass[k - 1] AND k <= i.indnkeyatts \
-     LEFT JOIN pg_collation co ON co.oid = i.indcollation[k - 1] AND k <= i.indnkeyatts";
+///
+/// Every index's keys are unnested once and joined to `pg_attribute` by one hash join (a
+/// subquery per index probed it once per index: 80 ms for 5,900 indexes), sorted by index and
+/// key position, and gathered by `array_agg` without `ORDER BY`: an aggregate takes its rows in
+/// the order its input gives them, and one `ORDER BY` per aggregate sorted each index's keys
+/// five times (60 ms).
+const INDEX_KEYS: &str = "keys AS (SELECT s.indexrelid, array_agg(s.col) AS columns, \
+       array_agg(s.def) AS definitions, array_agg(s.opc) AS opclasses, \
+       array_agg(s.opt) AS options, array_agg(s.coll) AS collations \
+     FROM (SELECT i.indexrelid, coalesce(a.attname::text, '') AS col, \
+       CASE WHEN k.num = 0 THEN pg_get_indexdef(i.indexrelid, k.ord::int4, false) \
+         ELSE '' END AS def, \
+       CASE WHEN k.ord > i.indnkeyatts OR oc.opcdefault THEN '' \
+         ELSE coalesce(oc.opcname::text, '') END AS opc, \
+       coalesce(i.indoption[k.ord - 1]::int4, 0) AS opt, \
+       CASE WHEN k.ord > i.indnkeyatts OR i.indcollation[k.ord - 1] = 0 \
+         OR i.indcollation[k.ord - 1] = coalesce(a.attcollation, 100) THEN '' \
+         ELSE coalesce(co.collname::text, '') END AS coll \
+       FROM pg_index i CROSS JOIN LATERAL unnest(i.indkey::int2[]) WITH ORDINALITY k(num, ord) \
+       LEFT JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.num AND k.num <> 0 \
+       LEFT JOIN pg_opclass oc ON oc.oid = i.indclass[k.ord - 1] AND k.ord <= i.indnkeyatts \
+       LEFT JOIN pg_collation co ON co.oid = i.indcollation[k.ord - 1] \
+         AND k.ord <= i.indnkeyatts \
+       ORDER BY i.indexrelid, k.ord) s \
+     GROUP BY s.indexrelid)";
 
 /// One row of the index query as an [`Index`].
 fn index_from_row(r: &Row) -> Index {
@@ -524,12 +552,11 @@ fn normalise_type(text: &str) -> String {
     format!("{}{}", parts.pop().unwrap_or_default(), &text[rest_at..])
 }
 
-/// The expression of `pg_get_constraintdef`'s `CHECK ((a > 0)) NOT VALID`.
-fn check_expression(def: &str) -> Option<SqlExpr> {
-    let body = def.strip_prefix("CHECK ")?;
-    let body = body.strip_suffix(" NOT VALID").unwrap_or(body);
-    let body = body.strip_suffix(" NO INHERIT").unwrap_or(body);
-    SqlExpr::parse(body).ok()
+/// The expression of a CHECK constraint from `pg_get_expr(conbin, conrelid)`, which deparses
+/// it as `pg_get_constraintdef` does inside its `CHECK (…)` (that function also looks the
+/// constraint up again under a fresh snapshot, 20 µs per constraint); parenthesised as there.
+fn check_expression(expr: &str) -> Option<SqlExpr> {
+    SqlExpr::parse(&format!("({expr})")).ok()
 }
 
 #[cfg(test)]
@@ -551,7 +578,7 @@ mod tests {
 
     #[test]
     fn check_definitions_parse() {
-        let e = check_expression("CHECK (((b > 0) AND (a < b))) NOT VALID").unwrap();
+        let e = check_expression("((b > 0) AND (a < b))").unwrap();
         assert_eq!(e.columns, vec!["b", "a"]);
     }
 }
