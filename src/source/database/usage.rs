@@ -146,11 +146,11 @@ impl Database {
             hosts: vec![self.target.clone()],
             ..LiveStats::default()
         };
-        // Sizes open relations: a lock an index's rebuild holds skips its table, as the
-        // definitions do.
-        self.lock_safe("", |db| db.read_table_stats(&mut stats.tables))?;
+        // A relation never vacuumed or analyzed is measured, which opens it: a lock an index's
+        // rebuild holds skips its table, as the definitions do.
+        let (tables, indexes) = (&mut stats.tables, &mut stats.indexes);
+        self.lock_safe("", |db| db.read_sizes(tables, indexes))?;
         let scans = self.index_scans()?;
-        self.lock_safe("", |db| db.read_index_stats(&mut stats.indexes))?;
         for (name, s) in &mut stats.indexes {
             s.scans_per_host = vec![scans.get(name).copied().unwrap_or(0)];
         }
@@ -180,13 +180,76 @@ impl Database {
             .collect())
     }
 
-    /// Tables: size, rows, scans, statistics state, and a bloat estimate from `pg_stats`:
-    /// the pages the rows would fill (tuple header, null bitmap, average widths, alignment)
+    /// Tables and indexes in one query, so that `pg_stats` (a view that checks privileges on
+    /// every row: 30 ms for 1,800 rows on a fresh connection) is read once, into `sa`: each
+    /// row's table oid and column number, average width and null fraction.
+    ///
+    /// Tables: size, rows, scans, statistics state, and a bloat estimate from `w`: the pages
+    /// the rows would fill (tuple header, null bitmap, average widths, alignment) against
+    /// `relpages`. Indexes: size and, for B-trees on plain columns, a bloat estimate from
+    /// `st`: the leaf pages the index's tuples would fill at the default fill factor (90)
     /// against `relpages`.
-    fn read_table_stats(
+    fn read_sizes(
         &mut self,
-        out: &mut IndexMap<QualName, TableStats>,
+        tables: &mut IndexMap<QualName, TableStats>,
+        indexes: &mut IndexMap<QualName, IndexStats>,
     ) -> Result<(), DatabaseError> {
+        let sql = format!(
+            // `st`: per index, the summed average width of its key columns that have
+            // statistics, and how many have them, joined to the index keys by column number (a
+            // correlated subquery took 900 ms for 6,000 indexes; a join by names, per index,
+            // 100 ms).
+            "WITH {EXCLUSIVE_LOCKS}, sa AS MATERIALIZED (SELECT a.attrelid, a.attnum, \
+               s.avg_width, s.null_frac FROM pg_stats s \
+               JOIN pg_namespace n ON n.nspname = s.schemaname \
+               JOIN pg_class c ON c.relnamespace = n.oid AND c.relname = s.tablename \
+               JOIN pg_attribute a ON a.attrelid = c.oid AND a.attname = s.attname \
+               WHERE NOT s.inherited), \
+             w AS (SELECT sa.attrelid, sum((1 - sa.null_frac) * sa.avg_width) AS width, \
+               max(sa.null_frac) AS nulls, count(*) AS ncols FROM sa GROUP BY sa.attrelid), \
+             st AS (SELECT i.indexrelid, sum(sa.avg_width) AS width, count(*) AS n \
+               FROM sa JOIN pg_index i ON i.indrelid = sa.attrelid \
+               CROSS JOIN LATERAL unnest(i.indkey::int2[]) k(num) WHERE k.num = sa.attnum \
+               GROUP BY i.indexrelid) \
+             {} UNION ALL {} ORDER BY 1, 13",
+            self.table_sizes_select(),
+            self.index_sizes_select(),
+        );
+        for r in self.query("cannot read table and index sizes", &sql)? {
+            let name = QualName::new(r.get::<_, String>(1), r.get::<_, String>(2));
+            let bytes: i64 = r.get(3);
+            if r.get::<_, bool>(0) {
+                indexes.insert(
+                    name,
+                    IndexStats {
+                        bytes,
+                        scans_per_host: Vec::new(),
+                        bloat_bytes: r.get(11),
+                    },
+                );
+                continue;
+            }
+            tables.insert(
+                name,
+                TableStats {
+                    bytes,
+                    total_bytes: r.get::<_, Option<i64>>(4).unwrap_or(bytes),
+                    rows: r.get(5),
+                    seq_scans: r.get(6),
+                    idx_scans: r.get(7),
+                    mods_since_analyze: r.get(8),
+                    live_rows: r.get(9),
+                    last_analyze: r.get(10),
+                    bloat_bytes: r.get(11),
+                },
+            );
+        }
+        Ok(())
+    }
+
+    /// The tables' half of [`Self::read_sizes`]: `false` (not an index), schema, name, size,
+    /// total size, rows, scans, statistics state, bloat, oid.
+    fn table_sizes_select(&self) -> String {
         let v = self.server_version_num;
         let heap = size_of("c", &size_known(v, "c"));
         let toast = size_of("t", &size_known(v, "t"));
@@ -197,11 +260,8 @@ impl Database {
         // when VACUUM, which counts them, truncates it, or with the index by TRUNCATE or a
         // rewrite), so the index is the page its build counted. Most TOAST tables are empty
         // and never vacuumed; measuring their indexes took 20 ms per 1,000 tables.
-        let sql = format!(
-            "WITH {EXCLUSIVE_LOCKS}, w AS (SELECT s.schemaname, s.tablename, \
-               sum((1 - s.null_frac) * s.avg_width) AS width, max(s.null_frac) AS nulls, \
-               count(*) AS ncols FROM pg_stats s WHERE NOT s.inherited GROUP BY 1, 2) \
-             SELECT n.nspname::text, c.relname::text, {heap}, \
+        format!(
+            "(SELECT false, n.nspname::text, c.relname::text, {heap}, \
              CASE WHEN c.relkind = 'r' THEN {heap} + coalesce(ts.bytes, 0) \
                + coalesce(ix.bytes, 0) END, \
              greatest(c.reltuples, 0)::int8, \
@@ -215,10 +275,10 @@ impl Database {
                      WHERE o LIKE 'fillfactor=%'), 100) / 100.0 \
                  / (4 + 8 * ceil((23 + CASE WHEN w.nulls > 0 THEN ceil(w.ncols / 8.0) ELSE 0 END) / 8.0) \
                     + 8 * ceil(w.width / 8.0)))))::int8, 0) \
-               * current_setting('block_size')::int8 END \
+               * current_setting('block_size')::int8 END, c.oid \
              FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
              LEFT JOIN pg_stat_user_tables s ON s.relid = c.oid \
-             LEFT JOIN w ON w.schemaname = n.nspname AND w.tablename = c.relname \
+             LEFT JOIN w ON w.attrelid = c.oid \
              LEFT JOIN pg_class t ON t.oid = c.reltoastrelid \
              LEFT JOIN LATERAL (SELECT {toast} AS bytes) ts ON true \
              LEFT JOIN LATERAL (SELECT sum(CASE WHEN xt.relkind = 't' AND ts.bytes = 0 \
@@ -227,53 +287,19 @@ impl Database {
                JOIN pg_class xc ON xc.oid = i.indexrelid JOIN pg_class xt ON xt.oid = i.indrelid \
                WHERE i.indrelid IN (c.oid, c.reltoastrelid) AND c.relkind = 'r') ix ON true \
              WHERE c.relkind IN ('r', 'p') AND {USER_NAMESPACE} AND {} AND {NOT_BOOKKEEPING} \
-             AND {} ORDER BY c.oid",
+             AND {})",
             not_extension_owned("pg_class", "c.oid"),
             self.not_locked("c.oid")
-        );
-        for r in self.query("cannot read table statistics", &sql)? {
-            let name = QualName::new(r.get::<_, String>(0), r.get::<_, String>(1));
-            let bytes: i64 = r.get(2);
-            out.insert(
-                name,
-                TableStats {
-                    bytes,
-                    total_bytes: r.get::<_, Option<i64>>(3).unwrap_or(bytes),
-                    rows: r.get(4),
-                    seq_scans: r.get(5),
-                    idx_scans: r.get(6),
-                    mods_since_analyze: r.get(7),
-                    live_rows: r.get(8),
-                    last_analyze: r.get(9),
-                    bloat_bytes: r.get(10),
-                },
-            );
-        }
-        Ok(())
+        )
     }
 
-    /// Indexes: size and, for B-trees on plain columns, a bloat estimate: the leaf pages the
-    /// index's tuples would fill at the default fill factor (90) against `relpages`.
-    fn read_index_stats(
-        &mut self,
-        out: &mut IndexMap<QualName, IndexStats>,
-    ) -> Result<(), DatabaseError> {
+    /// The indexes' half of [`Self::read_sizes`]: `true`, schema, name, size, then NULLs in
+    /// the tables' columns, the bloat estimate, oid.
+    fn index_sizes_select(&self) -> String {
         let size = size_of("ic", &index_size_known(self.server_version_num, "ic", "c"));
-        let sql = format!(
-            // `st`: per index, the summed average width of its key columns that have
-            // statistics, and how many have them. `pg_stats` is read once, its rows matched to
-            // their columns' numbers, and joined to the index keys by number (a correlated
-            // subquery took 900 ms for 6,000 indexes; a join by names, per index, 100 ms).
-            "WITH {EXCLUSIVE_LOCKS}, sa AS MATERIALIZED (SELECT a.attrelid, a.attnum, s.avg_width \
-               FROM pg_stats s JOIN pg_namespace n ON n.nspname = s.schemaname \
-               JOIN pg_class c ON c.relnamespace = n.oid AND c.relname = s.tablename \
-               JOIN pg_attribute a ON a.attrelid = c.oid AND a.attname = s.attname \
-               WHERE NOT s.inherited), \
-             st AS (SELECT i.indexrelid, sum(sa.avg_width) AS width, count(*) AS n \
-               FROM sa JOIN pg_index i ON i.indrelid = sa.attrelid \
-               CROSS JOIN LATERAL unnest(i.indkey::int2[]) k(num) WHERE k.num = sa.attnum \
-               GROUP BY i.indexrelid) \
-             SELECT n.nspname::text, ic.relname::text, {size}, \
+        format!(
+            "(SELECT true, n.nspname::text, ic.relname::text, {size}, NULL::int8, NULL::int8, \
+             NULL::int8, NULL::int8, NULL::int8, NULL::int8, NULL::text, \
              CASE WHEN am.amname = 'btree' AND ic.reltuples >= 0 AND NOT (0 = ANY (i.indkey::int2[])) \
                AND st.n = array_length(i.indkey::int2[], 1) THEN \
                greatest(ic.relpages::int8 - 1 - ceil(ic.reltuples / greatest(1, floor( \
@@ -281,26 +307,15 @@ impl Database {
                    * coalesce((SELECT split_part(o, '=', 2)::int FROM unnest(ic.reloptions) o \
                        WHERE o LIKE 'fillfactor=%'), 90) / 100.0 \
                    / (4 + 8 * ceil((8 + st.width) / 8.0)))))::int8, 0) \
-                 * current_setting('block_size')::int8 END \
+                 * current_setting('block_size')::int8 END, i.indexrelid \
              FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid \
              JOIN pg_class c ON c.oid = i.indrelid JOIN pg_namespace n ON n.oid = c.relnamespace \
              JOIN pg_am am ON am.oid = ic.relam LEFT JOIN st ON st.indexrelid = i.indexrelid \
              WHERE c.relkind IN ('r', 'p') AND {USER_NAMESPACE} AND {} AND {NOT_BOOKKEEPING} \
-             AND {} ORDER BY i.indexrelid",
+             AND {})",
             not_extension_owned("pg_class", "c.oid"),
             self.not_locked("c.oid")
-        );
-        for r in self.query("cannot read index sizes", &sql)? {
-            out.insert(
-                QualName::new(r.get::<_, String>(0), r.get::<_, String>(1)),
-                IndexStats {
-                    bytes: r.get(2),
-                    scans_per_host: Vec::new(),
-                    bloat_bytes: r.get(3),
-                },
-            );
-        }
-        Ok(())
+        )
     }
 
     /// Sequences: the last value, and the limit that stops inserts: the lower of the
