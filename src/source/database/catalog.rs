@@ -333,10 +333,16 @@ impl Database {
         } else {
             "false"
         };
+        // The tables whose indexes are read, in the keys' CTE too: it deparses.
+        let tables = format!(
+            "c.relkind IN ('r', 'p') AND {USER_NAMESPACE} AND {} AND {NOT_BOOKKEEPING} AND {}",
+            not_extension_owned("pg_class", "c.oid"),
+            self.not_locked("c.oid")
+        );
         for r in self.query(
             "cannot read pg_index",
             &format!(
-                "WITH {INDEX_KEYS} \
+                "WITH {} \
                  SELECT n.nspname::text, ic.relname::text, c.relname::text, am.amname::text, \
                  i.indisunique, i.indisprimary, i.indisexclusion, \
                  (i.indisvalid AND i.indisready) OR {building}, \
@@ -356,10 +362,8 @@ impl Database {
                  LEFT JOIN pg_namespace pn ON pn.oid = pc.relnamespace \
                  LEFT JOIN pg_constraint con ON con.conindid = i.indexrelid \
                    AND con.conrelid = i.indrelid AND con.contype IN ('p', 'u', 'x') \
-                 WHERE c.relkind IN ('r', 'p') AND {USER_NAMESPACE} AND {} AND {NOT_BOOKKEEPING} \
-                 AND {} ORDER BY c.oid, i.indexrelid",
-                not_extension_owned("pg_class", "c.oid"),
-                self.not_locked("c.oid")
+                 WHERE {tables} ORDER BY c.oid, i.indexrelid",
+                index_keys(&tables)
             ),
         )? {
             let index = index_from_row(&r, parsed);
@@ -416,7 +420,8 @@ impl Database {
     }
 }
 
-/// A CTE `keys`: the keys of every index, one row per index, read from the catalog columns:
+/// A CTE `keys`: the keys of the indexes of the tables `tables` (a condition on `c` and `n`:
+/// the other tables' expression keys are not deparsed), one row per index, read from the catalog columns:
 /// the column name (`''` for an expression), opclass (`''` for the type's default),
 /// `indoption` bits and collation (`''` for the column's own) of each key column.
 /// `pg_get_indexdef` is called only for expression keys (`indkey` 0): it deparses, which is
@@ -428,7 +433,9 @@ impl Database {
 /// key position, and gathered by `array_agg` without `ORDER BY`: an aggregate takes its rows in
 /// the order its input gives them, and one `ORDER BY` per aggregate sorted each index's keys
 /// five times (60 ms).
-const INDEX_KEYS: &str = "keys AS (SELECT s.indexrelid, array_agg(s.col) AS columns, \
+fn index_keys(tables: &str) -> String {
+    format!(
+        "keys AS (SELECT s.indexrelid, array_agg(s.col) AS columns, \
        array_agg(s.def) AS definitions, array_agg(s.opc) AS opclasses, \
        array_agg(s.opt) AS options, array_agg(s.coll) AS collations \
      FROM (SELECT i.indexrelid, coalesce(a.attname::text, '') AS col, \
@@ -440,13 +447,17 @@ const INDEX_KEYS: &str = "keys AS (SELECT s.indexrelid, array_agg(s.col) AS colu
        CASE WHEN k.ord > i.indnkeyatts OR i.indcollation[k.ord - 1] = 0 \
          OR i.indcollation[k.ord - 1] = coalesce(a.attcollation, 100) THEN '' \
          ELSE coalesce(co.collname::text, '') END AS coll \
-       FROM pg_index i CROSS JOIN LATERAL unnest(i.indkey::int2[]) WITH ORDINALITY k(num, ord) \
+       FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid \
+       JOIN pg_namespace n ON n.oid = c.relnamespace \
+       CROSS JOIN LATERAL unnest(i.indkey::int2[]) WITH ORDINALITY k(num, ord) \
        LEFT JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.num AND k.num <> 0 \
        LEFT JOIN pg_opclass oc ON oc.oid = i.indclass[k.ord - 1] AND k.ord <= i.indnkeyatts \
        LEFT JOIN pg_collation co ON co.oid = i.indcollation[k.ord - 1] \
          AND k.ord <= i.indnkeyatts \
-       ORDER BY i.indexrelid, k.ord) s \
-     GROUP BY s.indexrelid)";
+       WHERE {tables} ORDER BY i.indexrelid, k.ord) s \
+     GROUP BY s.indexrelid)"
+    )
+}
 
 /// One row of the index query as an [`Index`].
 fn index_from_row(r: &Row, parsed: &mut Parsed) -> Index {
@@ -465,7 +476,7 @@ fn index_from_row(r: &Row, parsed: &mut Parsed) -> Index {
     index.valid = r.get(7);
     let nkey = r.get::<_, i32>(8) as usize;
     let columns: Vec<String> = r.get(9);
-    // Only indexes with expression keys have definitions (see `INDEX_KEYS`).
+    // Only indexes with expression keys have definitions (see `index_keys`).
     let defs: Vec<String> = r.get::<_, Option<Vec<String>>>(10).unwrap_or_default();
     let opclasses: Vec<String> = r.get(11);
     let options: Vec<i32> = r.get(12);
