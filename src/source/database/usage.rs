@@ -71,9 +71,9 @@ fn size_known(server_version_num: i32, rel: &str) -> String {
 }
 
 /// [`size_known`] for the index `index` of the table `table`: the table counted (VACUUM and
-/// ANALYZE count its indexes' pages too) and the index built (from PostgreSQL 14, `reltuples`
-/// >= 0). An index built on an empty table (a TOAST table's, made with its table) records one
-/// page, and only its table's VACUUM or ANALYZE makes that current.
+/// ANALYZE count its indexes' pages too) and, from PostgreSQL 14, the index built (its
+/// `reltuples` not -1). An index built on an empty table (a TOAST table's, made with its table)
+/// records one page, and only its table's VACUUM or ANALYZE makes that current.
 fn index_size_known(server_version_num: i32, index: &str, table: &str) -> String {
     let built = if server_version_num >= 140000 {
         format!("{index}.reltuples >= 0 AND ")
