@@ -339,6 +339,7 @@ impl Database {
             not_extension_owned("pg_class", "c.oid"),
             self.not_locked("c.oid")
         );
+        let mut scans = indexmap::IndexMap::new();
         for r in self.query(
             "cannot read pg_index",
             &format!(
@@ -367,8 +368,10 @@ impl Database {
             ),
         )? {
             let index = index_from_row(&r, parsed);
+            scans.insert(index.name.clone(), index.scans.unwrap_or(0));
             schema.indexes.insert(index.name.clone(), index);
         }
+        self.index_scans_read = Some(scans);
         Ok(())
     }
 

@@ -159,7 +159,11 @@ impl Database {
         // rebuild holds skips its table, as the definitions do.
         let (tables, indexes) = (&mut stats.tables, &mut stats.indexes);
         self.lock_safe("", |db| db.read_sizes(tables, indexes))?;
-        let scans = self.index_scans()?;
+        // The introspection read the scans (`pg_stat_get_numscans`, as the view does).
+        let scans = match self.index_scans_read.take() {
+            Some(scans) => scans,
+            None => self.index_scans()?,
+        };
         for (name, s) in &mut stats.indexes {
             s.scans_per_host = vec![scans.get(name).copied().unwrap_or(0)];
         }
