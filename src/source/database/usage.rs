@@ -40,8 +40,7 @@ const EXCLUSIVE_LOCKS: &str = "xl AS MATERIALIZED (SELECT l.relation, l.database
 /// The size in bytes of the relation `rel` (a `pg_class` alias), without waiting on a lock:
 /// `relpages` × the block size when `known` (see [`size_known`]) says VACUUM or ANALYZE has
 /// counted its pages, or when another session holds or waits for `ACCESS EXCLUSIVE` on it (in
-/// [`EXCLUSIVE_LOCKS`]); `pg_relation_size` otherwise. NULL when `rel` is (an outer join's
-/// missing row).
+/// [`EXCLUSIVE_LOCKS`]); `pg_relation_size` otherwise. NULL for an outer join's missing row.
 fn size_of(rel: &str, known: &str) -> String {
     format!(
         "CASE WHEN {known} OR EXISTS (SELECT 1 FROM xl WHERE xl.relation = {rel}.oid \
