@@ -227,10 +227,18 @@ impl Database {
             self.table_sizes_select(),
             self.index_sizes_select(),
         );
+        // The tables whose total adds up their indexes (the index rows come after them).
+        let mut totals = std::collections::HashSet::new();
         for r in self.query("cannot read table and index sizes", &sql)? {
             let name = QualName::new(r.get::<_, String>(1), r.get::<_, String>(2));
             let bytes: i64 = r.get(3);
             if r.get::<_, bool>(0) {
+                let table = QualName::new(name.schema.clone(), r.get::<_, String>(13));
+                if totals.contains(&table)
+                    && let Some(t) = tables.get_mut(&table)
+                {
+                    t.total_bytes += bytes;
+                }
                 indexes.insert(
                     name,
                     IndexStats {
@@ -241,11 +249,15 @@ impl Database {
                 );
                 continue;
             }
+            let total = r.get::<_, Option<i64>>(4);
+            if total.is_some() {
+                totals.insert(name.clone());
+            }
             tables.insert(
                 name,
                 TableStats {
                     bytes,
-                    total_bytes: r.get::<_, Option<i64>>(4).unwrap_or(bytes),
+                    total_bytes: total.unwrap_or(bytes),
                     rows: r.get(5),
                     seq_scans: r.get(6),
                     idx_scans: r.get(7),
@@ -260,17 +272,19 @@ impl Database {
     }
 
     /// The tables' half of [`Self::read_sizes`]: `false` (not an index), schema, name, size,
-    /// total size, rows, scans, statistics state, bloat, oid.
+    /// total size without the indexes (which the index rows add), rows, scans, statistics
+    /// state, bloat, oid, NULL.
     fn table_sizes_select(&self) -> String {
         let v = self.server_version_num;
         let heap = size_of("c", &size_known(v, "c"));
         let toast = size_of("t", &size_known(v, "t"));
         let index = size_of("xc", &index_size_known(v, "xc", "xt"));
-        // The total, as `pg_total_relation_size` counts it: heap, TOAST table (`ts`), and the
-        // indexes of both (`ix`), each sized by `size_of`, except the index of an empty TOAST
-        // table: no row ever reached that table since its index was built (its pages go only
-        // when VACUUM, which counts them, truncates it, or with the index by TRUNCATE or a
-        // rewrite), so the index is the page its build counted. Most TOAST tables are empty
+        // The total, as `pg_total_relation_size` counts it: heap, TOAST table (`ts`) and its
+        // index (`ix`) here, the table's indexes from their rows (summing them here looked
+        // every index up again: 20 ms), each sized by `size_of`, except the index of an empty
+        // TOAST table: no row ever reached that table since its index was built (its pages go
+        // only when VACUUM, which counts them, truncates it, or with the index by TRUNCATE or
+        // a rewrite), so the index is the page its build counted. Most TOAST tables are empty
         // and never vacuumed; measuring their indexes took 20 ms per 1,000 tables.
         format!(
             "(SELECT false, n.nspname::text, c.relname::text, {heap}, \
@@ -287,7 +301,7 @@ impl Database {
                      WHERE o LIKE 'fillfactor=%'), 100) / 100.0 \
                  / (4 + 8 * ceil((23 + CASE WHEN w.nulls > 0 THEN ceil(w.ncols / 8.0) ELSE 0 END) / 8.0) \
                     + 8 * ceil(w.width / 8.0)))))::int8, 0) \
-               * current_setting('block_size')::int8 END, c.oid \
+               * current_setting('block_size')::int8 END, c.oid, NULL::text \
              FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
              LEFT JOIN pg_stat_user_tables s ON s.relid = c.oid \
              LEFT JOIN w ON w.attrelid = c.oid \
@@ -297,7 +311,7 @@ impl Database {
                  THEN xc.relpages::int8 * current_setting('block_size')::int8 \
                  ELSE {index} END)::int8 AS bytes FROM pg_index i \
                JOIN pg_class xc ON xc.oid = i.indexrelid JOIN pg_class xt ON xt.oid = i.indrelid \
-               WHERE i.indrelid IN (c.oid, c.reltoastrelid) AND c.relkind = 'r') ix ON true \
+               WHERE i.indrelid = c.reltoastrelid AND c.relkind = 'r') ix ON true \
              WHERE c.relkind IN ('r', 'p') AND {USER_NAMESPACE} AND {} AND {NOT_BOOKKEEPING} \
              AND {})",
             not_extension_owned("pg_class", "c.oid"),
@@ -306,7 +320,7 @@ impl Database {
     }
 
     /// The indexes' half of [`Self::read_sizes`]: `true`, schema, name, size, then NULLs in
-    /// the tables' columns, the bloat estimate, oid.
+    /// the tables' columns, the bloat estimate, oid, the table's name.
     fn index_sizes_select(&self) -> String {
         let size = size_of("ic", &index_size_known(self.server_version_num, "ic", "c"));
         format!(
@@ -319,7 +333,7 @@ impl Database {
                    * coalesce((SELECT split_part(o, '=', 2)::int FROM unnest(ic.reloptions) o \
                        WHERE o LIKE 'fillfactor=%'), 90) / 100.0 \
                    / (4 + 8 * ceil((8 + st.width) / 8.0)))))::int8, 0) \
-                 * current_setting('block_size')::int8 END, i.indexrelid \
+                 * current_setting('block_size')::int8 END, i.indexrelid, c.relname::text \
              FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid \
              JOIN pg_class c ON c.oid = i.indrelid JOIN pg_namespace n ON n.oid = c.relnamespace \
              JOIN pg_am am ON am.oid = ic.relam LEFT JOIN st ON st.indexrelid = i.indexrelid \
