@@ -424,9 +424,9 @@ impl Database {
 }
 
 /// A CTE `keys`: the keys of the indexes of the tables `tables` (a condition on `c` and `n`:
-/// the other tables' expression keys are not deparsed), one row per index, read from the catalog columns:
-/// the column name (`''` for an expression), opclass (`''` for the type's default),
-/// `indoption` bits and collation (`''` for the column's own) of each key column.
+/// the other tables' expression keys are not deparsed), one row per index, read from the
+/// catalog columns: the column name (`''` for an expression), opclass (`''` for the type's
+/// default), `indoption` bits and collation (`''` for the column's own) of each key column.
 /// `pg_get_indexdef` is called only for expression keys (`indkey` 0): it deparses, which is
 /// slow, and a plain column needs none. Entries past `indnkeyatts` (INCLUDE columns) carry only
 /// their name.
@@ -434,8 +434,8 @@ impl Database {
 /// Every index's keys are unnested once and joined to `pg_attribute` by one hash join (a
 /// subquery per index probed it once per index: 80 ms for 5,900 indexes), sorted by index and
 /// key position, and gathered by `array_agg` without `ORDER BY`: an aggregate takes its rows in
-/// the order its input gives them, and one `ORDER BY` per aggregate sorted each index's keys
-/// five times (60 ms).
+/// the order its input gives them (a subquery with `ORDER BY` is not merged into the query
+/// around it), and one `ORDER BY` per aggregate sorted each index's keys five times (60 ms).
 fn index_keys(tables: &str) -> String {
     format!(
         "keys AS (SELECT s.indexrelid, array_agg(s.col) AS columns, \
