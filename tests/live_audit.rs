@@ -8,7 +8,8 @@ use std::time::Duration;
 
 use driftlint::finding::Finding;
 use driftlint::live::{Audit, AuditOptions};
-use driftlint::source::database::ConnectOptions;
+use driftlint::schema::QualName;
+use driftlint::source::database::{ConnectOptions, Database};
 use support::TestPg;
 
 fn audit_with(pg: &TestPg, min_stats_age: Duration) -> Audit {
@@ -334,4 +335,101 @@ fn the_checks_dbas_expect_fire_and_stay_quiet() {
     );
     // The partitions have no index; swollen's primary key lost three quarters of its entries.
     assert_eq!(objects_of(f, "index-bloat"), ["swollen_pkey"], "{f:#?}");
+}
+
+/// The main forks of table `table`, its TOAST table and the indexes of both: what
+/// `pg_total_relation_size` counts less the free space and visibility maps.
+fn main_forks(c: &mut postgres::Client, table: &str) -> i64 {
+    c.query_one(
+        "SELECT sum(pg_relation_size(r))::int8 FROM (SELECT $1::text::regclass::oid AS r \
+         UNION ALL SELECT reltoastrelid FROM pg_class WHERE oid = $1::text::regclass AND reltoastrelid <> 0 \
+         UNION ALL SELECT indexrelid FROM pg_index WHERE indrelid IN (SELECT $1::text::regclass::oid \
+           UNION ALL SELECT reltoastrelid FROM pg_class WHERE oid = $1::text::regclass)) x",
+        &[&table],
+    )
+    .unwrap()
+    .get(0)
+}
+
+/// Sizes are `relpages` once ANALYZE (or VACUUM) has counted a relation: equal to
+/// `pg_relation_size` and `pg_total_relation_size` (less the maps) just after it, unchanged by
+/// rows added since; a table never analyzed, and its indexes, are measured exactly.
+#[test]
+fn sizes_are_as_of_the_last_analyze_and_exact_when_never_analyzed() {
+    let Some(pg) = TestPg::start() else { return };
+    let mut c = pg.connect();
+    // Autovacuum off, so that the catalog changes only when the test says.
+    c.batch_execute(
+        "CREATE TABLE docs (id int PRIMARY KEY, title text, body text)
+           WITH (autovacuum_enabled = false, toast.autovacuum_enabled = false);
+         ALTER TABLE docs ALTER COLUMN body SET STORAGE EXTERNAL;
+         INSERT INTO docs SELECT g, 'title ' || g, repeat(md5(g::text), 100)
+           FROM generate_series(1, 3000) g;
+         CREATE INDEX docs_title ON docs (title);
+         ANALYZE docs;
+         CREATE TABLE fresh (id int PRIMARY KEY, note text)
+           WITH (autovacuum_enabled = false, toast.autovacuum_enabled = false);
+         INSERT INTO fresh SELECT g, repeat('n', 40) FROM generate_series(1, 1000) g;
+         CREATE INDEX fresh_note ON fresh (note);
+         INSERT INTO fresh SELECT g, repeat('n', 40) FROM generate_series(1001, 5000) g;",
+    )
+    .unwrap();
+    // CREATE INDEX counted fresh's pages, never a VACUUM or ANALYZE, and rows came after.
+    let (stale, never_analyzed): (bool, bool) = c
+        .query_one(
+            "SELECT relpages::int8 * 8192 < pg_relation_size(oid), \
+             coalesce(pg_stat_get_last_vacuum_time(oid), pg_stat_get_last_autovacuum_time(oid), \
+               pg_stat_get_last_analyze_time(oid), pg_stat_get_last_autoanalyze_time(oid)) IS NULL \
+             FROM pg_class WHERE oid = 'fresh'::regclass",
+            &[],
+        )
+        .map(|r| (r.get(0), r.get(1)))
+        .unwrap();
+    assert!(stale && never_analyzed, "{stale} {never_analyzed}");
+    let read = || {
+        let mut db = Database::connect(&ConnectOptions::new(pg.conninfo())).unwrap();
+        db.live_stats().unwrap()
+    };
+    let live = read();
+    let table = |name: &str| &live.tables[&QualName::new("public", name)];
+    let index = |name: &str| live.indexes[&QualName::new("public", name)].bytes;
+    for name in ["docs", "fresh"] {
+        assert_eq!(table(name).bytes, size(&mut c, name), "{name}");
+        assert_eq!(table(name).total_bytes, main_forks(&mut c, name), "{name}");
+    }
+    for name in ["docs_pkey", "docs_title", "fresh_pkey", "fresh_note"] {
+        assert_eq!(index(name), size(&mut c, name), "{name}");
+    }
+    let toast: i64 = c
+        .query_one(
+            "SELECT pg_relation_size(reltoastrelid) FROM pg_class WHERE oid = 'docs'::regclass",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert!(
+        toast > 1_000_000,
+        "the bodies are stored out of line: {toast}"
+    );
+    // The maps are the whole difference from `pg_total_relation_size`.
+    let total: i64 = c
+        .query_one("SELECT pg_total_relation_size('docs')", &[])
+        .unwrap()
+        .get(0);
+    assert!(total - table("docs").total_bytes < 200_000, "{total}");
+
+    // Rows added after the ANALYZE: the catalog, and so the audit, still says what it counted.
+    let analyzed = (table("docs").bytes, index("docs_title"));
+    c.batch_execute(
+        "INSERT INTO docs SELECT g, 'title ' || g, 'short' FROM generate_series(3001, 9000) g",
+    )
+    .unwrap();
+    let later = read();
+    let docs = QualName::new("public", "docs");
+    let title = QualName::new("public", "docs_title");
+    assert_eq!(
+        (later.tables[&docs].bytes, later.indexes[&title].bytes),
+        analyzed
+    );
+    assert!(size(&mut c, "docs") > analyzed.0);
 }

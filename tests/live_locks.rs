@@ -84,9 +84,11 @@ fn locked_tables_are_skipped_and_reported() {
             "{}",
             f.message
         );
+        // Columns are read from the catalog alone (a default deparses without its table);
+        // the rest deparses with the table open.
         assert!(
             f.message
-                .contains("its columns, constraints, index definitions, policies were not read"),
+                .contains("its constraints, index definitions, policies were not read"),
             "{}",
             f.message
         );

@@ -35,7 +35,8 @@ pub struct LiveStats {
 /// Size and use of one index.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct IndexStats {
-    /// `pg_relation_size` of the index.
+    /// The index's size as of its last VACUUM/ANALYZE (`relpages`; `pg_relation_size` when
+    /// never counted).
     pub bytes: i64,
     /// `idx_scan` on each host, in the order of [`LiveStats::hosts`].
     pub scans_per_host: Vec<i64>,
@@ -46,9 +47,11 @@ pub struct IndexStats {
 /// Size, use and statistics state of one table.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct TableStats {
-    /// `pg_relation_size` (the heap).
+    /// The heap's size as of its last VACUUM/ANALYZE (`relpages`; `pg_relation_size` when
+    /// never counted).
     pub bytes: i64,
-    /// `pg_total_relation_size` (heap, TOAST and indexes).
+    /// Heap, TOAST and indexes, each sized as [`Self::bytes`] is (`pg_total_relation_size`
+    /// after an ANALYZE, less the free space and visibility maps).
     pub total_bytes: i64,
     /// Estimated rows (`reltuples`; 0 when never analysed).
     pub rows: i64,

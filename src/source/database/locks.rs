@@ -1,6 +1,6 @@
 //! Reading the catalog while production is busy. A catalog read itself takes no lock on user
-//! tables, but the deparsing functions (`pg_get_expr`, `pg_get_indexdef`,
-//! `pg_get_constraintdef`) open the table they deparse for, and wait behind another session's
+//! tables, but the deparsing functions (`pg_get_expr` given a table, `pg_get_indexdef`) open
+//! the table they deparse for, and wait behind another session's
 //! `ACCESS EXCLUSIVE` lock (a long migration, `VACUUM FULL`, `LOCK TABLE`), or behind such a
 //! lock's waiting request. Rather than fail the whole audit after `lock_timeout`, a query that
 //! calls them runs after a savepoint; on a lock timeout it is rolled back to the savepoint, the

@@ -88,6 +88,9 @@ pub struct Database {
     locks: locks::LockSkips,
     /// The SQLSTATE of the last failed statement (`55P03` is a lock timeout).
     last_sqlstate: Option<String>,
+    /// `idx_scan` of the indexes the introspection read, for [`Database::live_stats`] in the
+    /// same snapshot: one query fewer.
+    index_scans_read: Option<indexmap::IndexMap<crate::schema::QualName, i64>>,
     /// `server_version_num`, e.g. 160004.
     pub server_version_num: i32,
     /// `server_version`, e.g. `16.4`.
@@ -215,6 +218,7 @@ impl Database {
             queries: 0,
             locks: locks::LockSkips::default(),
             last_sqlstate: None,
+            index_scans_read: None,
             server_version_num: 0,
             server_version: String::new(),
         };

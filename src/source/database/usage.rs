@@ -1,8 +1,16 @@
 //! The live numbers beside the schema: sizes, scans, the statistics window, sequences and
 //! bloat estimates ([`LiveStats`]). One query per kind, like the catalog; nothing here scans a
-//! user table, and a size is taken from `pg_class.relpages` instead of `pg_relation_size`
-//! (which takes a lock) when another session holds or waits for an `ACCESS EXCLUSIVE` lock on
-//! it.
+//! user table.
+//!
+//! Sizes are read from the catalog: a relation's size is `pg_class.relpages` × the block size,
+//! which VACUUM and ANALYZE set to the relation's block count, so a size is as of the
+//! relation's last VACUUM/ANALYZE. `pg_relation_size` would open every relation (a relation
+//! cache entry built and an `ACCESS SHARE` lock taken per table and index: 0.3 s for 1,400
+//! tables and 7,300 relations in all on a fresh connection). Only a relation never vacuumed or
+//! analyzed (see `size_known`) is measured with `pg_relation_size`, unless another session
+//! holds or waits for an `ACCESS EXCLUSIVE` lock on it (then its size is what the catalog
+//! says). A size counts the main fork, the relation's data: the free space and visibility maps
+//! (a few pages each, when they exist) are not counted.
 
 use indexmap::IndexMap;
 
@@ -29,16 +37,49 @@ pub struct StatsWindow {
 const EXCLUSIVE_LOCKS: &str = "xl AS MATERIALIZED (SELECT l.relation, l.database FROM pg_locks l \
      WHERE l.locktype = 'relation' AND l.mode = 'AccessExclusiveLock')";
 
-/// The size of a relation without waiting on a lock: `pg_relation_size` unless another
-/// session holds `ACCESS EXCLUSIVE` on it (in [`EXCLUSIVE_LOCKS`]), then the page count of the
-/// last VACUUM/ANALYZE.
-fn size_of(oid: &str, relpages: &str) -> String {
+/// The size in bytes of the relation `rel` (a `pg_class` alias), without waiting on a lock:
+/// `relpages` × the block size when `known` (see [`size_known`]) says VACUUM or ANALYZE has
+/// counted its pages, or when another session holds or waits for `ACCESS EXCLUSIVE` on it (in
+/// [`EXCLUSIVE_LOCKS`]); `pg_relation_size` otherwise. NULL for an outer join's missing row.
+fn size_of(rel: &str, known: &str) -> String {
     format!(
-        "CASE WHEN EXISTS (SELECT 1 FROM xl WHERE xl.relation = {oid} \
+        "CASE WHEN {known} OR EXISTS (SELECT 1 FROM xl WHERE xl.relation = {rel}.oid \
          AND xl.database = (SELECT oid FROM pg_database WHERE datname = current_database())) \
-         THEN {relpages}::int8 * current_setting('block_size')::int8 \
-         ELSE pg_relation_size({oid}) END"
+         THEN {rel}.relpages::int8 * current_setting('block_size')::int8 \
+         ELSE pg_relation_size({rel}.oid) END"
     )
+}
+
+/// The condition that `relpages` of the table (or TOAST table) `rel` was counted by a VACUUM
+/// or ANALYZE, as the statistics system records them (`last_vacuum`, `last_autoanalyze`, …).
+/// `reltuples` alone does not say it: CREATE INDEX on a table with rows sets it too, and the
+/// rows added since are then in no catalog count. From PostgreSQL 14 `reltuples` is also -1
+/// after a TRUNCATE, whose new, empty files the table has filled since. Without a record (never
+/// vacuumed or analyzed, or the statistics were reset) the table is measured.
+fn size_known(server_version_num: i32, rel: &str) -> String {
+    let counted = format!(
+        "coalesce(pg_stat_get_last_vacuum_time({rel}.oid), \
+         pg_stat_get_last_autovacuum_time({rel}.oid), pg_stat_get_last_analyze_time({rel}.oid), \
+         pg_stat_get_last_autoanalyze_time({rel}.oid)) IS NOT NULL"
+    );
+    if server_version_num >= 140000 {
+        format!("({rel}.reltuples >= 0 AND {counted})")
+    } else {
+        counted
+    }
+}
+
+/// [`size_known`] for the index `index` of the table `table`: the table counted (VACUUM and
+/// ANALYZE count its indexes' pages too) and, from PostgreSQL 14, the index built (its
+/// `reltuples` not -1). An index built on an empty table (a TOAST table's, made with its table)
+/// records one page, and only its table's VACUUM or ANALYZE makes that current.
+fn index_size_known(server_version_num: i32, index: &str, table: &str) -> String {
+    let built = if server_version_num >= 140000 {
+        format!("{index}.reltuples >= 0 AND ")
+    } else {
+        String::new()
+    };
+    format!("({built}{})", size_known(server_version_num, table))
 }
 
 impl Database {
@@ -113,11 +154,15 @@ impl Database {
             hosts: vec![self.target.clone()],
             ..LiveStats::default()
         };
-        // Sizes open relations: a lock an index's rebuild holds skips its table, as the
-        // definitions do.
-        self.lock_safe("", |db| db.read_table_stats(&mut stats.tables))?;
-        let scans = self.index_scans()?;
-        self.lock_safe("", |db| db.read_index_stats(&mut stats.indexes))?;
+        // A relation never vacuumed or analyzed is measured, which opens it: a lock an index's
+        // rebuild holds skips its table, as the definitions do.
+        let (tables, indexes) = (&mut stats.tables, &mut stats.indexes);
+        self.lock_safe("", |db| db.read_sizes(tables, indexes))?;
+        // The introspection read the scans (`pg_stat_get_numscans`, as the view does).
+        let scans = match self.index_scans_read.take() {
+            Some(scans) => scans,
+            None => self.index_scans()?,
+        };
         for (name, s) in &mut stats.indexes {
             s.scans_per_host = vec![scans.get(name).copied().unwrap_or(0)];
         }
@@ -147,25 +192,112 @@ impl Database {
             .collect())
     }
 
-    /// Tables: size, rows, scans, statistics state, and a bloat estimate from `pg_stats`:
-    /// the pages the rows would fill (tuple header, null bitmap, average widths, alignment)
+    /// Tables and indexes in one query, so that `pg_stats` (a view that checks privileges on
+    /// every row: 30 ms for 1,800 rows on a fresh connection) is read once, into `sa`: each
+    /// row's table oid and column number, average width and null fraction.
+    ///
+    /// Tables: size, rows, scans, statistics state, and a bloat estimate from `w`: the pages
+    /// the rows would fill (tuple header, null bitmap, average widths, alignment) against
+    /// `relpages`. Indexes: size and, for B-trees on plain columns, a bloat estimate from
+    /// `st`: the leaf pages the index's tuples would fill at the default fill factor (90)
     /// against `relpages`.
-    fn read_table_stats(
+    fn read_sizes(
         &mut self,
-        out: &mut IndexMap<QualName, TableStats>,
+        tables: &mut IndexMap<QualName, TableStats>,
+        indexes: &mut IndexMap<QualName, IndexStats>,
     ) -> Result<(), DatabaseError> {
-        let heap = size_of("c.oid", "c.relpages");
         let sql = format!(
-            "WITH {EXCLUSIVE_LOCKS}, w AS (SELECT s.schemaname, s.tablename, \
-               sum((1 - s.null_frac) * s.avg_width) AS width, max(s.null_frac) AS nulls, \
-               count(*) AS ncols FROM pg_stats s WHERE NOT s.inherited GROUP BY 1, 2) \
-             SELECT n.nspname::text, c.relname::text, {heap}, \
-             CASE WHEN c.relkind = 'r' AND NOT EXISTS (SELECT 1 FROM xl \
-               WHERE xl.relation = c.oid) THEN pg_total_relation_size(c.oid) END, \
+            // `st`: per index, the summed average width of its key columns that have
+            // statistics, and how many have them, joined to the index keys by column number (a
+            // correlated subquery took 900 ms for 6,000 indexes; a join by names, per index,
+            // 100 ms).
+            "WITH {EXCLUSIVE_LOCKS}, sa AS MATERIALIZED (SELECT a.attrelid, a.attnum, \
+               s.avg_width, s.null_frac FROM pg_stats s \
+               JOIN pg_namespace n ON n.nspname = s.schemaname \
+               JOIN pg_class c ON c.relnamespace = n.oid AND c.relname = s.tablename \
+               JOIN pg_attribute a ON a.attrelid = c.oid AND a.attname = s.attname \
+               WHERE NOT s.inherited), \
+             w AS (SELECT sa.attrelid, sum((1 - sa.null_frac) * sa.avg_width) AS width, \
+               max(sa.null_frac) AS nulls, count(*) AS ncols FROM sa GROUP BY sa.attrelid), \
+             st AS (SELECT i.indexrelid, sum(sa.avg_width) AS width, count(*) AS n \
+               FROM sa JOIN pg_index i ON i.indrelid = sa.attrelid \
+               CROSS JOIN LATERAL unnest(i.indkey::int2[]) k(num) WHERE k.num = sa.attnum \
+               GROUP BY i.indexrelid) \
+             {} UNION ALL {} ORDER BY 1, 13",
+            self.table_sizes_select(),
+            self.index_sizes_select(),
+        );
+        // The tables whose total adds up their indexes (the index rows come after them).
+        let mut totals = std::collections::HashSet::new();
+        for r in self.query("cannot read table and index sizes", &sql)? {
+            let name = QualName::new(r.get::<_, String>(1), r.get::<_, String>(2));
+            let bytes: i64 = r.get(3);
+            if r.get::<_, bool>(0) {
+                let table = QualName::new(name.schema.clone(), r.get::<_, String>(13));
+                if let Some(t) = tables.get_mut(&table) {
+                    t.idx_scans += r.get::<_, i64>(7);
+                    if totals.contains(&table) {
+                        t.total_bytes += bytes;
+                    }
+                }
+                indexes.insert(
+                    name,
+                    IndexStats {
+                        bytes,
+                        scans_per_host: Vec::new(),
+                        bloat_bytes: r.get(11),
+                    },
+                );
+                continue;
+            }
+            let total = r.get::<_, Option<i64>>(4);
+            if total.is_some() {
+                totals.insert(name.clone());
+            }
+            tables.insert(
+                name,
+                TableStats {
+                    bytes,
+                    total_bytes: total.unwrap_or(bytes),
+                    rows: r.get(5),
+                    seq_scans: r.get(6),
+                    idx_scans: r.get(7),
+                    mods_since_analyze: r.get(8),
+                    live_rows: r.get(9),
+                    last_analyze: r.get(10),
+                    bloat_bytes: r.get(11),
+                },
+            );
+        }
+        Ok(())
+    }
+
+    /// The tables' half of [`Self::read_sizes`]: `false` (not an index), schema, name, size,
+    /// total size without the indexes (which the index rows add), rows, sequential scans, 0
+    /// index scans (the index rows add theirs), statistics state, bloat, oid, NULL. The
+    /// statistics functions are the ones `pg_stat_user_tables` calls; the view also sums the
+    /// scans of every index of every table of the database (20 ms).
+    fn table_sizes_select(&self) -> String {
+        let v = self.server_version_num;
+        let heap = size_of("c", &size_known(v, "c"));
+        let toast = size_of("t", &size_known(v, "t"));
+        let index = size_of("xc", &index_size_known(v, "xc", "xt"));
+        // The total, as `pg_total_relation_size` counts it: heap, TOAST table (`ts`) and its
+        // index (`ix`) here, the table's indexes from their rows (summing them here looked
+        // every index up again: 20 ms), each sized by `size_of`, except the index of an empty
+        // TOAST table: no row ever reached that table since its index was built (its pages go
+        // only when VACUUM, which counts them, truncates it, or with the index by TRUNCATE or
+        // a rewrite), so the index is the page its build counted. Most TOAST tables are empty
+        // and never vacuumed; measuring their indexes took 20 ms per 1,000 tables.
+        format!(
+            "(SELECT false, n.nspname::text, c.relname::text, {heap}, \
+             CASE WHEN c.relkind = 'r' THEN {heap} + coalesce(ts.bytes, 0) \
+               + coalesce(ix.bytes, 0) END, \
              greatest(c.reltuples, 0)::int8, \
-             coalesce(s.seq_scan, 0)::int8, coalesce(s.idx_scan, 0)::int8, \
-             coalesce(s.n_mod_since_analyze, 0)::int8, coalesce(s.n_live_tup, 0)::int8, \
-             greatest(s.last_analyze, s.last_autoanalyze)::text, \
+             pg_stat_get_numscans(c.oid)::int8, 0::int8, \
+             pg_stat_get_mod_since_analyze(c.oid)::int8, pg_stat_get_live_tuples(c.oid)::int8, \
+             greatest(pg_stat_get_last_analyze_time(c.oid), \
+               pg_stat_get_last_autoanalyze_time(c.oid))::text, \
              CASE WHEN c.relkind = 'r' AND w.width IS NOT NULL AND c.reltuples >= 0 THEN \
                greatest(c.relpages::int8 - ceil(c.reltuples / greatest(1, floor( \
                  (current_setting('block_size')::int8 - 24) \
@@ -173,55 +305,31 @@ impl Database {
                      WHERE o LIKE 'fillfactor=%'), 100) / 100.0 \
                  / (4 + 8 * ceil((23 + CASE WHEN w.nulls > 0 THEN ceil(w.ncols / 8.0) ELSE 0 END) / 8.0) \
                     + 8 * ceil(w.width / 8.0)))))::int8, 0) \
-               * current_setting('block_size')::int8 END \
+               * current_setting('block_size')::int8 END, c.oid, NULL::text \
              FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
-             LEFT JOIN pg_stat_user_tables s ON s.relid = c.oid \
-             LEFT JOIN w ON w.schemaname = n.nspname AND w.tablename = c.relname \
+             LEFT JOIN w ON w.attrelid = c.oid \
+             LEFT JOIN pg_class t ON t.oid = c.reltoastrelid \
+             LEFT JOIN LATERAL (SELECT {toast} AS bytes) ts ON true \
+             LEFT JOIN LATERAL (SELECT sum(CASE WHEN xt.relkind = 't' AND ts.bytes = 0 \
+                 THEN xc.relpages::int8 * current_setting('block_size')::int8 \
+                 ELSE {index} END)::int8 AS bytes FROM pg_index i \
+               JOIN pg_class xc ON xc.oid = i.indexrelid JOIN pg_class xt ON xt.oid = i.indrelid \
+               WHERE i.indrelid = c.reltoastrelid AND c.relkind = 'r') ix ON true \
              WHERE c.relkind IN ('r', 'p') AND {USER_NAMESPACE} AND {} AND {NOT_BOOKKEEPING} \
-             AND {} ORDER BY c.oid",
+             AND {})",
             not_extension_owned("pg_class", "c.oid"),
             self.not_locked("c.oid")
-        );
-        for r in self.query("cannot read table statistics", &sql)? {
-            let name = QualName::new(r.get::<_, String>(0), r.get::<_, String>(1));
-            let bytes: i64 = r.get(2);
-            out.insert(
-                name,
-                TableStats {
-                    bytes,
-                    total_bytes: r.get::<_, Option<i64>>(3).unwrap_or(bytes),
-                    rows: r.get(4),
-                    seq_scans: r.get(5),
-                    idx_scans: r.get(6),
-                    mods_since_analyze: r.get(7),
-                    live_rows: r.get(8),
-                    last_analyze: r.get(9),
-                    bloat_bytes: r.get(10),
-                },
-            );
-        }
-        Ok(())
+        )
     }
 
-    /// Indexes: size and, for B-trees on plain columns, a bloat estimate: the leaf pages the
-    /// index's tuples would fill at the default fill factor (90) against `relpages`.
-    fn read_index_stats(
-        &mut self,
-        out: &mut IndexMap<QualName, IndexStats>,
-    ) -> Result<(), DatabaseError> {
-        let size = size_of("ic.oid", "ic.relpages");
-        let sql = format!(
-            // `st`: per index, the summed average width of its key columns that have
-            // statistics, and how many have them; read from `pg_stats` once, by a join, not
-            // once per index (a correlated subquery took 900 ms for 6,000 indexes).
-            "WITH {EXCLUSIVE_LOCKS}, st AS (SELECT i.indexrelid, sum(s.avg_width) AS width, \
-               count(*) AS n FROM pg_index i CROSS JOIN LATERAL unnest(i.indkey::int2[]) k(num) \
-               JOIN pg_class c ON c.oid = i.indrelid JOIN pg_namespace n ON n.oid = c.relnamespace \
-               JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.num \
-               JOIN pg_stats s ON s.schemaname = n.nspname AND s.tablename = c.relname \
-                 AND s.attname = a.attname AND NOT s.inherited \
-               GROUP BY i.indexrelid) \
-             SELECT n.nspname::text, ic.relname::text, {size}, \
+    /// The indexes' half of [`Self::read_sizes`]: `true`, schema, name, size, then NULLs in
+    /// the tables' columns but the scans, the bloat estimate, oid, the table's name.
+    fn index_sizes_select(&self) -> String {
+        let size = size_of("ic", &index_size_known(self.server_version_num, "ic", "c"));
+        format!(
+            "(SELECT true, n.nspname::text, ic.relname::text, {size}, NULL::int8, NULL::int8, \
+             NULL::int8, pg_stat_get_numscans(i.indexrelid)::int8, NULL::int8, NULL::int8, \
+             NULL::text, \
              CASE WHEN am.amname = 'btree' AND ic.reltuples >= 0 AND NOT (0 = ANY (i.indkey::int2[])) \
                AND st.n = array_length(i.indkey::int2[], 1) THEN \
                greatest(ic.relpages::int8 - 1 - ceil(ic.reltuples / greatest(1, floor( \
@@ -229,26 +337,15 @@ impl Database {
                    * coalesce((SELECT split_part(o, '=', 2)::int FROM unnest(ic.reloptions) o \
                        WHERE o LIKE 'fillfactor=%'), 90) / 100.0 \
                    / (4 + 8 * ceil((8 + st.width) / 8.0)))))::int8, 0) \
-                 * current_setting('block_size')::int8 END \
+                 * current_setting('block_size')::int8 END, i.indexrelid, c.relname::text \
              FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid \
              JOIN pg_class c ON c.oid = i.indrelid JOIN pg_namespace n ON n.oid = c.relnamespace \
              JOIN pg_am am ON am.oid = ic.relam LEFT JOIN st ON st.indexrelid = i.indexrelid \
              WHERE c.relkind IN ('r', 'p') AND {USER_NAMESPACE} AND {} AND {NOT_BOOKKEEPING} \
-             AND {} ORDER BY i.indexrelid",
+             AND {})",
             not_extension_owned("pg_class", "c.oid"),
             self.not_locked("c.oid")
-        );
-        for r in self.query("cannot read index sizes", &sql)? {
-            out.insert(
-                QualName::new(r.get::<_, String>(0), r.get::<_, String>(1)),
-                IndexStats {
-                    bytes: r.get(2),
-                    scans_per_host: Vec::new(),
-                    bloat_bytes: r.get(3),
-                },
-            );
-        }
-        Ok(())
+        )
     }
 
     /// Sequences: the last value, and the limit that stops inserts: the lower of the
