@@ -84,12 +84,7 @@ pub fn belongs_to_any(d: &Dependent, relations: &[QualName]) -> bool {
 
 /// The objects that depend on `table.column` with a normal dependency, transitively (a view
 /// over a view that reads the column; a generated column and what reads it).
-pub fn on_column(schema: &Schema, table: &QualName, column: &str) -> Vec<Dependent> {
-    on_column_among(schema, &Scan, table, column)
-}
-
-/// [`on_column`], finding related tables through `related`.
-pub fn on_column_among(
+pub fn on_column(
     schema: &Schema,
     related: &dyn Related,
     table: &QualName,
@@ -100,68 +95,22 @@ pub fn on_column_among(
     out
 }
 
-/// Where the tables related to a table are: [`Scan`] looks through every table; the replay
-/// answers from its reverse lookups, so that each dropped column or table does not scan the
-/// whole schema (which made a long history quadratic).
+/// Where the tables and views related to a table are: the replay answers from its reverse
+/// lookups, so that each dropped or renamed column or table does not scan the whole schema
+/// (which made a long history quadratic).
 pub trait Related {
     /// The tables inheriting from `table` (`INHERITS`), exactly, in any order.
-    fn inheritors(&self, schema: &Schema, table: &QualName) -> Vec<QualName>;
+    fn inheritors(&self, table: &QualName) -> Vec<QualName>;
     /// The partitions of `table`, exactly, in any order.
-    fn partitions(&self, schema: &Schema, table: &QualName) -> Vec<QualName>;
+    fn partitions(&self, table: &QualName) -> Vec<QualName>;
     /// The tables with a foreign key referencing `table`, possibly more, in any order.
-    fn referencing(&self, schema: &Schema, table: &QualName) -> Vec<QualName>;
+    fn referencing(&self, table: &QualName) -> Vec<QualName>;
     /// The tables that have policies, possibly more, in any order.
-    fn with_policies(&self, schema: &Schema) -> Vec<QualName>;
+    fn with_policies(&self) -> Vec<QualName>;
     /// The views (keys of `view_uses`) that read `relation`, possibly more, in any order.
-    fn views_reading(&self, schema: &Schema, relation: &QualName) -> Vec<QualName>;
+    fn views_reading(&self, relation: &QualName) -> Vec<QualName>;
     /// The views that read `table.column`, possibly more, in any order.
-    fn views_reading_column(
-        &self,
-        schema: &Schema,
-        table: &QualName,
-        column: &str,
-    ) -> Vec<QualName>;
-}
-
-/// [`Related`] by looking through every table.
-pub struct Scan;
-
-impl Related for Scan {
-    fn inheritors(&self, schema: &Schema, table: &QualName) -> Vec<QualName> {
-        tables_where(schema, |t| t.inherits.contains(table))
-    }
-
-    fn partitions(&self, schema: &Schema, table: &QualName) -> Vec<QualName> {
-        tables_where(schema, |t| t.partition_of.as_ref() == Some(table))
-    }
-
-    fn referencing(&self, schema: &Schema, table: &QualName) -> Vec<QualName> {
-        tables_where(schema, |t| {
-            t.foreign_keys().any(|(_, fk)| &fk.ref_table == table)
-        })
-    }
-
-    fn with_policies(&self, schema: &Schema) -> Vec<QualName> {
-        tables_where(schema, |t| !t.policies.is_empty())
-    }
-
-    fn views_reading(&self, schema: &Schema, _: &QualName) -> Vec<QualName> {
-        schema.view_uses.keys().cloned().collect()
-    }
-
-    fn views_reading_column(&self, schema: &Schema, _: &QualName, _: &str) -> Vec<QualName> {
-        schema.view_uses.keys().cloned().collect()
-    }
-}
-
-/// The names of the tables for which `test` holds.
-fn tables_where(schema: &Schema, test: impl Fn(&super::model::Table) -> bool) -> Vec<QualName> {
-    schema
-        .tables
-        .values()
-        .filter(|t| test(t))
-        .map(|t| t.name.clone())
-        .collect()
+    fn views_reading_column(&self, table: &QualName, column: &str) -> Vec<QualName>;
 }
 
 /// Tables in the schema's order (the order a scan of every table meets them), each once.
@@ -191,7 +140,7 @@ fn with_policies_and<'s>(
     also: Vec<QualName>,
 ) -> Vec<&'s super::model::Table> {
     let mut names = also;
-    names.extend(related.with_policies(schema));
+    names.extend(related.with_policies());
     in_schema_order(schema, names)
 }
 
@@ -204,8 +153,8 @@ fn column_dependents(
 ) {
     // The column of an inheriting table or a partition goes with its parent's; what depends
     // on it there counts too.
-    let mut children = related.inheritors(schema, table);
-    children.extend(related.partitions(schema, table));
+    let mut children = related.inheritors(table);
+    children.extend(related.partitions(table));
     for child in in_schema_order(schema, children) {
         if child.columns.contains_key(column) {
             column_dependents(schema, related, &child.name, column, out);
@@ -255,7 +204,7 @@ fn column_dependents(
             }
         }
     }
-    for t in in_schema_order(schema, related.referencing(schema, table)) {
+    for t in in_schema_order(schema, related.referencing(table)) {
         for (c, fk) in t.foreign_keys() {
             // The local side of a self-referencing key goes with the column automatically.
             let local = &t.name == table && c.columns.iter().any(|x| x == column);
@@ -264,7 +213,7 @@ fn column_dependents(
             }
         }
     }
-    let views = related.views_reading_column(schema, table, column);
+    let views = related.views_reading_column(table, column);
     for (view, uses) in in_map_order(&schema.view_uses, &views) {
         if uses.columns.iter().any(|(t, c)| t == table && c == column) {
             view_and_dependents(schema, related, view, out);
@@ -275,16 +224,7 @@ fn column_dependents(
 /// The objects that depend on a table (or view) with a normal dependency: views over it
 /// (transitively) and foreign keys of other tables that reference it. Its own indexes,
 /// constraints, policies and triggers go with it automatically.
-pub fn on_relation(schema: &Schema, relation: &QualName) -> Vec<Dependent> {
-    on_relation_among(schema, &Scan, relation)
-}
-
-/// [`on_relation`], finding related tables through `related`.
-pub fn on_relation_among(
-    schema: &Schema,
-    related: &dyn Related,
-    relation: &QualName,
-) -> Vec<Dependent> {
+pub fn on_relation(schema: &Schema, related: &dyn Related, relation: &QualName) -> Vec<Dependent> {
     let mut out = Vec::new();
     relation_dependents(schema, related, relation, &mut out);
     out
@@ -296,14 +236,14 @@ fn relation_dependents(
     relation: &QualName,
     out: &mut Vec<Dependent>,
 ) {
-    for child in in_schema_order(schema, related.inheritors(schema, relation)) {
+    for child in in_schema_order(schema, related.inheritors(relation)) {
         let d = Dependent::Table(child.name.clone());
         if !out.contains(&d) {
             out.push(d);
             relation_dependents(schema, related, &child.name, out);
         }
     }
-    for t in with_policies_and(schema, related, related.referencing(schema, relation)) {
+    for t in with_policies_and(schema, related, related.referencing(relation)) {
         if &t.name == relation {
             continue;
         }
@@ -325,7 +265,7 @@ fn relation_dependents(
 
 /// The columns of an enum or composite type (and arrays of it), and what depends on those
 /// columns: what `DROP TYPE … CASCADE` drops.
-pub fn on_type(schema: &Schema, type_name: &QualName) -> Vec<Dependent> {
+pub fn on_type(schema: &Schema, related: &dyn Related, type_name: &QualName) -> Vec<Dependent> {
     let mut out = Vec::new();
     let names = [
         type_name.name.clone(),
@@ -336,7 +276,7 @@ pub fn on_type(schema: &Schema, type_name: &QualName) -> Vec<Dependent> {
             let base = c.type_name.trim_end_matches("[]");
             if names.iter().any(|n| n == base) {
                 push(&mut out, Dependent::Column(t.name.clone(), c.name.clone()));
-                column_dependents(schema, &Scan, &t.name, &c.name, &mut out);
+                column_dependents(schema, related, &t.name, &c.name, &mut out);
             }
         }
     }
@@ -352,7 +292,7 @@ pub fn blocking_type_change(
     table: &QualName,
     column: &str,
 ) -> Vec<Dependent> {
-    on_column_among(schema, related, table, column)
+    on_column(schema, related, table, column)
         .into_iter()
         .filter(|d| {
             !matches!(d, Dependent::ForeignKey(..))
@@ -378,20 +318,12 @@ pub fn blocking_type_change(
 /// renamed: PostgreSQL stores a PL/pgSQL or SQL body as text and does not follow the rename.
 /// A trigger function of a trigger on the table is named when its body reads `NEW.column` or
 /// `OLD.column`; any other function when its body names both the table and the column.
-pub fn functions_naming(schema: &Schema, table: &QualName, column: &str) -> Vec<Dependent> {
-    functions_naming_among(
-        schema,
-        schema.functions.keys().cloned().collect(),
-        table,
-        column,
-    )
-}
-
-/// [`functions_naming`] among the functions keyed `keys` (signatures; any order, stale or
-/// repeated keys allowed), which must include every function whose body has the word
-/// `column` (see [`body_words`]): the replay keeps that index, so that a rename does not split
-/// every function body of the history into words again.
-pub fn functions_naming_among(
+///
+/// Only the functions keyed `keys` are looked at (signatures; any order, stale or repeated
+/// keys allowed), which must include every function whose body has the word `column` (see
+/// [`body_words`]): the replay keeps that index, so that a rename does not split every
+/// function body of the history into words again.
+pub fn functions_naming(
     schema: &Schema,
     keys: Vec<String>,
     table: &QualName,
@@ -518,16 +450,7 @@ fn view_and_dependents(
 }
 
 /// The views and materialized views over a relation, transitively.
-pub fn views_on(schema: &Schema, relation: &QualName) -> Vec<Dependent> {
-    views_on_among(schema, &Scan, relation)
-}
-
-/// [`views_on`], finding the views through `related`.
-pub fn views_on_among(
-    schema: &Schema,
-    related: &dyn Related,
-    relation: &QualName,
-) -> Vec<Dependent> {
+pub fn views_on(schema: &Schema, related: &dyn Related, relation: &QualName) -> Vec<Dependent> {
     let mut out = Vec::new();
     views_over(schema, related, relation, &mut out);
     out
@@ -539,7 +462,7 @@ fn views_over(
     relation: &QualName,
     out: &mut Vec<Dependent>,
 ) {
-    let views = related.views_reading(schema, relation);
+    let views = related.views_reading(relation);
     for (view, uses) in in_map_order(&schema.view_uses, &views) {
         if view != relation && uses.relations.contains(relation) {
             view_and_dependents(schema, related, view, out);

@@ -80,7 +80,7 @@ impl Replay<'_> {
 
     /// Drops a view or materialized view and the views over it.
     pub(super) fn drop_view(&mut self, view: &QualName) {
-        let mut doomed = dependencies::views_on_among(&self.schema, self, view);
+        let mut doomed = dependencies::views_on(&self.schema, self, view);
         doomed.insert(
             0,
             Dependent::View(view.clone(), crate::schema::RelKind::View),
@@ -317,13 +317,13 @@ impl Replay<'_> {
             {
                 "materialized view"
             } else if rt == O::ObjectType as i32 {
-                let deps = dependencies::on_type(&self.schema, &q);
+                let deps = dependencies::on_type(&self.schema, self, &q);
                 out.push((DependedAction::DropType { name: q }, cascade, deps));
                 continue;
             } else {
                 continue;
             };
-            let deps = dependencies::on_relation_among(&self.schema, self, &q);
+            let deps = dependencies::on_relation(&self.schema, self, &q);
             out.push((
                 DependedAction::DropRelation { relation: q, kind },
                 cascade,
@@ -367,7 +367,7 @@ impl Replay<'_> {
             }
             let cascade = cmd.behavior == DropBehavior::DropCascade as i32;
             if cmd.subtype == T::AtDropColumn as i32 {
-                let deps = dependencies::on_column_among(&self.schema, self, &table, &column);
+                let deps = dependencies::on_column(&self.schema, self, &table, &column);
                 out.push((
                     DependedAction::DropColumn {
                         table: table.clone(),
@@ -414,7 +414,7 @@ impl Replay<'_> {
             .get(&column)
             .cloned()
             .unwrap_or_default();
-        let deps = dependencies::functions_naming_among(&self.schema, keys, &table, &column);
+        let deps = dependencies::functions_naming(&self.schema, keys, &table, &column);
         let new = truncate_identifier(&s.newname).to_string();
         vec![(
             DependedAction::RenameColumn { table, column, new },

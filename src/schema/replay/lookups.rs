@@ -237,23 +237,23 @@ impl Replay<'_> {
 /// The replay's lookups answer [`crate::schema::dependencies`]' questions without a scan of
 /// every table.
 impl crate::schema::dependencies::Related for Replay<'_> {
-    fn inheritors(&self, _: &crate::schema::Schema, table: &QualName) -> Vec<QualName> {
+    fn inheritors(&self, table: &QualName) -> Vec<QualName> {
         self.inheritance_children(table)
     }
 
-    fn partitions(&self, _: &crate::schema::Schema, table: &QualName) -> Vec<QualName> {
+    fn partitions(&self, table: &QualName) -> Vec<QualName> {
         self.partitions_of(table)
     }
 
-    fn referencing(&self, _: &crate::schema::Schema, table: &QualName) -> Vec<QualName> {
+    fn referencing(&self, table: &QualName) -> Vec<QualName> {
         self.referencing(table)
     }
 
-    fn with_policies(&self, _: &crate::schema::Schema) -> Vec<QualName> {
+    fn with_policies(&self) -> Vec<QualName> {
         self.lookups.policy_tables.iter().cloned().collect()
     }
 
-    fn views_reading(&self, _: &crate::schema::Schema, relation: &QualName) -> Vec<QualName> {
+    fn views_reading(&self, relation: &QualName) -> Vec<QualName> {
         self.lookups
             .view_readers
             .get(relation)
@@ -261,12 +261,7 @@ impl crate::schema::dependencies::Related for Replay<'_> {
             .unwrap_or_default()
     }
 
-    fn views_reading_column(
-        &self,
-        _: &crate::schema::Schema,
-        table: &QualName,
-        column: &str,
-    ) -> Vec<QualName> {
+    fn views_reading_column(&self, table: &QualName, column: &str) -> Vec<QualName> {
         self.lookups
             .column_readers
             .get(&(table.clone(), column.to_string()))

@@ -502,7 +502,7 @@ impl Replay<'_> {
                 let q = self.qualified_from_list(&names);
                 if s.behavior == protobuf::DropBehavior::DropCascade as i32 {
                     // CASCADE drops the columns of the type, and what depends on them.
-                    let doomed = crate::schema::dependencies::on_type(&self.schema, &q);
+                    let doomed = crate::schema::dependencies::on_type(&self.schema, self, &q);
                     self.drop_dependents(&doomed);
                 }
                 self.schema.enums.shift_remove(&q);
@@ -517,7 +517,7 @@ impl Replay<'_> {
                     if s.behavior == protobuf::DropBehavior::DropCascade as i32 {
                         // Inheriting tables, and foreign keys and views over any of them.
                         let doomed =
-                            crate::schema::dependencies::on_relation_among(&self.schema, self, &q);
+                            crate::schema::dependencies::on_relation(&self.schema, self, &q);
                         self.drop_dependents(&doomed);
                     }
                     self.drop_table(&q);
@@ -549,7 +549,7 @@ impl Replay<'_> {
         self.drop_foreign_keys_to(name, |_| true);
         // Views over the table cannot outlive it: PostgreSQL drops them with CASCADE and
         // refuses the DROP without it (the rule `column-still-referenced` says so).
-        let views = crate::schema::dependencies::views_on(&self.schema, name);
+        let views = crate::schema::dependencies::views_on(&self.schema, self, name);
         self.drop_dependents(&views);
         if let Some(t) = self.schema.tables.shift_remove(name) {
             self.hints.freed(&name.name);
@@ -599,8 +599,7 @@ impl Replay<'_> {
     pub(super) fn drop_column(&mut self, table: &QualName, column: &str) {
         // What depends on the column goes too: with CASCADE; without it PostgreSQL refuses,
         // and the rule `column-still-referenced` reports that.
-        let dependents =
-            crate::schema::dependencies::on_column_among(&self.schema, self, table, column);
+        let dependents = crate::schema::dependencies::on_column(&self.schema, self, table, column);
         if let Some(t) = self.schema.tables.get_mut(table) {
             t.columns.shift_remove(column);
         }
