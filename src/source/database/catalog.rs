@@ -583,26 +583,29 @@ fn normalise_type(text: &str) -> String {
 #[derive(Default)]
 struct Parsed {
     exprs: HashMap<String, Option<SqlExpr>>,
-    normalised: HashMap<String, String>,
 }
 
 impl Parsed {
     /// [`SqlExpr::parse`], `None` when the text does not parse.
     fn expr(&mut self, text: &str) -> Option<SqlExpr> {
-        if let Some(e) = self.exprs.get(text) {
-            return e.clone();
-        }
-        let e = SqlExpr::parse(text).ok();
-        self.exprs.insert(text.to_string(), e.clone());
-        e
+        self.parsed(text).cloned()
     }
 
-    /// [`SqlExpr::normalise_text`].
+    /// [`SqlExpr::normalise_text`]: the canonical text, or the text itself when it does not
+    /// parse (without copying the tree).
     fn normalised(&mut self, text: String) -> String {
-        self.normalised
-            .entry(text)
-            .or_insert_with_key(|t| SqlExpr::normalise_text(t))
-            .clone()
+        match self.parsed(&text) {
+            Some(e) => e.text.clone(),
+            None => text,
+        }
+    }
+
+    fn parsed(&mut self, text: &str) -> Option<&SqlExpr> {
+        if !self.exprs.contains_key(text) {
+            self.exprs
+                .insert(text.to_string(), SqlExpr::parse(text).ok());
+        }
+        self.exprs.get(text).and_then(Option::as_ref)
     }
 }
 
