@@ -166,28 +166,28 @@ impl Replay<'_> {
     ) {
         // Only a table that owns a sequence has one to follow (the lookup, not a scan of every
         // relation for every rename).
-        let owns = self.lookups.sequence_owners.contains(from);
-        if owns {
+        if self.lookups.sequence_owners.contains(from) {
             self.lookups.sequence_owners.insert(to.clone());
-        }
-        for o in self.schema.other_relations.values_mut().filter(|_| owns) {
-            let RelationDetail::Sequence(s) = &mut o.detail else {
-                continue;
-            };
-            let Some((t, c)) = &mut s.owned_by else {
-                continue;
-            };
-            if t != from {
-                continue;
+            for o in self.schema.other_relations.values_mut() {
+                let RelationDetail::Sequence(s) = &mut o.detail else {
+                    continue;
+                };
+                let Some((t, c)) = &mut s.owned_by else {
+                    continue;
+                };
+                if t != from {
+                    continue;
+                }
+                *t = to.clone();
+                if let Some((old, new)) = column
+                    && c == old
+                {
+                    *c = new.to_string();
+                }
             }
-            *t = to.clone();
-            if let Some((old, new)) = column
-                && c == old
-            {
-                *c = new.to_string();
-            }
         }
-        if from != to {
+        // Children name their parents; only looked for once a table has inherited.
+        if from != to && self.lookups.inheritance {
             for t in self.schema.tables.values_mut() {
                 for p in &mut t.inherits {
                     if p == from {
