@@ -265,18 +265,24 @@ impl Replay<'_> {
     }
 
     pub(super) fn rename_column(&mut self, table: &QualName, old: &str, new: &str) {
+        // PostgreSQL refuses a rename onto an existing column; so does the replay (a replay
+        // that starts from a database where the migration already ran meets this).
+        if old != new
+            && self
+                .schema
+                .tables
+                .get(table)
+                .is_some_and(|t| t.columns.contains_key(old) && t.columns.contains_key(new))
+        {
+            return;
+        }
         self.follow_table(table, table, Some((old, new)));
         self.follow_column_in_dependents(table, old, new);
         if let Some(t) = self.schema.tables.get_mut(table) {
             if let Some(idx) = t.columns.get_index_of(old) {
-                if t.columns.contains_key(new) {
-                    let mut col = t.columns.shift_remove_index(idx).map(|(_, c)| c).unwrap();
-                    col.name = new.to_string();
-                    t.columns.shift_insert(idx, new.to_string(), col);
-                } else {
-                    // Constant time, order kept: a shifting remove and insert moved every
-                    // later column, quadratic over thousands of renames on one table.
-                    let mut col = t.columns.swap_remove_index(idx).map(|(_, c)| c).unwrap();
+                // Constant time, order kept: a shifting remove and insert moved every later
+                // column, quadratic over thousands of renames on one table.
+                if let Some((_, mut col)) = t.columns.swap_remove_index(idx) {
                     col.name = new.to_string();
                     let (at, _) = t.columns.insert_full(new.to_string(), col);
                     t.columns.swap_indices(idx, at);

@@ -117,6 +117,25 @@ fn rename_column_renames_everywhere() {
 }
 
 #[test]
+fn renaming_onto_an_existing_column_changes_nothing() {
+    // What a replay on top of a database that already ran the migration meets: the target
+    // name exists. PostgreSQL refuses the rename; the last column renamed onto the first one
+    // used to panic.
+    for sql in [
+        "CREATE TABLE t (a int, b int, c text); CREATE INDEX ON t (c); ALTER TABLE t RENAME COLUMN c TO a;",
+        "CREATE TABLE t (a int, b text, c int); CREATE INDEX ON t (b); ALTER TABLE t RENAME COLUMN b TO a;",
+    ] {
+        let (s, _) = replay(sql);
+        let t = &s.tables[&q("t")];
+        let names: Vec<&str> = t.columns.keys().map(String::as_str).collect();
+        assert_eq!(names, ["a", "b", "c"], "{sql}");
+        assert_eq!(t.columns["a"].type_name, "integer", "{sql}");
+        let indexed = &key_columns(&s, &index_names(&s)[0]);
+        assert_ne!(indexed, &["a"], "{sql}");
+    }
+}
+
+#[test]
 fn rename_and_move_tables_keep_indexes_and_references() {
     let (s, _) = replay(
         "CREATE SCHEMA archive;
