@@ -169,6 +169,11 @@ pub struct AuditArgs {
     /// Print the wall time of each phase (and each catalog query) on stderr.
     #[arg(long)]
     pub timings: bool,
+    /// Read over one connection. By default a second connection, importing the first one's
+    /// snapshot (the same read-only view of the database), reads sizes and sequences while
+    /// the first reads the catalog; it falls back to one when the second cannot connect.
+    #[arg(long)]
+    pub single_connection: bool,
 }
 
 /// Limits of a database session.

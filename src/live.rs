@@ -12,7 +12,7 @@ use crate::config::Exclude;
 use crate::rules::{self, RuleInput};
 use crate::schema::{Origin, QualName, Schema};
 use crate::source::database::{
-    AppliedMigrations, ConnectOptions, Database, DatabaseError, Introspection,
+    AppliedMigrations, ConnectOptions, Database, DatabaseError, Introspection, ObjectRows,
 };
 use crate::source::migrations::{Layout, MigrationFile};
 
@@ -68,6 +68,9 @@ pub struct AuditOptions {
     pub replicas: Vec<ConnectOptions>,
     /// The shortest statistics window `unused-index` trusts.
     pub min_stats_age: Duration,
+    /// Read everything over one connection. By default a second connection, on the first
+    /// one's snapshot, reads the sizes and sequences while the first reads the catalog.
+    pub single_connection: bool,
 }
 
 /// The default of `--min-stats-age`: a week covers most workloads' weekly jobs.
@@ -80,6 +83,7 @@ impl AuditOptions {
             primary,
             replicas: Vec::new(),
             min_stats_age: DEFAULT_MIN_STATS_AGE,
+            single_connection: false,
         }
     }
 }
@@ -94,12 +98,33 @@ pub fn audit(options: &ConnectOptions) -> Result<Audit, DatabaseError> {
 pub fn audit_hosts(options: &AuditOptions) -> Result<Audit, DatabaseError> {
     let start = std::time::Instant::now();
     let mut db = Database::connect(&options.primary)?;
-    let mut found = crate::timings::time("introspect", || db.introspect())?;
-    let mut live = db.live_stats()?;
+    let (objects, second) = if options.single_connection {
+        (None, None)
+    } else {
+        match db.export_snapshot() {
+            Some(snapshot) => {
+                let (send, objects) = std::sync::mpsc::channel();
+                let second = read_alongside(&options.primary, snapshot, send);
+                (Some(objects), Some(second))
+            }
+            None => (None, None),
+        }
+    };
+    let mut found = crate::timings::time("introspect", || db.introspect_with(objects))?;
+    let mut queries = 0;
+    // The second connection's reading, or, when it could not connect or read, this one's.
+    let mut live = match second.map(std::thread::JoinHandle::join) {
+        Some(Ok(Ok((stats, sent)))) => {
+            queries += sent;
+            stats
+        }
+        _ => db.sizes_and_sequences()?,
+    };
+    db.add_scans(&mut live)?;
     let mut window = db.stats_window()?;
     let target = db.target().to_string();
     let server_version = db.server_version.clone();
-    let mut queries = db.queries() + 1;
+    queries += db.queries() + 1;
     db.close();
     for replica in &options.replicas {
         let as_replica = |mut e: DatabaseError| {
@@ -160,6 +185,27 @@ pub fn audit_hosts(options: &AuditOptions) -> Result<Audit, DatabaseError> {
         stats_reset: found.stats_reset,
         queries,
         elapsed: start.elapsed(),
+    })
+}
+
+/// A second connection on `snapshot`, in a thread of its own, reading while the first reads
+/// the catalog (the two sessions' queries run side by side on the server): the object
+/// queries' rows, sent on `objects` as soon as they are read (the first session reads them
+/// itself when none come), then the sizes and sequences, returned with the statements sent.
+fn read_alongside(
+    options: &ConnectOptions,
+    snapshot: String,
+    objects: std::sync::mpsc::Sender<ObjectRows>,
+) -> std::thread::JoinHandle<Result<(crate::schema::live_stats::LiveStats, usize), DatabaseError>> {
+    let options = options.clone();
+    std::thread::spawn(move || {
+        let mut db = Database::connect_to_snapshot(&options, &snapshot)?;
+        let _ = objects.send(db.read_object_rows()?);
+        drop(objects);
+        let stats = db.sizes_and_sequences()?;
+        let sent = db.queries() + 1;
+        db.close();
+        Ok((stats, sent))
     })
 }
 

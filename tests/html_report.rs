@@ -117,6 +117,7 @@ fn the_html_report_renders_and_agrees_with_the_json() {
     .unwrap();
     let options = AuditOptions {
         min_stats_age: Duration::ZERO,
+        single_connection: false,
         ..AuditOptions::new(ConnectOptions::new(pg.conninfo()))
     };
     let run = driftlint::live::audit_hosts(&options).expect("audit");

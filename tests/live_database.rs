@@ -106,7 +106,8 @@ fn agreement(pg: TestPg, rel: &str, expected: &[&str]) {
         "drift between replay and database on {rel}: unexpected {unexpected:#?}, missing {missing:#?}"
     );
     assert_eq!(a, b, "schema rules disagree offline vs live on {rel}");
-    assert!(queries <= 16, "{queries} queries");
+    // One query per kind of object (and the session's setup), whatever the size.
+    assert!(queries <= 18, "{queries} queries");
 }
 
 macro_rules! agreement_tests {

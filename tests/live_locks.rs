@@ -30,6 +30,7 @@ fn audit(pg: &TestPg) -> (Vec<Finding>, Duration) {
     let start = Instant::now();
     let options = AuditOptions {
         min_stats_age: Duration::ZERO,
+        single_connection: false,
         ..AuditOptions::new(ConnectOptions::new(pg.conninfo()))
     };
     let run = audit_hosts(&options).expect("the audit completes despite the locks");

@@ -17,6 +17,7 @@ fn options(primary: &TestPg, replicas: &[&str]) -> AuditOptions {
         primary: ConnectOptions::new(primary.conninfo()),
         replicas: replicas.iter().map(|r| ConnectOptions::new(*r)).collect(),
         min_stats_age: Duration::ZERO,
+        single_connection: false,
     }
 }
 

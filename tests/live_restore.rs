@@ -62,6 +62,7 @@ fn a_fresh_restore_reports_no_unused_index_and_says_why_once() {
     // The same database with the gate off calls them all unused.
     let options = AuditOptions {
         min_stats_age: std::time::Duration::ZERO,
+        single_connection: false,
         ..AuditOptions::new(ConnectOptions::new(pg.conninfo()))
     };
     let ungated = audit_hosts(&options).expect("audit");

@@ -13,6 +13,7 @@ use support::TestPg;
 fn audit(pg: &TestPg) -> Vec<Finding> {
     let options = driftlint::live::AuditOptions {
         min_stats_age: std::time::Duration::ZERO,
+        single_connection: false,
         ..driftlint::live::AuditOptions::new(ConnectOptions::new(pg.conninfo()))
     };
     driftlint::live::audit_hosts(&options)

@@ -27,6 +27,7 @@ pub fn run(args: AuditArgs) -> Result<ExitStatus, Error> {
             .map(|r| args.session.options(r))
             .collect(),
         min_stats_age: args.min_stats_age,
+        single_connection: args.single_connection,
     };
     let mut run = crate::live::audit_hosts(&options)?;
     if args.verbose {

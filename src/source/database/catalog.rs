@@ -1,10 +1,11 @@
 //! Introspection: the catalog read into the [`Schema`] model, one query per kind of object.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::time::Instant;
 
 use postgres::Row;
 
+use super::objects::ObjectRows;
 use super::{
     Database, DatabaseError, Introspection, NOT_BOOKKEEPING, USER_NAMESPACE, not_extension_owned,
 };
@@ -17,6 +18,16 @@ use crate::schema::{
 impl Database {
     /// Reads the whole schema: one catalog query per kind of object.
     pub fn introspect(&mut self) -> Result<Introspection, DatabaseError> {
+        self.introspect_with(None)
+    }
+
+    /// [`Self::introspect`], with the object queries' rows from `objects` when it delivers
+    /// them (a second session on this one's snapshot read them meanwhile); otherwise this
+    /// session reads them.
+    pub fn introspect_with(
+        &mut self,
+        objects: Option<std::sync::mpsc::Receiver<ObjectRows>>,
+    ) -> Result<Introspection, DatabaseError> {
         let start = Instant::now();
         let before = self.queries;
         let mut schema = Schema {
@@ -35,15 +46,22 @@ impl Database {
         self.read_schemas(&mut schema)?;
         self.read_extensions(&mut schema)?;
         self.read_enums(&mut schema)?;
-        self.read_relations(&mut schema)?;
+        let mut known = Known::default();
+        self.read_relations(&mut schema, &mut known)?;
         // The deparsing queries skip a table another session locks (see `locks`).
         let mut parsed = Parsed::default();
-        let p = &mut parsed;
-        self.lock_safe("columns", |db| db.read_columns(&mut schema, p))?;
-        self.lock_safe("constraints", |db| db.read_constraints(&mut schema, p))?;
-        self.lock_safe("index definitions", |db| db.read_indexes(&mut schema, p))?;
+        let (p, k) = (&mut parsed, &mut known);
+        self.lock_safe("columns", |db| db.read_columns(&mut schema, p, k))?;
+        self.lock_safe("constraints", |db| db.read_constraints(&mut schema, p, k))?;
+        self.read_key_names(k)?;
+        self.lock_safe("index definitions", |db| db.read_indexes(&mut schema, p, k))?;
+        self.name_constraint_indexes(&mut schema, k)?;
         self.lock_safe("policies", |db| db.read_policies(&mut schema, p))?;
-        self.read_objects(&mut schema)?;
+        let rows = match objects.and_then(|r| r.recv().ok()) {
+            Some(rows) => rows,
+            None => self.read_object_rows()?,
+        };
+        Database::apply_objects(&mut schema, rows);
 
         schema.stats_reset = stats_reset.clone();
         Ok(Introspection {
@@ -107,13 +125,17 @@ impl Database {
     }
 
     /// Tables, partitions and the other relations (views, sequences …).
-    fn read_relations(&mut self, schema: &mut Schema) -> Result<(), DatabaseError> {
+    fn read_relations(
+        &mut self,
+        schema: &mut Schema,
+        known: &mut Known,
+    ) -> Result<(), DatabaseError> {
         for r in self.query(
             "cannot read pg_class",
             &format!(
                 "SELECT n.nspname::text, c.relname::text, c.relkind::text, pn.nspname::text, \
-                 pc.relname::text, c.relrowsecurity, c.relforcerowsecurity, c.reltuples::float8 \
-                 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
+                 pc.relname::text, c.relrowsecurity, c.relforcerowsecurity, c.reltuples::float8, \
+                 c.oid FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
                  LEFT JOIN pg_inherits i ON i.inhrelid = c.oid AND c.relispartition \
                  LEFT JOIN pg_class pc ON pc.oid = i.inhparent \
                  LEFT JOIN pg_namespace pn ON pn.oid = pc.relnamespace \
@@ -123,8 +145,9 @@ impl Database {
             ),
         )? {
             let name = QualName::new(r.get::<_, String>(0), r.get::<_, String>(1));
+            known.relations.insert(r.get(8), name.clone());
             let kind: String = r.get(2);
-            // A foreign table is a table (its columns are compared); `read_objects` fills in
+            // A foreign table is a table (its columns are compared); `apply_objects` fills in
             // its server and options.
             let other = match kind.as_str() {
                 "v" => Some(RelKind::View),
@@ -166,11 +189,17 @@ impl Database {
     }
 
     /// The columns of the tables read by [`Self::read_relations`], and the attributes of its
-    /// composite types.
+    /// composite types; their names and collations by number go to `known`.
+    ///
+    /// Two lean queries, joined here: the columns, and the defaults (a join to `pg_attrdef`
+    /// probed it once per column, and every table's filters, names and order cost the server
+    /// more than the reading itself). Rows of relations `read_relations` left out (an
+    /// extension's, a migration tool's) are dropped here.
     fn read_columns(
         &mut self,
         schema: &mut Schema,
         parsed: &mut Parsed,
+        known: &mut Known,
     ) -> Result<(), DatabaseError> {
         let generated = if self.server_version_num >= 120000 {
             "a.attgenerated::text"
@@ -186,33 +215,54 @@ impl Database {
         } else {
             "pg_get_expr(d.adbin, 0)"
         };
-        for r in self.query(
+        let tables = format!(
+            "c.relkind IN ('r', 'p', 'f', 'c') AND {USER_NAMESPACE} AND {}",
+            self.not_locked("c.oid")
+        );
+        let rows = self.query(
             "cannot read pg_attribute",
             &format!(
-                "SELECT n.nspname::text, c.relname::text, a.attname::text, \
-                 format_type(a.atttypid, a.atttypmod), a.attnotnull, {default}, {generated} \
+                "SELECT a.attrelid, a.attnum, a.attname::text, \
+                 format_type(a.atttypid, a.atttypmod), a.attnotnull, {generated}, a.attcollation \
                  FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid \
                  JOIN pg_namespace n ON n.oid = c.relnamespace \
-                 LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum \
-                 WHERE a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p', 'f', 'c') \
-                 AND {USER_NAMESPACE} AND {} AND {NOT_BOOKKEEPING} AND {} ORDER BY c.oid, a.attnum",
-                not_extension_owned("pg_class", "c.oid"),
-                self.not_locked("c.oid")
+                 WHERE a.attnum > 0 AND NOT a.attisdropped AND {tables}"
             ),
-        )? {
-            let table = QualName::new(r.get::<_, String>(0), r.get::<_, String>(1));
-            let Some(t) = schema.tables.get_mut(&table) else {
-                let attribute = crate::schema::Attribute {
-                    name: r.get(2),
-                    type_name: normalise_type(&r.get::<_, String>(3)),
-                };
-                super::objects::add_composite_attribute(schema, &table, attribute);
+        )?;
+        let defaults: HashMap<(u32, i16), Option<String>> = self
+            .query(
+                "cannot read pg_attrdef",
+                &format!(
+                    "SELECT d.adrelid, d.adnum, {default} FROM pg_attrdef d \
+                     JOIN pg_attribute a ON a.attrelid = d.adrelid AND a.attnum = d.adnum \
+                     JOIN pg_class c ON c.oid = d.adrelid \
+                     JOIN pg_namespace n ON n.oid = c.relnamespace WHERE {tables}"
+                ),
+            )?
+            .iter()
+            .map(|r| ((r.get(0), r.get(1)), r.get(2)))
+            .collect();
+        let rows = sorted(rows, |r| (r.get::<_, u32>(0), r.get::<_, i16>(1)));
+        for r in rows {
+            let (oid, number): (u32, i16) = (r.get(0), r.get(1));
+            let Some(table) = known.relations.get(&oid) else {
                 continue;
             };
             let name: String = r.get(2);
-            let generated: String = r.get(6);
+            known
+                .attributes
+                .insert((oid, number), (name.clone(), r.get(6)));
+            let Some(t) = schema.tables.get_mut(table) else {
+                let attribute = crate::schema::Attribute {
+                    name,
+                    type_name: normalise_type(&r.get::<_, String>(3)),
+                };
+                super::objects::add_composite_attribute(schema, table, attribute);
+                continue;
+            };
+            let generated: String = r.get(5);
             // A generated column's expression is in pg_attrdef too; it is not a default.
-            let expr = r.get::<_, Option<String>>(5);
+            let expr = defaults.get(&(oid, number)).cloned().flatten();
             let (default, generated) = if generated.is_empty() {
                 (expr.map(|d| parsed.normalised(d)), None)
             } else {
@@ -233,11 +283,16 @@ impl Database {
         Ok(())
     }
 
-    /// Primary keys, unique, exclusion, foreign key and CHECK constraints.
+    /// Primary keys, unique, exclusion, foreign key and CHECK constraints: numbers and oids,
+    /// named here from `known` (the columns read just before); what `known` lacks (a
+    /// reference to a table left out) is looked up by [`Self::read_names`]. The name of a
+    /// constraint's index is set once the indexes are read
+    /// ([`Self::name_constraint_indexes`]).
     fn read_constraints(
         &mut self,
         schema: &mut Schema,
         parsed: &mut Parsed,
+        known: &mut Known,
     ) -> Result<(), DatabaseError> {
         // A partition's copies of its parent's foreign keys (PostgreSQL 11+) are the parent's
         // constraint, not the partition's own: the replayed model has only the parent's.
@@ -246,28 +301,46 @@ impl Database {
         } else {
             ""
         };
-        for r in self.query(
+        let mut rows = self.query(
             "cannot read pg_constraint",
             &format!(
-                "SELECT n.nspname::text, c.relname::text, con.conname::text, con.contype::text, \
-                 {}, rn.nspname::text, rc.relname::text, {}, \
-                 con.confdeltype::text, con.confupdtype::text, con.convalidated, ic.relname::text, \
+                "SELECT con.conrelid, con.oid, con.conname::text, con.contype::text, con.conkey, \
+                 con.confrelid, con.confkey, con.confdeltype::text, con.confupdtype::text, \
+                 con.convalidated, con.conindid, \
                  CASE WHEN con.contype = 'c' THEN pg_get_expr(con.conbin, con.conrelid) END \
                  FROM pg_constraint con JOIN pg_class c ON c.oid = con.conrelid \
                  JOIN pg_namespace n ON n.oid = c.relnamespace \
-                 LEFT JOIN pg_class rc ON rc.oid = con.confrelid \
-                 LEFT JOIN pg_namespace rn ON rn.oid = rc.relnamespace \
-                 LEFT JOIN pg_class ic ON ic.oid = con.conindid AND con.contype IN ('p', 'u', 'x') \
                  WHERE con.contype IN ('p', 'u', 'x', 'f', 'c') AND c.relkind IN ('r', 'p', 'f') {fk_clones} \
-                 AND {USER_NAMESPACE} AND {} AND {NOT_BOOKKEEPING} AND {} ORDER BY c.oid, con.oid",
-                column_names("con.conkey", "con.conrelid"),
-                column_names("con.confkey", "con.confrelid"),
-                not_extension_owned("pg_class", "c.oid"),
+                 AND {USER_NAMESPACE} AND {}",
                 self.not_locked("c.oid")
             ),
-        )? {
-            let table = QualName::new(r.get::<_, String>(0), r.get::<_, String>(1));
-            let Some(t) = schema.tables.get_mut(&table) else { continue };
+        )?;
+        rows.retain(|r| known.relations.contains_key(&r.get::<_, u32>(0)));
+        let rows = sorted(rows, |r| (r.get::<_, u32>(0), r.get::<_, u32>(1)));
+        // Referenced tables (and their columns) the earlier queries did not read.
+        let missing: Vec<u32> = rows
+            .iter()
+            .filter(|r| r.get::<_, String>(3) == "f")
+            .filter_map(|r| {
+                let (oid, keys) = (r.get::<_, u32>(5), numbers(r, 6));
+                let read = known.relations.contains_key(&oid)
+                    && keys
+                        .iter()
+                        .all(|k| known.attributes.contains_key(&(oid, *k)));
+                (!read).then_some(oid)
+            })
+            .collect();
+        self.read_names(&missing, known)?;
+        known.constraint_indexes.clear();
+        for r in rows {
+            let oid: u32 = r.get(0);
+            let Some(t) = known
+                .relations
+                .get(&oid)
+                .and_then(|table| schema.tables.get_mut(table))
+            else {
+                continue;
+            };
             let name: String = r.get(2);
             let kind = match r.get::<_, String>(3).as_str() {
                 "p" => ConstraintKind::PrimaryKey,
@@ -276,10 +349,10 @@ impl Database {
                 "f" => ConstraintKind::ForeignKey,
                 _ => ConstraintKind::Check,
             };
-            let mut columns: Vec<String> = r.get(4);
+            let mut columns = known.column_names(oid, &numbers(&r, 4));
             let mut check = None;
             if kind == ConstraintKind::Check
-                && let Some(def) = r.get::<_, Option<String>>(12)
+                && let Some(def) = r.get::<_, Option<String>>(11)
                 // `pg_get_expr` deparses as `pg_get_constraintdef` does inside its `CHECK (…)`
                 // (which also looks the constraint up again under a fresh snapshot, 20 µs per
                 // constraint); parenthesised as there.
@@ -289,25 +362,39 @@ impl Database {
                 columns = expr.columns.clone();
                 check = Some(expr);
             }
-            let foreign_key = (kind == ConstraintKind::ForeignKey).then(|| ForeignKey {
-                ref_table: QualName::new(
-                    r.get::<_, Option<String>>(5).unwrap_or_default(),
-                    r.get::<_, Option<String>>(6).unwrap_or_default(),
-                ),
-                ref_columns: r.get(7),
-                on_delete: action(&r.get::<_, String>(8)),
-                on_update: action(&r.get::<_, String>(9)),
+            let foreign_key = (kind == ConstraintKind::ForeignKey).then(|| {
+                let target: u32 = r.get(5);
+                ForeignKey {
+                    ref_table: known
+                        .relations
+                        .get(&target)
+                        .cloned()
+                        .unwrap_or_else(|| QualName::new(String::new(), String::new())),
+                    ref_columns: known.column_names(target, &numbers(&r, 6)),
+                    on_delete: action(&r.get::<_, String>(7)),
+                    on_update: action(&r.get::<_, String>(8)),
+                }
             });
+            let index: u32 = r.get(10);
+            if matches!(
+                kind,
+                ConstraintKind::PrimaryKey | ConstraintKind::Unique | ConstraintKind::Exclude
+            ) && index != 0
+            {
+                known
+                    .constraint_indexes
+                    .insert(index, (t.name.clone(), name.clone()));
+            }
             t.constraints.insert(
                 name.clone(),
                 Constraint {
                     name,
                     kind,
                     columns,
-                    index: r.get(11),
+                    index: None,
                     foreign_key,
                     check,
-                    validated: r.get(10),
+                    validated: r.get(9),
                     origin: crate::schema::Origin::Database,
                 },
             );
@@ -315,11 +402,66 @@ impl Database {
         Ok(())
     }
 
-    /// Indexes with their keys, predicates, options, parent index and scan counts.
+    /// Names of relations and their columns that `known` lacks (tables an extension or a
+    /// migration tool owns, referenced by a foreign key): one query, only when there are some.
+    fn read_names(&mut self, oids: &[u32], known: &mut Known) -> Result<(), DatabaseError> {
+        if oids.is_empty() {
+            return Ok(());
+        }
+        let list: Vec<String> = oids.iter().map(u32::to_string).collect();
+        for r in self.query(
+            "cannot read the names of referenced tables",
+            &format!(
+                "SELECT c.oid, n.nspname::text, c.relname::text, a.attnum, a.attname::text, \
+                 a.attcollation FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
+                 LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 \
+                 WHERE c.oid = ANY ('{{{}}}'::oid[])",
+                list.join(",")
+            ),
+        )? {
+            let oid: u32 = r.get(0);
+            known
+                .relations
+                .entry(oid)
+                .or_insert_with(|| QualName::new(r.get::<_, String>(1), r.get::<_, String>(2)));
+            if let Some(number) = r.get::<_, Option<i16>>(3) {
+                known
+                    .attributes
+                    .entry((oid, number))
+                    .or_insert_with(|| (r.get(4), r.get(5)));
+            }
+        }
+        Ok(())
+    }
+
+    /// The names of the opclasses that are not their type's default and of the collations
+    /// indexes use, by oid, for [`Self::read_indexes`] (an index key shows only those).
+    fn read_key_names(&mut self, known: &mut Known) -> Result<(), DatabaseError> {
+        for r in self.query(
+            "cannot read pg_opclass and pg_collation",
+            "SELECT oc.oid, oc.opcname::text, true FROM pg_opclass oc WHERE NOT oc.opcdefault \
+             UNION ALL SELECT co.oid, co.collname::text, false FROM pg_collation co \
+             WHERE co.oid IN (SELECT unnest(i.indcollation::oid[]) FROM pg_index i)",
+        )? {
+            let names = if r.get(2) {
+                &mut known.opclasses
+            } else {
+                &mut known.collations
+            };
+            names.insert(r.get(0), r.get(1));
+        }
+        Ok(())
+    }
+
+    /// Indexes with their keys, predicates, options, parent index and scan counts: the
+    /// catalog's numbers and oids, named here from `known` (columns, constraints, opclasses
+    /// and collations read before). `pg_get_indexdef` is called only for expression keys: it
+    /// deparses, which is slow, and a plain column needs none.
     fn read_indexes(
         &mut self,
         schema: &mut Schema,
         parsed: &mut Parsed,
+        known: &mut Known,
     ) -> Result<(), DatabaseError> {
         // An index still being built (CREATE INDEX CONCURRENTLY in progress) is not yet
         // valid, and not broken either: it counts as valid so that `invalid-index` waits.
@@ -333,45 +475,85 @@ impl Database {
         } else {
             "false"
         };
-        // The tables whose indexes are read, in the keys' CTE too: it deparses.
-        let tables = format!(
-            "c.relkind IN ('r', 'p') AND {USER_NAMESPACE} AND {} AND {NOT_BOOKKEEPING} AND {}",
-            not_extension_owned("pg_class", "c.oid"),
-            self.not_locked("c.oid")
-        );
-        let mut scans = indexmap::IndexMap::new();
-        for r in self.query(
+        let rows = self.query(
             "cannot read pg_index",
             &format!(
-                "WITH {} \
-                 SELECT n.nspname::text, ic.relname::text, c.relname::text, am.amname::text, \
+                "SELECT i.indrelid, i.indexrelid, ic.relname::text, am.amname::text, \
                  i.indisunique, i.indisprimary, i.indisexclusion, \
                  (i.indisvalid AND i.indisready) OR {building}, \
-                 i.indnkeyatts::int4, k.columns, \
-                 CASE WHEN i.indexprs IS NOT NULL THEN k.definitions END, \
-                 k.opclasses, k.options, k.collations, \
+                 i.indnkeyatts::int4, i.indkey::int2[], \
+                 CASE WHEN i.indexprs IS NOT NULL THEN ARRAY(SELECT CASE WHEN k.num = 0 \
+                   THEN pg_get_indexdef(i.indexrelid, k.ord::int4, false) ELSE '' END \
+                   FROM unnest(i.indkey::int2[]) WITH ORDINALITY k(num, ord) ORDER BY k.ord) END, \
+                 i.indclass::oid[], i.indoption::int2[], i.indcollation::oid[], \
                  pg_get_expr(i.indpred, i.indrelid), {nnd}, \
                  coalesce(ic.reloptions, '{{}}')::text[], \
-                 pn.nspname::text, pc.relname::text, con.conname::text, \
+                 pn.nspname::text, pc.relname::text, \
                  pg_stat_get_numscans(i.indexrelid)::int8 \
                  FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid \
                  JOIN pg_class c ON c.oid = i.indrelid JOIN pg_namespace n ON n.oid = c.relnamespace \
                  JOIN pg_am am ON am.oid = ic.relam \
-                 JOIN keys k ON k.indexrelid = i.indexrelid \
                  LEFT JOIN pg_inherits inh ON inh.inhrelid = i.indexrelid \
                  LEFT JOIN pg_class pc ON pc.oid = inh.inhparent \
                  LEFT JOIN pg_namespace pn ON pn.oid = pc.relnamespace \
-                 LEFT JOIN pg_constraint con ON con.conindid = i.indexrelid \
-                   AND con.conrelid = i.indrelid AND con.contype IN ('p', 'u', 'x') \
-                 WHERE {tables} ORDER BY c.oid, i.indexrelid",
-                index_keys(&tables)
+                 WHERE c.relkind IN ('r', 'p') AND {USER_NAMESPACE} AND {}",
+                self.not_locked("c.oid")
             ),
-        )? {
-            let index = index_from_row(&r, parsed);
+        )?;
+        let rows = sorted(rows, |r| (r.get::<_, u32>(0), r.get::<_, u32>(1)));
+        let mut scans = indexmap::IndexMap::new();
+        for r in rows {
+            let Some(table) = known
+                .relations
+                .get(&r.get::<_, u32>(0))
+                .filter(|t| schema.tables.contains_key(*t))
+            else {
+                continue;
+            };
+            let index = index_from_row(&r, table, parsed, known);
+            known.index_names.insert(r.get(1), index.name.name.clone());
             scans.insert(index.name.clone(), index.scans.unwrap_or(0));
             schema.indexes.insert(index.name.clone(), index);
         }
         self.index_scans_read = Some(scans);
+        Ok(())
+    }
+
+    /// The index behind each primary key, unique and exclusion constraint, by name: read
+    /// with the indexes, or looked up (an index another session's lock kept from the index
+    /// query after its constraint was read).
+    fn name_constraint_indexes(
+        &mut self,
+        schema: &mut Schema,
+        known: &mut Known,
+    ) -> Result<(), DatabaseError> {
+        let unread: Vec<String> = known
+            .constraint_indexes
+            .keys()
+            .filter(|oid| !known.index_names.contains_key(oid))
+            .map(u32::to_string)
+            .collect();
+        if !unread.is_empty() {
+            for r in self.query(
+                "cannot read the names of constraint indexes",
+                &format!(
+                    "SELECT c.oid, c.relname::text FROM pg_class c \
+                     WHERE c.oid = ANY ('{{{}}}'::oid[])",
+                    unread.join(",")
+                ),
+            )? {
+                known.index_names.insert(r.get(0), r.get(1));
+            }
+        }
+        for (oid, (table, constraint)) in &known.constraint_indexes {
+            if let Some(c) = schema
+                .tables
+                .get_mut(table)
+                .and_then(|t| t.constraints.get_mut(constraint))
+            {
+                c.index = known.index_names.get(oid).cloned();
+            }
+        }
         Ok(())
     }
 
@@ -391,8 +573,7 @@ impl Database {
                  pg_get_expr(p.polqual, p.polrelid), pg_get_expr(p.polwithcheck, p.polrelid) \
                  FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid \
                  JOIN pg_namespace n ON n.oid = c.relnamespace \
-                 WHERE {USER_NAMESPACE} AND {} AND {} ORDER BY c.oid, p.oid",
-                not_extension_owned("pg_class", "c.oid"),
+                 WHERE {USER_NAMESPACE} AND {} ORDER BY c.oid, p.oid",
                 self.not_locked("c.oid")
             ),
         )? {
@@ -423,53 +604,16 @@ impl Database {
     }
 }
 
-/// A CTE `keys`: the keys of the indexes of the tables `tables` (a condition on `c` and `n`:
-/// the other tables' expression keys are not deparsed), one row per index, read from the
-/// catalog columns: the column name (`''` for an expression), opclass (`''` for the type's
-/// default), `indoption` bits and collation (`''` for the column's own) of each key column.
-/// `pg_get_indexdef` is called only for expression keys (`indkey` 0): it deparses, which is
-/// slow, and a plain column needs none. Entries past `indnkeyatts` (INCLUDE columns) carry only
-/// their name.
-///
-/// Every index's keys are unnested once and joined to `pg_attribute` by one hash join (a
-/// subquery per index probed it once per index: 80 ms for 5,900 indexes), sorted by index and
-/// key position, and gathered by `array_agg` without `ORDER BY`: an aggregate takes its rows in
-/// the order its input gives them (a subquery with `ORDER BY` is not merged into the query
-/// around it), and one `ORDER BY` per aggregate sorted each index's keys five times (60 ms).
-fn index_keys(tables: &str) -> String {
-    format!(
-        "keys AS (SELECT s.indexrelid, array_agg(s.col) AS columns, \
-       array_agg(s.def) AS definitions, array_agg(s.opc) AS opclasses, \
-       array_agg(s.opt) AS options, array_agg(s.coll) AS collations \
-     FROM (SELECT i.indexrelid, coalesce(a.attname::text, '') AS col, \
-       CASE WHEN k.num = 0 THEN pg_get_indexdef(i.indexrelid, k.ord::int4, false) \
-         ELSE '' END AS def, \
-       CASE WHEN k.ord > i.indnkeyatts OR oc.opcdefault THEN '' \
-         ELSE coalesce(oc.opcname::text, '') END AS opc, \
-       coalesce(i.indoption[k.ord - 1]::int4, 0) AS opt, \
-       CASE WHEN k.ord > i.indnkeyatts OR i.indcollation[k.ord - 1] = 0 \
-         OR i.indcollation[k.ord - 1] = coalesce(a.attcollation, 100) THEN '' \
-         ELSE coalesce(co.collname::text, '') END AS coll \
-       FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid \
-       JOIN pg_namespace n ON n.oid = c.relnamespace \
-       CROSS JOIN LATERAL unnest(i.indkey::int2[]) WITH ORDINALITY k(num, ord) \
-       LEFT JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.num AND k.num <> 0 \
-       LEFT JOIN pg_opclass oc ON oc.oid = i.indclass[k.ord - 1] AND k.ord <= i.indnkeyatts \
-       LEFT JOIN pg_collation co ON co.oid = i.indcollation[k.ord - 1] \
-         AND k.ord <= i.indnkeyatts \
-       WHERE {tables} ORDER BY i.indexrelid, k.ord) s \
-     GROUP BY s.indexrelid)"
-    )
-}
-
-/// One row of the index query as an [`Index`].
-fn index_from_row(r: &Row, parsed: &mut Parsed) -> Index {
-    let schema_name: String = r.get(0);
-    let name = QualName::new(schema_name.clone(), r.get::<_, String>(1));
-    let table = QualName::new(schema_name, r.get::<_, String>(2));
+/// One row of the index query as an [`Index`] of `table`: the keys' names (`''` for an
+/// expression), opclasses (none for the type's default), `indoption` bits and collations (none
+/// for the column's own) from the catalog's numbers and `known`. Entries past `indnkeyatts`
+/// (INCLUDE columns) carry only their name.
+fn index_from_row(r: &Row, table: &QualName, parsed: &mut Parsed, known: &Known) -> Index {
+    let relation: u32 = r.get(0);
+    let name = QualName::new(table.schema.clone(), r.get::<_, String>(2));
     let mut index = Index::new(
         name.clone(),
-        table,
+        table.clone(),
         r.get::<_, String>(3),
         crate::schema::Origin::Database,
     );
@@ -478,32 +622,56 @@ fn index_from_row(r: &Row, parsed: &mut Parsed) -> Index {
     index.exclusion = r.get(6);
     index.valid = r.get(7);
     let nkey = r.get::<_, i32>(8) as usize;
-    let columns: Vec<String> = r.get(9);
-    // Only indexes with expression keys have definitions (see `index_keys`).
+    let keys = numbers(r, 9);
+    // Only indexes with expression keys have definitions.
     let defs: Vec<String> = r.get::<_, Option<Vec<String>>>(10).unwrap_or_default();
-    let opclasses: Vec<String> = r.get(11);
-    let options: Vec<i32> = r.get(12);
-    let collations: Vec<String> = r.get(13);
-    for (k, column) in columns.iter().enumerate().take(nkey) {
-        let target = if column.is_empty() {
-            let def = defs.get(k).map(String::as_str).unwrap_or_default();
-            match parsed.expr(def) {
-                Some(e) => KeyTarget::Expr(e),
-                None => KeyTarget::Column(def.to_string()),
+    let opclasses: Vec<u32> = r.get::<_, Option<Vec<u32>>>(11).unwrap_or_default();
+    let options: Vec<i16> = numbers(r, 12);
+    let collations: Vec<u32> = r.get::<_, Option<Vec<u32>>>(13).unwrap_or_default();
+    let column = |number: i16| {
+        known
+            .attributes
+            .get(&(relation, number))
+            .filter(|_| number != 0)
+    };
+    for (k, &number) in keys.iter().enumerate().take(nkey) {
+        let target = match column(number) {
+            Some((name, _)) => KeyTarget::Column(name.clone()),
+            None => {
+                let def = defs.get(k).map(String::as_str).unwrap_or_default();
+                match parsed.expr(def) {
+                    Some(e) => KeyTarget::Expr(e),
+                    None => KeyTarget::Column(def.to_string()),
+                }
             }
-        } else {
-            KeyTarget::Column(column.clone())
         };
         let option = options.get(k).copied().unwrap_or(0);
+        // An expression's collation is compared with the default collation (100).
+        let own = column(number).map_or(100, |(_, collation)| *collation);
+        let collation = collations
+            .get(k)
+            .copied()
+            .filter(|&c| c != 0 && c != own)
+            .and_then(|c| known.collations.get(&c))
+            .filter(|c| !c.is_empty())
+            .cloned();
         index.keys.push(IndexKey {
             target,
-            opclass: opclasses.get(k).filter(|o| !o.is_empty()).cloned(),
-            collation: collations.get(k).filter(|c| !c.is_empty()).cloned(),
+            opclass: opclasses
+                .get(k)
+                .and_then(|o| known.opclasses.get(o))
+                .filter(|o| !o.is_empty())
+                .cloned(),
+            collation,
             desc: option & 1 != 0,
             nulls_first: option & 2 != 0,
         });
     }
-    index.include = columns.iter().skip(nkey).cloned().collect();
+    index.include = keys
+        .iter()
+        .skip(nkey)
+        .map(|&n| column(n).map(|(name, _)| name.clone()).unwrap_or_default())
+        .collect();
     index.predicate = r.get::<_, Option<String>>(14).and_then(|p| parsed.expr(&p));
     index.nulls_not_distinct = r.get(15);
     index.options = r
@@ -520,19 +688,26 @@ fn index_from_row(r: &Row, parsed: &mut Parsed) -> Index {
     ) {
         index.parent_index = Some(QualName::new(s, n));
     }
-    index.constraint = r.get(19);
-    index.scans = r.get(20);
+    index.constraint = known
+        .constraint_indexes
+        .get(&r.get::<_, u32>(1))
+        .filter(|(t, _)| t == table)
+        .map(|(_, c)| c.clone());
+    index.scans = r.get(19);
     index
 }
 
-/// The names of the columns numbered `numbers` (an `int2[]`) of relation `relation`, in order:
-/// one index lookup per number (a join let the planner hash every column of the table).
-fn column_names(numbers: &str, relation: &str) -> String {
-    format!(
-        "ARRAY(SELECT (SELECT a.attname::text FROM pg_attribute a \
-         WHERE a.attrelid = {relation} AND a.attnum = k.num) \
-         FROM unnest({numbers}) WITH ORDINALITY k(num, ord) WHERE k.num <> 0 ORDER BY k.ord)"
-    )
+/// `rows` in the order of `key`, each row's key read once (reading it in every comparison
+/// was a visible part of an introspection).
+fn sorted<K: Ord>(rows: Vec<Row>, key: impl Fn(&Row) -> K) -> Vec<Row> {
+    let mut keyed: Vec<(K, Row)> = rows.into_iter().map(|r| (key(&r), r)).collect();
+    keyed.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    keyed.into_iter().map(|(_, r)| r).collect()
+}
+
+/// An `int2[]` column (`conkey`, `indkey`), empty when NULL.
+fn numbers(r: &Row, i: usize) -> Vec<i16> {
+    r.get::<_, Option<Vec<i16>>>(i).unwrap_or_default()
 }
 
 fn action(code: &str) -> char {
@@ -575,6 +750,44 @@ fn normalise_type(text: &str) -> String {
     }
     parts.push(current);
     format!("{}{}", parts.pop().unwrap_or_default(), &text[rest_at..])
+}
+
+/// What earlier catalog queries read, by oid, for the later ones: they return the catalog's
+/// oids and column numbers and are named here. Joining the catalog for names, filtering every
+/// row by its table's namespace, extension and bookkeeping status and sorting on the server
+/// was most of an introspection's time (the index query: 104 → 53 ms for 5,900 indexes).
+#[derive(Default)]
+struct Known {
+    /// Relations [`Database::read_relations`] read (and tables looked up by
+    /// [`Database::read_names`]).
+    relations: HashMap<u32, QualName>,
+    /// Column names and collations by table oid and number.
+    attributes: HashMap<(u32, i16), (String, u32)>,
+    /// Opclasses that are not their type's default, by oid.
+    opclasses: HashMap<u32, String>,
+    /// Collations indexes use, by oid.
+    collations: HashMap<u32, String>,
+    /// Primary key, unique and exclusion constraints by the oid of their index.
+    constraint_indexes: HashMap<u32, (QualName, String)>,
+    /// Index names by oid.
+    index_names: HashMap<u32, String>,
+}
+
+impl Known {
+    /// The names of the columns numbered `numbers` of relation `oid`, in order (an expression
+    /// key, number 0, has none).
+    fn column_names(&self, oid: u32, numbers: &[i16]) -> Vec<String> {
+        numbers
+            .iter()
+            .filter(|&&n| n != 0)
+            .map(|n| {
+                self.attributes
+                    .get(&(oid, *n))
+                    .map(|(name, _)| name.clone())
+                    .unwrap_or_default()
+            })
+            .collect()
+    }
 }
 
 /// Expressions parsed once per distinct text within one introspection: catalogs repeat them

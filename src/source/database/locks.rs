@@ -29,7 +29,7 @@ pub(super) struct LockSkips {
     /// Whether the savepoint is set. One for the whole transaction is enough: reads change
     /// nothing, so rolling back to it only clears a failed query's error, and it costs one
     /// statement instead of two per query.
-    savepoint: bool,
+    pub(super) savepoint: bool,
 }
 
 impl Database {

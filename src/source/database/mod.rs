@@ -15,6 +15,7 @@ mod bookkeeping;
 mod catalog;
 mod locks;
 mod objects;
+pub use objects::ObjectRows;
 mod usage;
 
 pub use usage::StatsWindow;
@@ -83,6 +84,8 @@ pub struct Database {
     client: postgres::Client,
     target: String,
     password: Option<String>,
+    /// The statements that open the read-only transaction with its timeouts.
+    setup: String,
     queries: usize,
     /// Tables left out of the deparsing queries because another session locks them.
     locks: locks::LockSkips,
@@ -184,6 +187,44 @@ impl Database {
     /// Connects, then opens the read-only snapshot: `BEGIN READ ONLY` at `REPEATABLE READ`, with
     /// `statement_timeout` and `lock_timeout` set for it.
     pub fn connect(options: &ConnectOptions) -> Result<Database, DatabaseError> {
+        Self::open(options, None)
+    }
+
+    /// A second session reading what `snapshot` (from [`Self::export_snapshot`] of an open
+    /// session) sees: the same read-only repeatable-read transaction and timeouts, started on
+    /// the other session's snapshot, so both read one state of the database.
+    pub fn connect_to_snapshot(
+        options: &ConnectOptions,
+        snapshot: &str,
+    ) -> Result<Database, DatabaseError> {
+        Self::open(options, Some(snapshot))
+    }
+
+    /// This transaction's snapshot, for [`Self::connect_to_snapshot`]
+    /// (`pg_export_snapshot`): only before any catalog query set the savepoint (a
+    /// subtransaction cannot export). When the server refuses, the transaction is started
+    /// again, so nothing is lost but the attempt.
+    pub fn export_snapshot(&mut self) -> Option<String> {
+        if self.locks.savepoint {
+            return None;
+        }
+        let exported = self
+            .query("cannot export the snapshot", "SELECT pg_export_snapshot()")
+            .ok()
+            .and_then(|rows| rows.first().map(|r| r.get::<_, String>(0)));
+        match exported {
+            // Its form is `0000000A-0000001B-1`: checked before it goes into a statement.
+            Some(id) if id.chars().all(|c| c.is_ascii_hexdigit() || c == '-') => Some(id),
+            _ => {
+                let setup = format!("ROLLBACK; {}", self.setup);
+                self.batch("cannot start a read-only transaction", &setup)
+                    .ok()?;
+                None
+            }
+        }
+    }
+
+    fn open(options: &ConnectOptions, snapshot: Option<&str>) -> Result<Database, DatabaseError> {
         let info = ConnInfo::parse(&options.target)
             .map(|c| c.with_env(|k| std::env::var(k).ok()))
             .map_err(|e| DatabaseError {
@@ -211,10 +252,21 @@ impl Database {
             reason: scrub(&reason_of(&e), password.as_deref()),
             help: help_for(&e),
         })?;
+        let ms = |d: Duration| d.as_millis().max(1);
+        let setup = format!(
+            "BEGIN TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY; \
+             SET LOCAL statement_timeout = {}; SET LOCAL lock_timeout = {}; \
+             SET LOCAL idle_in_transaction_session_timeout = {};",
+            ms(options.statement_timeout),
+            ms(options.lock_timeout),
+            // Only a safety net for a stuck client: never shorter than a minute.
+            (ms(options.statement_timeout) * 4).max(60_000),
+        );
         let mut db = Database {
             client,
             target,
             password,
+            setup,
             queries: 0,
             locks: locks::LockSkips::default(),
             last_sqlstate: None,
@@ -222,19 +274,17 @@ impl Database {
             server_version_num: 0,
             server_version: String::new(),
         };
-        let ms = |d: Duration| d.as_millis().max(1);
-        db.batch(
-            "cannot start a read-only transaction",
-            &format!(
-                "BEGIN TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY; \
-                 SET LOCAL statement_timeout = {}; SET LOCAL lock_timeout = {}; \
-                 SET LOCAL idle_in_transaction_session_timeout = {};",
-                ms(options.statement_timeout),
-                ms(options.lock_timeout),
-                // Only a safety net for a stuck client: never shorter than a minute.
-                (ms(options.statement_timeout) * 4).max(60_000),
+        // The snapshot is set before anything reads (`SET TRANSACTION SNAPSHOT` must come
+        // first in the transaction).
+        let setup = match snapshot {
+            Some(id) => db.setup.replacen(
+                "READ ONLY;",
+                &format!("READ ONLY; SET TRANSACTION SNAPSHOT '{id}';"),
+                1,
             ),
-        )?;
+            None => db.setup.clone(),
+        };
+        db.batch("cannot start a read-only transaction", &setup)?;
         let row = db.query(
             "cannot read the server version",
             "SELECT current_setting('server_version_num')::int4, current_setting('server_version')",

@@ -9,6 +9,7 @@
 //! both sides of a diff are built alike.
 
 use pg_query::NodeEnum;
+use postgres::Row;
 
 use super::{Database, DatabaseError, NOT_BOOKKEEPING, USER_NAMESPACE, not_extension_owned};
 use crate::schema::object_nodes::{function_from_stmt, trigger_from_stmt};
@@ -29,22 +30,41 @@ fn parse_first(sql: &str) -> Option<NodeEnum> {
         .node
 }
 
+/// The rows of this module's three queries, read before they are applied: by the session
+/// that introspects, or by a second session on its snapshot while the first reads the rest of
+/// the catalog ([`Database::read_object_rows`]).
+pub struct ObjectRows {
+    details: Vec<Row>,
+    routines: Vec<Row>,
+    exclusions: Vec<Row>,
+}
+
 impl Database {
-    /// Reads every object kind this module covers into `schema`, whose relations
-    /// [`Self::introspect`] has already read.
-    pub(super) fn read_objects(&mut self, schema: &mut Schema) -> Result<(), DatabaseError> {
-        self.read_relation_details(schema)?;
-        self.read_routines(schema)?;
-        self.read_exclusions_and_versions(schema)
+    /// The rows of the object queries, for [`Self::apply_objects`].
+    pub fn read_object_rows(&mut self) -> Result<ObjectRows, DatabaseError> {
+        Ok(ObjectRows {
+            details: self.query("cannot read relation details", &self.relation_details_sql())?,
+            routines: self.query("cannot read pg_proc and pg_trigger", &self.routines_sql())?,
+            exclusions: self.query(
+                "cannot read exclusion operators and extension versions",
+                &exclusions_and_versions_sql(),
+            )?,
+        })
+    }
+
+    /// Applies every object kind this module covers to `schema`, whose relations, columns
+    /// and indexes [`Self::introspect`] has already read.
+    pub(super) fn apply_objects(schema: &mut Schema, rows: ObjectRows) {
+        apply_relation_details(schema, rows.details);
+        apply_routines(schema, rows.routines);
+        apply_exclusions_and_versions(schema, rows.exclusions);
     }
 
     /// Sequences (options, owner), view queries, table persistence and inheritance parents, a
     /// foreign table's server and options.
-    fn read_relation_details(&mut self, schema: &mut Schema) -> Result<(), DatabaseError> {
-        let rows = self.query(
-            "cannot read relation details",
-            &format!(
-                "SELECT n.nspname::text, c.relname::text, c.relkind::text, c.relpersistence::text, \
+    fn relation_details_sql(&self) -> String {
+        format!(
+            "SELECT n.nspname::text, c.relname::text, c.relkind::text, c.relpersistence::text, \
                  CASE WHEN c.relkind IN ('v', 'm') THEN pg_get_viewdef(c.oid) END, \
                  format_type(s.seqtypid, NULL), s.seqstart, s.seqincrement, s.seqmin, s.seqmax, \
                  s.seqcycle, own_n.nspname::text, own_c.relname::text, own_a.attname::text, \
@@ -66,72 +86,14 @@ impl Database {
                  LEFT JOIN pg_attribute own_a ON own_a.attrelid = d.refobjid AND own_a.attnum = d.refobjsubid \
                  WHERE c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f') AND {USER_NAMESPACE} AND {} \
                  AND {NOT_BOOKKEEPING} ORDER BY c.oid",
-                not_extension_owned("pg_class", "c.oid")
-            ),
-        )?;
-        for r in rows {
-            let name = QualName::new(r.get::<_, String>(0), r.get::<_, String>(1));
-            let kind: String = r.get(2);
-            if let Some(t) = schema.tables.get_mut(&name) {
-                t.unlogged = r.get::<_, String>(3) == "u";
-                let schemas: Vec<String> = r.get(14);
-                let names: Vec<String> = r.get(15);
-                t.inherits = schemas
-                    .into_iter()
-                    .zip(names)
-                    .map(|(s, n)| QualName::new(s, n))
-                    .collect();
-                if let (Some(f), Some(server)) = (&mut t.foreign, r.get::<_, Option<String>>(16)) {
-                    f.server = server;
-                    // `ftoptions` holds `name=value` texts.
-                    f.options = r
-                        .get::<_, Vec<String>>(17)
-                        .iter()
-                        .map(|o| match o.split_once('=') {
-                            Some((k, v)) => (k.to_string(), v.to_string()),
-                            None => (o.clone(), String::new()),
-                        })
-                        .collect();
-                }
-                continue;
-            }
-            let Some(o) = schema.other_relations.get_mut(&name) else {
-                continue;
-            };
-            if kind == "S"
-                && let Some(type_name) = r.get::<_, Option<String>>(5)
-            {
-                let owned_by = match (
-                    r.get::<_, Option<String>>(11),
-                    r.get::<_, Option<String>>(12),
-                    r.get::<_, Option<String>>(13),
-                ) {
-                    (Some(s), Some(t), Some(c)) => Some((QualName::new(s, t), c)),
-                    _ => None,
-                };
-                o.detail = RelationDetail::Sequence(Sequence {
-                    type_name,
-                    start: r.get(6),
-                    increment: r.get(7),
-                    min: r.get(8),
-                    max: r.get(9),
-                    cycle: r.get(10),
-                    owned_by,
-                });
-            } else if let Some(text) = r.get::<_, Option<String>>(4) {
-                o.detail = RelationDetail::View(ViewQuery {
-                    key: normalise_query(&text),
-                    text: text.trim().trim_end_matches(';').to_string(),
-                });
-            }
-        }
-        Ok(())
+            not_extension_owned("pg_class", "c.oid")
+        )
     }
 
     /// Functions and procedures (not aggregates or window functions), and the triggers a user
     /// created (not the internal ones behind foreign keys, nor a partition's clones of its
     /// parent's), in one query: both are read as the catalog's DDL.
-    fn read_routines(&mut self, schema: &mut Schema) -> Result<(), DatabaseError> {
+    fn routines_sql(&self) -> String {
         let kind = if self.server_version_num >= 110000 {
             "p.prokind IN ('f', 'p')"
         } else {
@@ -142,10 +104,8 @@ impl Database {
         } else {
             ""
         };
-        let rows = self.query(
-            "cannot read pg_proc and pg_trigger",
-            &format!(
-                "(SELECT NULL::text, NULL::text, pg_get_functiondef(p.oid), NULL::text, NULL::text \
+        format!(
+            "(SELECT NULL::text, NULL::text, pg_get_functiondef(p.oid), NULL::text, NULL::text \
                  FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace \
                  WHERE {kind} AND {USER_NAMESPACE} AND {} ORDER BY p.oid) \
                  UNION ALL \
@@ -156,66 +116,128 @@ impl Database {
                  JOIN pg_proc f ON f.oid = t.tgfoid JOIN pg_namespace fn ON fn.oid = f.pronamespace \
                  WHERE NOT t.tgisinternal {clones} AND {USER_NAMESPACE} AND {} AND {NOT_BOOKKEEPING} \
                  ORDER BY c.oid, t.oid)",
-                not_extension_owned("pg_proc", "p.oid"),
-                not_extension_owned("pg_class", "c.oid")
-            ),
-        )?;
-        for r in rows {
-            let def: String = r.get(2);
-            let table = match (r.get::<_, Option<String>>(0), r.get::<_, Option<String>>(1)) {
-                (Some(s), Some(t)) => QualName::new(s, t),
-                _ => {
-                    if let Some(NodeEnum::CreateFunctionStmt(s)) = parse_first(&def) {
-                        let f = function_from_stmt(&s, "public", Origin::Database);
-                        schema.functions.insert(f.signature(), f);
-                    }
-                    continue;
-                }
-            };
-            let function = QualName::new(r.get::<_, String>(3), r.get::<_, String>(4));
-            if let (Some(t), Some(NodeEnum::CreateTrigStmt(s))) =
-                (schema.tables.get_mut(&table), parse_first(&def))
-            {
-                t.triggers
-                    .push(trigger_from_stmt(&s, function, Origin::Database));
-            }
-        }
-        Ok(())
+            not_extension_owned("pg_proc", "p.oid"),
+            not_extension_owned("pg_class", "c.oid")
+        )
     }
+}
 
-    /// The operators of exclusion constraints (onto their indexes) and extension versions.
-    fn read_exclusions_and_versions(&mut self, schema: &mut Schema) -> Result<(), DatabaseError> {
-        let rows = self.query(
-            "cannot read exclusion operators and extension versions",
-            &format!(
-                "SELECT n.nspname::text, ic.relname::text, \
+/// Applies the rows of [`Database::relation_details_sql`].
+fn apply_relation_details(schema: &mut Schema, rows: Vec<Row>) {
+    for r in rows {
+        let name = QualName::new(r.get::<_, String>(0), r.get::<_, String>(1));
+        let kind: String = r.get(2);
+        if let Some(t) = schema.tables.get_mut(&name) {
+            t.unlogged = r.get::<_, String>(3) == "u";
+            let schemas: Vec<String> = r.get(14);
+            let names: Vec<String> = r.get(15);
+            t.inherits = schemas
+                .into_iter()
+                .zip(names)
+                .map(|(s, n)| QualName::new(s, n))
+                .collect();
+            if let (Some(f), Some(server)) = (&mut t.foreign, r.get::<_, Option<String>>(16)) {
+                f.server = server;
+                // `ftoptions` holds `name=value` texts.
+                f.options = r
+                    .get::<_, Vec<String>>(17)
+                    .iter()
+                    .map(|o| match o.split_once('=') {
+                        Some((k, v)) => (k.to_string(), v.to_string()),
+                        None => (o.clone(), String::new()),
+                    })
+                    .collect();
+            }
+            continue;
+        }
+        let Some(o) = schema.other_relations.get_mut(&name) else {
+            continue;
+        };
+        if kind == "S"
+            && let Some(type_name) = r.get::<_, Option<String>>(5)
+        {
+            let owned_by = match (
+                r.get::<_, Option<String>>(11),
+                r.get::<_, Option<String>>(12),
+                r.get::<_, Option<String>>(13),
+            ) {
+                (Some(s), Some(t), Some(c)) => Some((QualName::new(s, t), c)),
+                _ => None,
+            };
+            o.detail = RelationDetail::Sequence(Sequence {
+                type_name,
+                start: r.get(6),
+                increment: r.get(7),
+                min: r.get(8),
+                max: r.get(9),
+                cycle: r.get(10),
+                owned_by,
+            });
+        } else if let Some(text) = r.get::<_, Option<String>>(4) {
+            o.detail = RelationDetail::View(ViewQuery {
+                key: normalise_query(&text),
+                text: text.trim().trim_end_matches(';').to_string(),
+            });
+        }
+    }
+}
+
+/// Applies the rows of [`Database::routines_sql`].
+fn apply_routines(schema: &mut Schema, rows: Vec<Row>) {
+    for r in rows {
+        let def: String = r.get(2);
+        let table = match (r.get::<_, Option<String>>(0), r.get::<_, Option<String>>(1)) {
+            (Some(s), Some(t)) => QualName::new(s, t),
+            _ => {
+                if let Some(NodeEnum::CreateFunctionStmt(s)) = parse_first(&def) {
+                    let f = function_from_stmt(&s, "public", Origin::Database);
+                    schema.functions.insert(f.signature(), f);
+                }
+                continue;
+            }
+        };
+        let function = QualName::new(r.get::<_, String>(3), r.get::<_, String>(4));
+        if let (Some(t), Some(NodeEnum::CreateTrigStmt(s))) =
+            (schema.tables.get_mut(&table), parse_first(&def))
+        {
+            t.triggers
+                .push(trigger_from_stmt(&s, function, Origin::Database));
+        }
+    }
+}
+
+/// The operators of exclusion constraints (onto their indexes) and extension versions.
+fn exclusions_and_versions_sql() -> String {
+    format!(
+        "SELECT n.nspname::text, ic.relname::text, \
                  ARRAY(SELECT o.oprname::text FROM unnest(con.conexclop) WITH ORDINALITY k(op, ord) \
                    JOIN pg_operator o ON o.oid = k.op ORDER BY k.ord) \
                  FROM pg_constraint con JOIN pg_class ic ON ic.oid = con.conindid \
                  JOIN pg_namespace n ON n.oid = ic.relnamespace \
                  WHERE con.contype = 'x' AND {USER_NAMESPACE} \
                  UNION ALL SELECT NULL, extname::text, ARRAY[extversion::text] FROM pg_extension"
-            ),
-        )?;
-        for r in rows {
-            let name: String = r.get(1);
-            let values: Vec<String> = r.get(2);
-            match r.get::<_, Option<String>>(0) {
-                Some(s) => {
-                    if let Some(i) = schema.indexes.get_mut(&QualName::new(s, name)) {
-                        i.exclusion_operators = values;
-                    }
+    )
+}
+
+/// Applies the rows of [`exclusions_and_versions_sql`].
+fn apply_exclusions_and_versions(schema: &mut Schema, rows: Vec<Row>) {
+    for r in rows {
+        let name: String = r.get(1);
+        let values: Vec<String> = r.get(2);
+        match r.get::<_, Option<String>>(0) {
+            Some(s) => {
+                if let Some(i) = schema.indexes.get_mut(&QualName::new(s, name)) {
+                    i.exclusion_operators = values;
                 }
-                None => {
-                    if schema.extensions.contains_key(&name)
-                        && let Some(v) = values.into_iter().next()
-                    {
-                        schema.extension_versions.insert(name, v);
-                    }
+            }
+            None => {
+                if schema.extensions.contains_key(&name)
+                    && let Some(v) = values.into_iter().next()
+                {
+                    schema.extension_versions.insert(name, v);
                 }
             }
         }
-        Ok(())
     }
 }
 

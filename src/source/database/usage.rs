@@ -150,6 +150,14 @@ impl Database {
     /// Sizes, scans, statistics state and bloat estimates of every user table and index, and
     /// the sequences; the caller adds the window and the replicas.
     pub fn live_stats(&mut self) -> Result<LiveStats, DatabaseError> {
+        let mut stats = self.sizes_and_sequences()?;
+        self.add_scans(&mut stats)?;
+        Ok(stats)
+    }
+
+    /// [`Self::live_stats`] without the index scans, which [`Self::add_scans`] adds: what a
+    /// second session on the same snapshot reads while the first introspects.
+    pub fn sizes_and_sequences(&mut self) -> Result<LiveStats, DatabaseError> {
         let mut stats = LiveStats {
             hosts: vec![self.target.clone()],
             ..LiveStats::default()
@@ -158,7 +166,18 @@ impl Database {
         // rebuild holds skips its table, as the definitions do.
         let (tables, indexes) = (&mut stats.tables, &mut stats.indexes);
         self.lock_safe("", |db| db.read_sizes(tables, indexes))?;
-        // The introspection read the scans (`pg_stat_get_numscans`, as the view does).
+        self.lock_safe("", |db| {
+            stats.sequences = db.read_sequences()?;
+            Ok(())
+        })?;
+        stats.skipped = self.skipped_for_locks().to_vec();
+        Ok(stats)
+    }
+
+    /// Each index's scans on this host (read by the introspection, `pg_stat_get_numscans` as
+    /// the view calls it), and the tables this session left out for locks that `stats` does
+    /// not list yet.
+    pub fn add_scans(&mut self, stats: &mut LiveStats) -> Result<(), DatabaseError> {
         let scans = match self.index_scans_read.take() {
             Some(scans) => scans,
             None => self.index_scans()?,
@@ -166,12 +185,14 @@ impl Database {
         for (name, s) in &mut stats.indexes {
             s.scans_per_host = vec![scans.get(name).copied().unwrap_or(0)];
         }
-        self.lock_safe("", |db| {
-            stats.sequences = db.read_sequences()?;
-            Ok(())
-        })?;
-        stats.skipped = self.skipped_for_locks().to_vec();
-        Ok(stats)
+        let mut skipped = self.skipped_for_locks().to_vec();
+        for s in std::mem::take(&mut stats.skipped) {
+            if !skipped.iter().any(|k| k.table == s.table) {
+                skipped.push(s);
+            }
+        }
+        stats.skipped = skipped;
+        Ok(())
     }
 
     /// `idx_scan` of every user index (what a replica contributes).
