@@ -433,3 +433,171 @@ fn sizes_are_as_of_the_last_analyze_and_exact_when_never_analyzed() {
     );
     assert!(size(&mut c, "docs") > analyzed.0);
 }
+
+/// Every object kind the introspection reads, for comparing its ways of reading them.
+const VARIED: &str = "CREATE TABLE schema_migrations (version text PRIMARY KEY);
+     CREATE TABLE applied (v text REFERENCES schema_migrations (version), note text);
+     CREATE TABLE rooms (id int PRIMARY KEY, name text COLLATE \"C\", during tsrange,
+       price numeric(10, 2) DEFAULT 0 CHECK (price >= 0),
+       EXCLUDE USING gist (during WITH &&));
+     CREATE INDEX rooms_lower ON rooms (lower(name) text_pattern_ops, id DESC NULLS LAST)
+       INCLUDE (price) WHERE price > 0;
+     CREATE INDEX rooms_name_c ON rooms (name COLLATE \"POSIX\");
+     CREATE TABLE bookings (id bigserial, room_id int REFERENCES rooms ON DELETE CASCADE,
+       at date NOT NULL, PRIMARY KEY (id, at)) PARTITION BY RANGE (at);
+     CREATE TABLE bookings_2026 PARTITION OF bookings FOR VALUES FROM ('2026-01-01') TO ('2027-01-01');
+     CREATE INDEX ON bookings (room_id);
+     CREATE VIEW open_rooms AS SELECT id, name FROM rooms WHERE price > 0;
+     CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS 'BEGIN RETURN NEW; END';
+     CREATE TRIGGER rooms_touch BEFORE UPDATE ON rooms FOR EACH ROW EXECUTE FUNCTION touch();
+     ALTER TABLE rooms ENABLE ROW LEVEL SECURITY;
+     CREATE POLICY by_name ON rooms USING (name = current_user);
+     ANALYZE;";
+
+/// The schema (as its debug text) and findings of an audit, without what moves with the
+/// clock.
+fn settled(mut audit: Audit) -> (String, Vec<(String, String)>) {
+    if let Some(live) = &mut audit.schema.live {
+        live.stats_age_secs = None;
+    }
+    let findings = audit
+        .findings
+        .iter()
+        .map(|f| (f.rule.to_string(), f.message.clone()))
+        // The note on young statistics says their age.
+        .filter(|(_, message)| !message.contains("statistics are"))
+        .collect();
+    (format!("{:#?}", audit.schema), findings)
+}
+
+#[test]
+fn one_connection_or_two_read_the_same() {
+    let Some(pg) = TestPg::start() else { return };
+    let mut c = pg.connect();
+    seed(&mut c);
+    c.batch_execute(VARIED).expect("varied objects");
+    // The default statistics age: `unused-index` would name the window's age in seconds.
+    let two = AuditOptions::new(ConnectOptions::new(pg.conninfo()));
+    let one = AuditOptions {
+        single_connection: true,
+        ..two.clone()
+    };
+    let (a, b) = (
+        driftlint::live::audit_hosts(&two).expect("two connections"),
+        driftlint::live::audit_hosts(&one).expect("one connection"),
+    );
+    // The second connection read: the statements of its own session came on top.
+    assert!(a.queries >= b.queries + 4, "{} vs {}", a.queries, b.queries);
+    let schema = a.schema.clone();
+    let (a, b) = (settled(a), settled(b));
+    assert_eq!(a.1, b.1);
+    assert!(a.0 == b.0, "the schemas differ:\n{}\n{}", a.0, b.0);
+    let a = (schema, ());
+    // A partitioned table has no storage (ANALYZE sets its relpages to -1): size 0.
+    let live = a.0.live.as_ref().expect("live statistics");
+    let bookings = &live.tables[&QualName::new("public", "bookings")];
+    assert_eq!((bookings.bytes, bookings.total_bytes), (0, 0));
+
+    // Names come from the client's maps: a foreign key to a migration tool's table (which
+    // the introspection leaves out) is still named, as is every key of the indexes.
+    let fk = &a.0.tables[&QualName::new("public", "applied")].constraints["applied_v_fkey"];
+    let fk = fk.foreign_key.as_ref().expect("a foreign key");
+    assert_eq!(fk.ref_table, QualName::new("public", "schema_migrations"));
+    assert_eq!(fk.ref_columns, ["version"]);
+    let index = &a.0.indexes[&QualName::new("public", "rooms_lower")];
+    let key = &index.keys;
+    assert_eq!(key[0].opclass.as_deref(), Some("text_pattern_ops"));
+    assert!(key[1].desc && !key[1].nulls_first);
+    assert_eq!(index.include, ["price"]);
+    assert!(index.predicate.is_some());
+    let collated = &a.0.indexes[&QualName::new("public", "rooms_name_c")].keys[0];
+    assert_eq!(collated.collation.as_deref(), Some("POSIX"));
+    let pkey = &a.0.tables[&QualName::new("public", "rooms")].constraints["rooms_pkey"];
+    assert_eq!(pkey.index.as_deref(), Some("rooms_pkey"));
+    assert_eq!(
+        a.0.indexes[&QualName::new("public", "rooms_pkey")]
+            .constraint
+            .as_deref(),
+        Some("rooms_pkey")
+    );
+}
+
+#[test]
+fn a_role_limited_to_one_connection_is_read_over_one() {
+    let Some(pg) = TestPg::start() else { return };
+    let mut c = pg.connect();
+    let role = format!("driftlint_one_{}", std::process::id());
+    c.batch_execute(&format!(
+        "{VARIED} DROP ROLE IF EXISTS {role}; CREATE ROLE {role} LOGIN CONNECTION LIMIT 1;"
+    ))
+    .expect("seed");
+    let options = |single_connection| AuditOptions {
+        single_connection,
+        ..AuditOptions::new(ConnectOptions::new(format!(
+            "{} user={role}",
+            pg.conninfo()
+        )))
+    };
+    // The second connection is refused; the first reads everything, and no more than once.
+    let limited = driftlint::live::audit_hosts(&options(false)).expect("audit over one");
+    // The server frees the connection slot when the backend has exited, after the client left.
+    wait_for(
+        &mut c,
+        &format!("SELECT count(*) = 0 FROM pg_stat_activity WHERE usename = '{role}'"),
+    );
+    let single = driftlint::live::audit_hosts(&options(true)).expect("audit");
+    let (a, b) = (limited.queries, single.queries);
+    c.batch_execute(&format!("DROP ROLE {role}"))
+        .expect("drop role");
+    assert_eq!(a, b + 1, "one statement more: the snapshot's export");
+    assert_eq!(settled(limited), settled(single));
+}
+
+#[test]
+fn bloat_estimates_are_the_same_from_pg_statistic_and_pg_stats() {
+    let Some(pg) = TestPg::start() else { return };
+    let mut c = pg.connect();
+    seed(&mut c);
+    // Rows deleted: the tables and indexes keep their pages, so there is bloat to estimate.
+    let role = format!("driftlint_reader_{}", std::process::id());
+    c.batch_execute(&format!(
+        "DELETE FROM events WHERE id % 3 <> 0; ANALYZE events;
+         DROP ROLE IF EXISTS {role}; CREATE ROLE {role} LOGIN;
+         GRANT SELECT ON ALL TABLES IN SCHEMA public TO {role};"
+    ))
+    .expect("seed");
+    let audit = |conninfo: String| {
+        let options = AuditOptions::new(ConnectOptions::new(conninfo));
+        driftlint::live::audit_hosts(&options).expect("audit")
+    };
+    // A superuser reads pg_statistic; the role, pg_stats (the rows of the tables it may read).
+    let (owner, reader) = (
+        audit(pg.conninfo()),
+        audit(format!("{} user={role}", pg.conninfo())),
+    );
+    c.batch_execute(&format!(
+        "REVOKE ALL ON ALL TABLES IN SCHEMA public FROM {role}; DROP ROLE {role}"
+    ))
+    .expect("drop role");
+    let bloat = |a: &Audit| {
+        let live = a.schema.live.as_ref().expect("live statistics");
+        let tables: Vec<(String, Option<i64>)> = live
+            .tables
+            .iter()
+            .map(|(n, t)| (n.to_string(), t.bloat_bytes))
+            .collect();
+        let indexes: Vec<(String, Option<i64>)> = live
+            .indexes
+            .iter()
+            .map(|(n, i)| (n.to_string(), i.bloat_bytes))
+            .collect();
+        (tables, indexes)
+    };
+    let (a, b) = (bloat(&owner), bloat(&reader));
+    assert!(
+        a.0.iter().any(|(_, b)| b.is_some_and(|b| b > 0)),
+        "some table bloat is estimated: {a:?}"
+    );
+    assert!(a.1.iter().any(|(_, b)| b.is_some()), "{a:?}");
+    assert_eq!(a, b);
+}

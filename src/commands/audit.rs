@@ -46,7 +46,11 @@ pub fn run(args: AuditArgs) -> Result<ExitStatus, Error> {
             None,
         )
     });
-    finish(&text, &run.findings, args.fail_on)
+    let status = finish(&text, &run.findings, args.fail_on);
+    // The process ends next: the model is not freed piece by piece (3 % of an audit of a
+    // 1,400-table database), as in `check`.
+    std::mem::forget(run);
+    status
 }
 
 /// `--verbose`: the server, what it holds and what reading it cost, on stderr.

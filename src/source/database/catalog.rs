@@ -46,17 +46,49 @@ impl Database {
         self.read_schemas(&mut schema)?;
         self.read_extensions(&mut schema)?;
         self.read_enums(&mut schema)?;
-        let mut known = Known::default();
-        self.read_relations(&mut schema, &mut known)?;
-        // The deparsing queries skip a table another session locks (see `locks`).
-        let mut parsed = Parsed::default();
-        let (p, k) = (&mut parsed, &mut known);
-        self.lock_safe("columns", |db| db.read_columns(&mut schema, p, k))?;
-        self.lock_safe("constraints", |db| db.read_constraints(&mut schema, p, k))?;
-        self.read_key_names(k)?;
-        self.lock_safe("index definitions", |db| db.read_indexes(&mut schema, p, k))?;
-        self.name_constraint_indexes(&mut schema, k)?;
-        self.lock_safe("policies", |db| db.read_policies(&mut schema, p))?;
+        // The rest of the catalog in a pipeline: one thread sends the queries on this
+        // session, one after the other, and this one applies each query's rows while the
+        // server runs the next (applying them was as long as the server's reading). The
+        // deparsing queries skip a table another session locks (see `locks`).
+        let (mut known, mut parsed) = (Known::default(), Parsed::default());
+        let stopped = DatabaseError {
+            what: "cannot read the catalog".into(),
+            target: self.target.clone(),
+            reason: "the thread sending the queries stopped".into(),
+            help: "this is a bug in driftlint; please report it".into(),
+        };
+        let scans = std::thread::scope(|scope| {
+            let (send, rows) = std::sync::mpsc::channel();
+            let db = &mut *self;
+            scope.spawn(move || {
+                for step in &PIPELINE {
+                    let read = match step.locked {
+                        Some(what) => db.lock_safe_rows(what, step.what, step.sql),
+                        None => {
+                            let sql = (step.sql)(db);
+                            db.query(step.what, &sql)
+                        }
+                    };
+                    let failed = read.is_err();
+                    if send.send(read).is_err() || failed {
+                        break;
+                    }
+                }
+            });
+            let next = || rows.recv().unwrap_or_else(|_| Err(stopped.clone()));
+            let (k, p, s) = (&mut known, &mut parsed, &mut schema);
+            apply_relations(s, k, next()?);
+            let columns = next()?;
+            apply_columns(s, p, k, columns, next()?);
+            apply_constraints(s, p, k, next()?);
+            apply_key_names(k, next()?);
+            let scans = apply_indexes(s, p, k, next()?);
+            apply_policies(s, p, next()?);
+            Ok::<_, DatabaseError>(scans)
+        })?;
+        self.index_scans_read = Some(scans);
+        self.name_references(&mut schema, &mut known)?;
+        self.name_constraint_indexes(&mut schema, &mut known)?;
         let rows = match objects.and_then(|r| r.recv().ok()) {
             Some(rows) => rows,
             None => self.read_object_rows()?,
@@ -125,15 +157,9 @@ impl Database {
     }
 
     /// Tables, partitions and the other relations (views, sequences …).
-    fn read_relations(
-        &mut self,
-        schema: &mut Schema,
-        known: &mut Known,
-    ) -> Result<(), DatabaseError> {
-        for r in self.query(
-            "cannot read pg_class",
-            &format!(
-                "SELECT n.nspname::text, c.relname::text, c.relkind::text, pn.nspname::text, \
+    fn relations_sql(&self) -> String {
+        format!(
+            "SELECT n.nspname::text, c.relname::text, c.relkind::text, pn.nspname::text, \
                  pc.relname::text, c.relrowsecurity, c.relforcerowsecurity, c.reltuples::float8, \
                  c.oid FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
                  LEFT JOIN pg_inherits i ON i.inhrelid = c.oid AND c.relispartition \
@@ -141,71 +167,35 @@ impl Database {
                  LEFT JOIN pg_namespace pn ON pn.oid = pc.relnamespace \
                  WHERE c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f', 'c') AND {USER_NAMESPACE} \
                  AND {} AND {NOT_BOOKKEEPING} ORDER BY c.oid",
-                not_extension_owned("pg_class", "c.oid")
-            ),
-        )? {
-            let name = QualName::new(r.get::<_, String>(0), r.get::<_, String>(1));
-            known.relations.insert(r.get(8), name.clone());
-            let kind: String = r.get(2);
-            // A foreign table is a table (its columns are compared); `apply_objects` fills in
-            // its server and options.
-            let other = match kind.as_str() {
-                "v" => Some(RelKind::View),
-                "m" => Some(RelKind::MaterializedView),
-                "S" => Some(RelKind::Sequence),
-                "c" => Some(RelKind::CompositeType),
-                _ => None,
-            };
-            if let Some(kind) = other {
-                schema.other_relations.insert(
-                    name,
-                    OtherRelation {
-                        kind,
-                        origin: crate::schema::Origin::Database,
-                        detail: Default::default(),
-                    },
-                );
-                continue;
-            }
-            let mut t = Table::new(name.clone(), crate::schema::Origin::Database);
-            t.partitioned = kind == "p";
-            if kind == "f" {
-                t.foreign = Some(ForeignTable {
-                    server: String::new(),
-                    options: Vec::new(),
-                });
-            }
-            if let (Some(s), Some(n)) =
-                (r.get::<_, Option<String>>(3), r.get::<_, Option<String>>(4))
-            {
-                t.partition_of = Some(QualName::new(s, n));
-            }
-            t.rls_enabled = r.get(5);
-            t.rls_forced = r.get(6);
-            t.reltuples = Some(r.get(7));
-            schema.tables.insert(name, t);
-        }
-        Ok(())
+            not_extension_owned("pg_class", "c.oid")
+        )
     }
 
-    /// The columns of the tables read by [`Self::read_relations`], and the attributes of its
-    /// composite types; their names and collations by number go to `known`.
+    /// The columns of the tables [`Self::relations_sql`] reads, and the attributes of its
+    /// composite types, by table oid and number (named by [`apply_columns`]).
     ///
-    /// Two lean queries, joined here: the columns, and the defaults (a join to `pg_attrdef`
-    /// probed it once per column, and every table's filters, names and order cost the server
-    /// more than the reading itself). Rows of relations `read_relations` left out (an
-    /// extension's, a migration tool's) are dropped here.
-    fn read_columns(
-        &mut self,
-        schema: &mut Schema,
-        parsed: &mut Parsed,
-        known: &mut Known,
-    ) -> Result<(), DatabaseError> {
+    /// Lean queries, joined by the client: the columns, and the defaults (a join to
+    /// `pg_attrdef` probed it once per column, and every table's filters, names and order cost
+    /// the server more than the reading itself). Rows of relations the relations query left
+    /// out (an extension's, a migration tool's) are dropped by the client.
+    fn columns_sql(&self) -> String {
         let generated = if self.server_version_num >= 120000 {
             "a.attgenerated::text"
         } else {
             "''"
         };
+        format!(
+            "SELECT a.attrelid, a.attnum, a.attname::text, \
+             format_type(a.atttypid, a.atttypmod), a.attnotnull, {generated}, a.attcollation \
+             FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid \
+             JOIN pg_namespace n ON n.oid = c.relnamespace \
+             WHERE a.attnum > 0 AND NOT a.attisdropped AND {}",
+            self.column_tables()
+        )
+    }
+
+    /// The defaults and generation expressions of [`Self::columns_sql`]'s columns.
+    fn defaults_sql(&self) -> String {
         // A default cannot refer to a column, so it deparses the same without its table
         // (relation 0), and `pg_get_expr` then does not open every table that has a default;
         // a generated column's expression names columns and needs its table.
@@ -215,85 +205,26 @@ impl Database {
         } else {
             "pg_get_expr(d.adbin, 0)"
         };
-        let tables = format!(
+        format!(
+            "SELECT d.adrelid, d.adnum, {default} FROM pg_attrdef d \
+             JOIN pg_attribute a ON a.attrelid = d.adrelid AND a.attnum = d.adnum \
+             JOIN pg_class c ON c.oid = d.adrelid \
+             JOIN pg_namespace n ON n.oid = c.relnamespace WHERE {}",
+            self.column_tables()
+        )
+    }
+
+    /// The relations whose columns are read (`c`, `n`), but for those another session locks.
+    fn column_tables(&self) -> String {
+        format!(
             "c.relkind IN ('r', 'p', 'f', 'c') AND {USER_NAMESPACE} AND {}",
             self.not_locked("c.oid")
-        );
-        let rows = self.query(
-            "cannot read pg_attribute",
-            &format!(
-                "SELECT a.attrelid, a.attnum, a.attname::text, \
-                 format_type(a.atttypid, a.atttypmod), a.attnotnull, {generated}, a.attcollation \
-                 FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid \
-                 JOIN pg_namespace n ON n.oid = c.relnamespace \
-                 WHERE a.attnum > 0 AND NOT a.attisdropped AND {tables}"
-            ),
-        )?;
-        let defaults: HashMap<(u32, i16), Option<String>> = self
-            .query(
-                "cannot read pg_attrdef",
-                &format!(
-                    "SELECT d.adrelid, d.adnum, {default} FROM pg_attrdef d \
-                     JOIN pg_attribute a ON a.attrelid = d.adrelid AND a.attnum = d.adnum \
-                     JOIN pg_class c ON c.oid = d.adrelid \
-                     JOIN pg_namespace n ON n.oid = c.relnamespace WHERE {tables}"
-                ),
-            )?
-            .iter()
-            .map(|r| ((r.get(0), r.get(1)), r.get(2)))
-            .collect();
-        let rows = sorted(rows, |r| (r.get::<_, u32>(0), r.get::<_, i16>(1)));
-        for r in rows {
-            let (oid, number): (u32, i16) = (r.get(0), r.get(1));
-            let Some(table) = known.relations.get(&oid) else {
-                continue;
-            };
-            let name: String = r.get(2);
-            known
-                .attributes
-                .insert((oid, number), (name.clone(), r.get(6)));
-            let Some(t) = schema.tables.get_mut(table) else {
-                let attribute = crate::schema::Attribute {
-                    name,
-                    type_name: normalise_type(&r.get::<_, String>(3)),
-                };
-                super::objects::add_composite_attribute(schema, table, attribute);
-                continue;
-            };
-            let generated: String = r.get(5);
-            // A generated column's expression is in pg_attrdef too; it is not a default.
-            let expr = defaults.get(&(oid, number)).cloned().flatten();
-            let (default, generated) = if generated.is_empty() {
-                (expr.map(|d| parsed.normalised(d)), None)
-            } else {
-                (None, expr.and_then(|e| parsed.expr(&e)))
-            };
-            t.columns.insert(
-                name.clone(),
-                Column {
-                    name,
-                    type_name: normalise_type(&r.get::<_, String>(3)),
-                    not_null: r.get(4),
-                    default,
-                    generated,
-                    origin: crate::schema::Origin::Database,
-                },
-            );
-        }
-        Ok(())
+        )
     }
 
     /// Primary keys, unique, exclusion, foreign key and CHECK constraints: numbers and oids,
-    /// named here from `known` (the columns read just before); what `known` lacks (a
-    /// reference to a table left out) is looked up by [`Self::read_names`]. The name of a
-    /// constraint's index is set once the indexes are read
-    /// ([`Self::name_constraint_indexes`]).
-    fn read_constraints(
-        &mut self,
-        schema: &mut Schema,
-        parsed: &mut Parsed,
-        known: &mut Known,
-    ) -> Result<(), DatabaseError> {
+    /// named by [`apply_constraints`].
+    fn constraints_sql(&self) -> String {
         // A partition's copies of its parent's foreign keys (PostgreSQL 11+) are the parent's
         // constraint, not the partition's own: the replayed model has only the parent's.
         let fk_clones = if self.server_version_num >= 110000 {
@@ -301,103 +232,42 @@ impl Database {
         } else {
             ""
         };
-        let mut rows = self.query(
-            "cannot read pg_constraint",
-            &format!(
-                "SELECT con.conrelid, con.oid, con.conname::text, con.contype::text, con.conkey, \
-                 con.confrelid, con.confkey, con.confdeltype::text, con.confupdtype::text, \
-                 con.convalidated, con.conindid, \
-                 CASE WHEN con.contype = 'c' THEN pg_get_expr(con.conbin, con.conrelid) END \
-                 FROM pg_constraint con JOIN pg_class c ON c.oid = con.conrelid \
-                 JOIN pg_namespace n ON n.oid = c.relnamespace \
-                 WHERE con.contype IN ('p', 'u', 'x', 'f', 'c') AND c.relkind IN ('r', 'p', 'f') {fk_clones} \
-                 AND {USER_NAMESPACE} AND {}",
-                self.not_locked("c.oid")
-            ),
-        )?;
-        rows.retain(|r| known.relations.contains_key(&r.get::<_, u32>(0)));
-        let rows = sorted(rows, |r| (r.get::<_, u32>(0), r.get::<_, u32>(1)));
-        // Referenced tables (and their columns) the earlier queries did not read.
-        let missing: Vec<u32> = rows
-            .iter()
-            .filter(|r| r.get::<_, String>(3) == "f")
-            .filter_map(|r| {
-                let (oid, keys) = (r.get::<_, u32>(5), numbers(r, 6));
-                let read = known.relations.contains_key(&oid)
-                    && keys
-                        .iter()
-                        .all(|k| known.attributes.contains_key(&(oid, *k)));
-                (!read).then_some(oid)
-            })
-            .collect();
-        self.read_names(&missing, known)?;
-        known.constraint_indexes.clear();
-        for r in rows {
-            let oid: u32 = r.get(0);
-            let Some(t) = known
-                .relations
-                .get(&oid)
-                .and_then(|table| schema.tables.get_mut(table))
-            else {
-                continue;
-            };
-            let name: String = r.get(2);
-            let kind = match r.get::<_, String>(3).as_str() {
-                "p" => ConstraintKind::PrimaryKey,
-                "u" => ConstraintKind::Unique,
-                "x" => ConstraintKind::Exclude,
-                "f" => ConstraintKind::ForeignKey,
-                _ => ConstraintKind::Check,
-            };
-            let mut columns = known.column_names(oid, &numbers(&r, 4));
-            let mut check = None;
-            if kind == ConstraintKind::Check
-                && let Some(def) = r.get::<_, Option<String>>(11)
-                // `pg_get_expr` deparses as `pg_get_constraintdef` does inside its `CHECK (…)`
-                // (which also looks the constraint up again under a fresh snapshot, 20 µs per
-                // constraint); parenthesised as there.
-                && let Some(expr) = parsed.expr(&format!("({def})"))
-            {
-                // The replay lists a CHECK's columns in order of use, the catalog by number.
-                columns = expr.columns.clone();
-                check = Some(expr);
-            }
-            let foreign_key = (kind == ConstraintKind::ForeignKey).then(|| {
-                let target: u32 = r.get(5);
-                ForeignKey {
-                    ref_table: known
-                        .relations
-                        .get(&target)
-                        .cloned()
-                        .unwrap_or_else(|| QualName::new(String::new(), String::new())),
-                    ref_columns: known.column_names(target, &numbers(&r, 6)),
-                    on_delete: action(&r.get::<_, String>(7)),
-                    on_update: action(&r.get::<_, String>(8)),
+        format!(
+            "SELECT con.conrelid, con.oid, con.conname::text, con.contype::text, con.conkey, \
+             con.confrelid, con.confkey, con.confdeltype::text, con.confupdtype::text, \
+             con.convalidated, con.conindid, \
+             CASE WHEN con.contype = 'c' THEN pg_get_expr(con.conbin, con.conrelid) END \
+             FROM pg_constraint con JOIN pg_class c ON c.oid = con.conrelid \
+             JOIN pg_namespace n ON n.oid = c.relnamespace \
+             WHERE con.contype IN ('p', 'u', 'x', 'f', 'c') AND c.relkind IN ('r', 'p', 'f') {fk_clones} \
+             AND {USER_NAMESPACE} AND {}",
+            self.not_locked("c.oid")
+        )
+    }
+
+    /// The foreign keys [`apply_constraints`] could not name from what the introspection read
+    /// (a reference to a table it leaves out: an extension's, a migration tool's), named from
+    /// one more query.
+    fn name_references(
+        &mut self,
+        schema: &mut Schema,
+        known: &mut Known,
+    ) -> Result<(), DatabaseError> {
+        let unnamed = std::mem::take(&mut known.unnamed_references);
+        let oids: Vec<u32> = unnamed.iter().map(|u| u.target).collect();
+        self.read_names(&oids, known)?;
+        for u in unnamed {
+            let fk = schema
+                .tables
+                .get_mut(&u.table)
+                .and_then(|t| t.constraints.get_mut(&u.constraint))
+                .and_then(|c| c.foreign_key.as_mut());
+            if let Some(fk) = fk {
+                if let Some(name) = known.relations.get(&u.target) {
+                    fk.ref_table = name.clone();
                 }
-            });
-            let index: u32 = r.get(10);
-            if matches!(
-                kind,
-                ConstraintKind::PrimaryKey | ConstraintKind::Unique | ConstraintKind::Exclude
-            ) && index != 0
-            {
-                known
-                    .constraint_indexes
-                    .insert(index, (t.name.clone(), name.clone()));
+                fk.ref_columns = known.column_names(u.target, &u.numbers);
             }
-            t.constraints.insert(
-                name.clone(),
-                Constraint {
-                    name,
-                    kind,
-                    columns,
-                    index: None,
-                    foreign_key,
-                    check,
-                    validated: r.get(9),
-                    origin: crate::schema::Origin::Database,
-                },
-            );
         }
         Ok(())
     }
@@ -434,35 +304,11 @@ impl Database {
         Ok(())
     }
 
-    /// The names of the opclasses that are not their type's default and of the collations
-    /// indexes use, by oid, for [`Self::read_indexes`] (an index key shows only those).
-    fn read_key_names(&mut self, known: &mut Known) -> Result<(), DatabaseError> {
-        for r in self.query(
-            "cannot read pg_opclass and pg_collation",
-            "SELECT oc.oid, oc.opcname::text, true FROM pg_opclass oc WHERE NOT oc.opcdefault \
-             UNION ALL SELECT co.oid, co.collname::text, false FROM pg_collation co \
-             WHERE co.oid IN (SELECT unnest(i.indcollation::oid[]) FROM pg_index i)",
-        )? {
-            let names = if r.get(2) {
-                &mut known.opclasses
-            } else {
-                &mut known.collations
-            };
-            names.insert(r.get(0), r.get(1));
-        }
-        Ok(())
-    }
-
     /// Indexes with their keys, predicates, options, parent index and scan counts: the
-    /// catalog's numbers and oids, named here from `known` (columns, constraints, opclasses
-    /// and collations read before). `pg_get_indexdef` is called only for expression keys: it
+    /// catalog's numbers and oids, named by [`apply_indexes`] (from the columns, constraints,
+    /// opclasses and collations read before). `pg_get_indexdef` is called only for expression keys: it
     /// deparses, which is slow, and a plain column needs none.
-    fn read_indexes(
-        &mut self,
-        schema: &mut Schema,
-        parsed: &mut Parsed,
-        known: &mut Known,
-    ) -> Result<(), DatabaseError> {
+    fn indexes_sql(&self) -> String {
         // An index still being built (CREATE INDEX CONCURRENTLY in progress) is not yet
         // valid, and not broken either: it counts as valid so that `invalid-index` waits.
         let building = if self.server_version_num >= 120000 {
@@ -475,10 +321,8 @@ impl Database {
         } else {
             "false"
         };
-        let rows = self.query(
-            "cannot read pg_index",
-            &format!(
-                "SELECT i.indrelid, i.indexrelid, ic.relname::text, am.amname::text, \
+        format!(
+            "SELECT i.indrelid, i.indexrelid, ic.relname::text, am.amname::text, \
                  i.indisunique, i.indisprimary, i.indisexclusion, \
                  (i.indisvalid AND i.indisready) OR {building}, \
                  i.indnkeyatts::int4, i.indkey::int2[], \
@@ -497,26 +341,8 @@ impl Database {
                  LEFT JOIN pg_class pc ON pc.oid = inh.inhparent \
                  LEFT JOIN pg_namespace pn ON pn.oid = pc.relnamespace \
                  WHERE c.relkind IN ('r', 'p') AND {USER_NAMESPACE} AND {}",
-                self.not_locked("c.oid")
-            ),
-        )?;
-        let rows = sorted(rows, |r| (r.get::<_, u32>(0), r.get::<_, u32>(1)));
-        let mut scans = indexmap::IndexMap::new();
-        for r in rows {
-            let Some(table) = known
-                .relations
-                .get(&r.get::<_, u32>(0))
-                .filter(|t| schema.tables.contains_key(*t))
-            else {
-                continue;
-            };
-            let index = index_from_row(&r, table, parsed, known);
-            known.index_names.insert(r.get(1), index.name.name.clone());
-            scans.insert(index.name.clone(), index.scans.unwrap_or(0));
-            schema.indexes.insert(index.name.clone(), index);
-        }
-        self.index_scans_read = Some(scans);
-        Ok(())
+            self.not_locked("c.oid")
+        )
     }
 
     /// The index behind each primary key, unique and exclusion constraint, by name: read
@@ -558,49 +384,274 @@ impl Database {
     }
 
     /// Row-level security policies.
-    fn read_policies(
-        &mut self,
-        schema: &mut Schema,
-        parsed: &mut Parsed,
-    ) -> Result<(), DatabaseError> {
+    fn policies_sql(&self) -> String {
         let permissive = "p.polpermissive";
-        for r in self.query(
-            "cannot read pg_policy",
-            &format!(
-                "SELECT n.nspname::text, c.relname::text, p.polname::text, {permissive}, p.polcmd::text, \
+        format!(
+            "SELECT n.nspname::text, c.relname::text, p.polname::text, {permissive}, p.polcmd::text, \
                  ARRAY(SELECT CASE WHEN r = 0 THEN 'public' ELSE pg_get_userbyid(r)::text END \
                    FROM unnest(p.polroles) r), \
                  pg_get_expr(p.polqual, p.polrelid), pg_get_expr(p.polwithcheck, p.polrelid) \
                  FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid \
                  JOIN pg_namespace n ON n.oid = c.relnamespace \
                  WHERE {USER_NAMESPACE} AND {} ORDER BY c.oid, p.oid",
-                self.not_locked("c.oid")
-            ),
-        )? {
-            let table = QualName::new(r.get::<_, String>(0), r.get::<_, String>(1));
-            let Some(t) = schema.tables.get_mut(&table) else { continue };
-            let command = match r.get::<_, String>(4).as_str() {
-                "r" => "select",
-                "a" => "insert",
-                "w" => "update",
-                "d" => "delete",
-                _ => "all",
-            };
-            let mut expr = |i: usize| {
-                r.get::<_, Option<String>>(i)
-                    .and_then(|e| parsed.expr(&e))
-            };
-            t.policies.push(Policy {
-                name: r.get(2),
-                permissive: r.get(3),
-                command: command.to_string(),
-                roles: r.get(5),
-                using: expr(6),
-                with_check: expr(7),
-                origin: crate::schema::Origin::Database,
+            self.not_locked("c.oid")
+        )
+    }
+}
+
+/// Applies the rows of [`Database::relations_sql`]: tables, partitions and the other
+/// relations, and every relation's name by oid in `known`.
+fn apply_relations(schema: &mut Schema, known: &mut Known, rows: Vec<Row>) {
+    for r in rows {
+        let name = QualName::new(r.get::<_, String>(0), r.get::<_, String>(1));
+        known.relations.insert(r.get(8), name.clone());
+        let kind: String = r.get(2);
+        // A foreign table is a table (its columns are compared); `apply_objects` fills in
+        // its server and options.
+        let other = match kind.as_str() {
+            "v" => Some(RelKind::View),
+            "m" => Some(RelKind::MaterializedView),
+            "S" => Some(RelKind::Sequence),
+            "c" => Some(RelKind::CompositeType),
+            _ => None,
+        };
+        if let Some(kind) = other {
+            schema.other_relations.insert(
+                name,
+                OtherRelation {
+                    kind,
+                    origin: crate::schema::Origin::Database,
+                    detail: Default::default(),
+                },
+            );
+            continue;
+        }
+        let mut t = Table::new(name.clone(), crate::schema::Origin::Database);
+        t.partitioned = kind == "p";
+        if kind == "f" {
+            t.foreign = Some(ForeignTable {
+                server: String::new(),
+                options: Vec::new(),
             });
         }
-        Ok(())
+        if let (Some(s), Some(n)) = (r.get::<_, Option<String>>(3), r.get::<_, Option<String>>(4)) {
+            t.partition_of = Some(QualName::new(s, n));
+        }
+        t.rls_enabled = r.get(5);
+        t.rls_forced = r.get(6);
+        t.reltuples = Some(r.get(7));
+        schema.tables.insert(name, t);
+    }
+}
+
+/// Applies the rows of [`Database::columns_sql`] and [`Database::defaults_sql`], in order of
+/// table and column number: columns, composite types' attributes, and every column's name and
+/// collation by number in `known`.
+fn apply_columns(
+    schema: &mut Schema,
+    parsed: &mut Parsed,
+    known: &mut Known,
+    rows: Vec<Row>,
+    defaults: Vec<Row>,
+) {
+    let defaults: HashMap<(u32, i16), Option<String>> = defaults
+        .iter()
+        .map(|r| ((r.get(0), r.get(1)), r.get(2)))
+        .collect();
+    for r in sorted(rows, |r| (r.get::<_, u32>(0), r.get::<_, i16>(1))) {
+        let (oid, number): (u32, i16) = (r.get(0), r.get(1));
+        let Some(table) = known.relations.get(&oid) else {
+            continue;
+        };
+        let name: String = r.get(2);
+        known
+            .attributes
+            .insert((oid, number), (name.clone(), r.get(6)));
+        let Some(t) = schema.tables.get_mut(table) else {
+            let attribute = crate::schema::Attribute {
+                name,
+                type_name: normalise_type(&r.get::<_, String>(3)),
+            };
+            super::objects::add_composite_attribute(schema, table, attribute);
+            continue;
+        };
+        let generated: String = r.get(5);
+        // A generated column's expression is in pg_attrdef too; it is not a default.
+        let expr = defaults.get(&(oid, number)).cloned().flatten();
+        let (default, generated) = if generated.is_empty() {
+            (expr.map(|d| parsed.normalised(d)), None)
+        } else {
+            (None, expr.and_then(|e| parsed.expr(&e)))
+        };
+        t.columns.insert(
+            name.clone(),
+            Column {
+                name,
+                type_name: normalise_type(&r.get::<_, String>(3)),
+                not_null: r.get(4),
+                default,
+                generated,
+                origin: crate::schema::Origin::Database,
+            },
+        );
+    }
+}
+
+/// Applies the rows of [`Database::constraints_sql`], in order of table and constraint oid,
+/// naming columns and referenced tables from `known`. What `known` lacks (a reference to a
+/// table the introspection leaves out) goes to `known.unnamed_references`, for
+/// [`Database::name_references`]; a constraint's index is named once the indexes are read
+/// ([`Database::name_constraint_indexes`]).
+fn apply_constraints(schema: &mut Schema, parsed: &mut Parsed, known: &mut Known, rows: Vec<Row>) {
+    known.constraint_indexes.clear();
+    for r in sorted(rows, |r| (r.get::<_, u32>(0), r.get::<_, u32>(1))) {
+        let oid: u32 = r.get(0);
+        let Some(t) = known
+            .relations
+            .get(&oid)
+            .and_then(|table| schema.tables.get_mut(table))
+        else {
+            continue;
+        };
+        let name: String = r.get(2);
+        let kind = match r.get::<_, String>(3).as_str() {
+            "p" => ConstraintKind::PrimaryKey,
+            "u" => ConstraintKind::Unique,
+            "x" => ConstraintKind::Exclude,
+            "f" => ConstraintKind::ForeignKey,
+            _ => ConstraintKind::Check,
+        };
+        let mut columns = known.column_names(oid, &numbers(&r, 4));
+        let mut check = None;
+        if kind == ConstraintKind::Check
+            && let Some(def) = r.get::<_, Option<String>>(11)
+            // `pg_get_expr` deparses as `pg_get_constraintdef` does inside its `CHECK (…)`
+            // (which also looks the constraint up again under a fresh snapshot, 20 µs per
+            // constraint); parenthesised as there.
+            && let Some(expr) = parsed.expr(&format!("({def})"))
+        {
+            // The replay lists a CHECK's columns in order of use, the catalog by number.
+            columns = expr.columns.clone();
+            check = Some(expr);
+        }
+        let foreign_key = (kind == ConstraintKind::ForeignKey).then(|| {
+            let (target, keys): (u32, Vec<i16>) = (r.get(5), numbers(&r, 6));
+            let named = known.relations.contains_key(&target)
+                && keys
+                    .iter()
+                    .all(|k| known.attributes.contains_key(&(target, *k)));
+            if !named {
+                known.unnamed_references.push(Unnamed {
+                    table: t.name.clone(),
+                    constraint: name.clone(),
+                    target,
+                    numbers: keys.clone(),
+                });
+            }
+            ForeignKey {
+                ref_table: known
+                    .relations
+                    .get(&target)
+                    .cloned()
+                    .unwrap_or_else(|| QualName::new(String::new(), String::new())),
+                ref_columns: known.column_names(target, &keys),
+                on_delete: action(&r.get::<_, String>(7)),
+                on_update: action(&r.get::<_, String>(8)),
+            }
+        });
+        let index: u32 = r.get(10);
+        if matches!(
+            kind,
+            ConstraintKind::PrimaryKey | ConstraintKind::Unique | ConstraintKind::Exclude
+        ) && index != 0
+        {
+            known
+                .constraint_indexes
+                .insert(index, (t.name.clone(), name.clone()));
+        }
+        t.constraints.insert(
+            name.clone(),
+            Constraint {
+                name,
+                kind,
+                columns,
+                index: None,
+                foreign_key,
+                check,
+                validated: r.get(9),
+                origin: crate::schema::Origin::Database,
+            },
+        );
+    }
+}
+
+/// The names of the opclasses that are not their type's default and of the collations
+/// indexes use, by oid, for [`apply_indexes`] (an index key shows only those).
+const KEY_NAMES: &str = "SELECT oc.oid, oc.opcname::text, true FROM pg_opclass oc \
+     WHERE NOT oc.opcdefault UNION ALL SELECT co.oid, co.collname::text, false \
+     FROM pg_collation co WHERE co.oid IN (SELECT unnest(i.indcollation::oid[]) FROM pg_index i)";
+
+/// Applies the rows of [`KEY_NAMES`].
+fn apply_key_names(known: &mut Known, rows: Vec<Row>) {
+    for r in rows {
+        let names = if r.get(2) {
+            &mut known.opclasses
+        } else {
+            &mut known.collations
+        };
+        names.insert(r.get(0), r.get(1));
+    }
+}
+
+/// Applies the rows of [`Database::indexes_sql`], in order of table and index oid: the
+/// indexes of the tables read, and their scans (returned).
+fn apply_indexes(
+    schema: &mut Schema,
+    parsed: &mut Parsed,
+    known: &mut Known,
+    rows: Vec<Row>,
+) -> indexmap::IndexMap<QualName, i64> {
+    let mut scans = indexmap::IndexMap::new();
+    for r in sorted(rows, |r| (r.get::<_, u32>(0), r.get::<_, u32>(1))) {
+        let Some(table) = known
+            .relations
+            .get(&r.get::<_, u32>(0))
+            .filter(|t| schema.tables.contains_key(*t))
+        else {
+            continue;
+        };
+        let index = index_from_row(&r, table, parsed, known);
+        known.index_names.insert(r.get(1), index.name.name.clone());
+        scans.insert(index.name.clone(), index.scans.unwrap_or(0));
+        schema.indexes.insert(index.name.clone(), index);
+    }
+    scans
+}
+
+/// Applies the rows of [`Database::policies_sql`].
+fn apply_policies(schema: &mut Schema, parsed: &mut Parsed, rows: Vec<Row>) {
+    for r in rows {
+        let table = QualName::new(r.get::<_, String>(0), r.get::<_, String>(1));
+        let Some(t) = schema.tables.get_mut(&table) else {
+            continue;
+        };
+        let command = match r.get::<_, String>(4).as_str() {
+            "r" => "select",
+            "a" => "insert",
+            "w" => "update",
+            "d" => "delete",
+            _ => "all",
+        };
+        let mut expr = |i: usize| r.get::<_, Option<String>>(i).and_then(|e| parsed.expr(&e));
+        t.policies.push(Policy {
+            name: r.get(2),
+            permissive: r.get(3),
+            command: command.to_string(),
+            roles: r.get(5),
+            using: expr(6),
+            with_check: expr(7),
+            origin: crate::schema::Origin::Database,
+        });
     }
 }
 
@@ -771,6 +822,70 @@ struct Known {
     constraint_indexes: HashMap<u32, (QualName, String)>,
     /// Index names by oid.
     index_names: HashMap<u32, String>,
+    /// Foreign keys to tables (or columns) not read, to name by one more query.
+    unnamed_references: Vec<Unnamed>,
+}
+
+/// A foreign key [`apply_constraints`] could not name its referenced table or columns of.
+struct Unnamed {
+    table: QualName,
+    constraint: String,
+    target: u32,
+    numbers: Vec<i16>,
+}
+
+/// One catalog query of the introspection's pipeline: its error context, what it reads of a
+/// table for the report of tables another session's lock kept it from (`None`: it deparses
+/// nothing, so it does not wait on such a lock), and its SQL for the session (server version,
+/// tables left out so far).
+struct Step {
+    what: &'static str,
+    locked: Option<&'static str>,
+    sql: fn(&Database) -> String,
+}
+
+/// The introspection's catalog queries after the first few, in the order their rows are
+/// applied (see [`Database::introspect_with`]).
+const PIPELINE: [Step; 7] = [
+    Step {
+        what: "cannot read pg_class",
+        locked: None,
+        sql: Database::relations_sql,
+    },
+    Step {
+        what: "cannot read pg_attribute",
+        locked: Some("columns"),
+        sql: Database::columns_sql,
+    },
+    Step {
+        what: "cannot read pg_attrdef",
+        locked: Some("columns"),
+        sql: Database::defaults_sql,
+    },
+    Step {
+        what: "cannot read pg_constraint",
+        locked: Some("constraints"),
+        sql: Database::constraints_sql,
+    },
+    Step {
+        what: "cannot read pg_opclass and pg_collation",
+        locked: None,
+        sql: key_names_sql,
+    },
+    Step {
+        what: "cannot read pg_index",
+        locked: Some("index definitions"),
+        sql: Database::indexes_sql,
+    },
+    Step {
+        what: "cannot read pg_policy",
+        locked: Some("policies"),
+        sql: Database::policies_sql,
+    },
+];
+
+fn key_names_sql(_: &Database) -> String {
+    KEY_NAMES.to_string()
 }
 
 impl Known {

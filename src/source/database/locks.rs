@@ -93,6 +93,22 @@ impl Database {
         unreachable!("the last attempt returns")
     }
 
+    /// [`Self::lock_safe`] for one query, built for the tables left out so far by `sql`:
+    /// its rows. `error` says what failed.
+    pub(super) fn lock_safe_rows(
+        &mut self,
+        what: &str,
+        error: &str,
+        sql: fn(&Database) -> String,
+    ) -> Result<Vec<postgres::Row>, DatabaseError> {
+        let mut rows = Vec::new();
+        self.lock_safe(what, |db| {
+            rows = db.query(error, &sql(db))?;
+            Ok(())
+        })?;
+        Ok(rows)
+    }
+
     /// Adds the tables other sessions hold or wait for an `ACCESS EXCLUSIVE` lock on (an
     /// index's lock counts for its table) to the tables left out; how many were new.
     fn skip_locked_tables(&mut self) -> Result<usize, DatabaseError> {

@@ -66,7 +66,7 @@ impl ConnectOptions {
 
 /// Why the database could not be read: what failed, where (never with a password), and what
 /// to do about it.
-#[derive(Debug, thiserror::Error)]
+#[derive(Clone, Debug, thiserror::Error)]
 #[error("{what} ({target}): {reason}\nhelp: {help}")]
 pub struct DatabaseError {
     /// What driftlint was doing.
@@ -94,6 +94,10 @@ pub struct Database {
     /// `idx_scan` of the indexes the introspection read, for [`Database::live_stats`] in the
     /// same snapshot: one query fewer.
     index_scans_read: Option<indexmap::IndexMap<crate::schema::QualName, i64>>,
+    /// The server's block size (`relpages` counts blocks).
+    block_size: i64,
+    /// Whether the role may read `pg_statistic` (a superuser): column statistics by oid.
+    reads_pg_statistic: bool,
     /// `server_version_num`, e.g. 160004.
     pub server_version_num: i32,
     /// `server_version`, e.g. `16.4`.
@@ -271,6 +275,8 @@ impl Database {
             locks: locks::LockSkips::default(),
             last_sqlstate: None,
             index_scans_read: None,
+            block_size: 8192,
+            reads_pg_statistic: false,
             server_version_num: 0,
             server_version: String::new(),
         };
@@ -287,9 +293,13 @@ impl Database {
         db.batch("cannot start a read-only transaction", &setup)?;
         let row = db.query(
             "cannot read the server version",
-            "SELECT current_setting('server_version_num')::int4, current_setting('server_version')",
+            "SELECT current_setting('server_version_num')::int4, current_setting('server_version'), \
+             current_setting('block_size')::int8, \
+             has_table_privilege('pg_catalog.pg_statistic', 'SELECT')",
         )?;
         if let Some(r) = row.first() {
+            db.block_size = r.get(2);
+            db.reads_pg_statistic = r.get(3);
             db.server_version_num = r.get(0);
             db.server_version = r.get(1);
         }

@@ -20,14 +20,7 @@ use crate::schema::{
 
 /// The first statement of catalog DDL text, parsed.
 fn parse_first(sql: &str) -> Option<NodeEnum> {
-    pg_query::parse(sql, 0)
-        .ok()?
-        .protobuf
-        .stmts
-        .into_iter()
-        .next()?
-        .stmt?
-        .node
+    crate::sql::parse::parse(sql).ok()?.into_iter().next()?.node
 }
 
 /// The rows of this module's three queries, read before they are applied: by the session
