@@ -65,6 +65,14 @@ fn bench(c: &mut Criterion) {
             run
         })
     });
+    // `--single-connection`: everything read over the first connection.
+    let single = driftlint::live::AuditOptions {
+        single_connection: true,
+        ..driftlint::live::AuditOptions::new(options.clone())
+    };
+    group.bench_function(format!("{label}-one-connection"), |b| {
+        b.iter(|| driftlint::live::audit_hosts(&single).expect("audit"))
+    });
     group.finish();
 }
 

@@ -1,6 +1,8 @@
-//! A live database as a schema source: one connection, one read-only repeatable-read
-//! transaction with timeouts, and introspection into the [`Schema`] model with a fixed number
-//! of catalog queries (one per kind of object, never one per table).
+//! A live database as a schema source: a read-only repeatable-read transaction with timeouts,
+//! and introspection into the [`Schema`] model with a fixed number of catalog queries (one per
+//! kind of object, never one per table). `audit` adds a second session that imports the first
+//! one's snapshot ([`Database::export_snapshot`], [`Database::connect_to_snapshot`]): two
+//! read-only transactions, one state of the database, read side by side.
 //!
 //! Everything read comes from `pg_catalog` and the statistics views, which every role may read:
 //! a role with no privilege on any table can audit. The bookkeeping tables of migration tools

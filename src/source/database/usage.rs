@@ -414,15 +414,18 @@ impl Database {
     }
 
     /// Sequences: the last value, and the limit that stops inserts: the lower of the
-    /// sequence's maximum and the maximum of the column type it feeds.
+    /// sequence's maximum and the maximum of the column type it feeds. The last value as the
+    /// `pg_sequences` view reads it (NULL without the privilege), without the view's join back
+    /// by names.
     fn read_sequences(&mut self) -> Result<Vec<SequenceStats>, DatabaseError> {
         let sql = format!(
-            "SELECT n.nspname::text, c.relname::text, ps.last_value::int8, s.seqmax::int8, \
+            "SELECT n.nspname::text, c.relname::text, \
+             CASE WHEN has_sequence_privilege(c.oid, 'SELECT,USAGE') \
+               THEN pg_sequence_last_value(c.oid) END::int8, s.seqmax::int8, \
              tn.nspname::text, tc.relname::text, a.attname::text, format_type(a.atttypid, a.atttypmod), \
              CASE a.atttypid WHEN 'int2'::regtype THEN 32767 WHEN 'int4'::regtype THEN 2147483647 END::int8 \
              FROM pg_sequence s JOIN pg_class c ON c.oid = s.seqrelid \
              JOIN pg_namespace n ON n.oid = c.relnamespace \
-             LEFT JOIN pg_sequences ps ON ps.schemaname = n.nspname AND ps.sequencename = c.relname \
              LEFT JOIN pg_depend d ON d.classid = 'pg_class'::regclass AND d.objid = c.oid \
                AND d.refclassid = 'pg_class'::regclass AND d.refobjsubid > 0 AND d.deptype IN ('a', 'i') \
              LEFT JOIN pg_class tc ON tc.oid = d.refobjid \
