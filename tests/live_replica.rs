@@ -120,6 +120,19 @@ fn scans_on_a_standby_keep_an_index_from_being_unused() {
     assert!(per_host.iter().all(|h| h.scans == 0));
     assert!(both.schema.live.as_ref().unwrap().hosts[1].contains(&pg.dbname().to_string()));
 
+    // The standby audited on its own: its session exports the snapshot for the second
+    // connection too (or, where a server refuses, reads everything itself); either way it
+    // reads the primary's schema.
+    let on_standby = audit_hosts(&AuditOptions::new(ConnectOptions::new(standby.clone())))
+        .expect("audit of the standby");
+    let names = |run: &driftlint::live::Audit| {
+        let mut names: Vec<String> = run.schema.indexes.keys().map(|k| k.to_string()).collect();
+        names.sort();
+        names
+    };
+    assert_eq!(names(&on_standby), names(&alone));
+    assert!(!on_standby.schema.live.as_ref().unwrap().tables.is_empty());
+
     // The command line: --database twice, JSON with the per-host scans.
     let out = Command::cargo_bin("driftlint")
         .unwrap()
