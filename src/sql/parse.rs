@@ -132,8 +132,7 @@ pub fn parse(text: &str) -> Result<Vec<Node>, SyntaxError> {
             .filter_map(|raw| raw.stmt.map(|b| *b))
             .collect()),
         Err((pg_query::Error::Parse(message), cursor)) => {
-            let beyond_limits =
-                message == "stack depth limit exceeded" || message.starts_with("memory exhausted");
+            let beyond_limits = beyond_parser_limits(&message);
             Err(SyntaxError {
                 offset: error_position(text, cursor),
                 message: if beyond_limits {
@@ -153,12 +152,30 @@ pub fn parse(text: &str) -> Result<Vec<Node>, SyntaxError> {
                 beyond_limits: true,
             })
         }
-        Err((other, _)) => Err(SyntaxError {
-            message: other.to_string(),
-            offset: None,
-            beyond_limits: false,
-        }),
+        Err((other, _)) => {
+            let message = other.to_string();
+            let beyond_limits = beyond_parser_limits(&message);
+            Err(SyntaxError {
+                message: if beyond_limits {
+                    format!("it nests too deeply for PostgreSQL's parser ({message})")
+                } else {
+                    message
+                },
+                offset: None,
+                beyond_limits,
+            })
+        }
     }
+}
+
+/// Whether libpg_query's error says the statement is beyond its limits rather than wrong:
+/// PostgreSQL's stack depth check, the grammar's stack, or the serialiser's depth limit. Which
+/// one a deep tree meets first depends on the stack the parser starts from (a release build's
+/// frames are smaller than a debug build's).
+fn beyond_parser_limits(message: &str) -> bool {
+    message.contains("stack depth limit exceeded")
+        || message.contains("memory exhausted")
+        || message.contains("nested too deeply")
 }
 
 // The parse goes to libpg_query directly rather than through `pg_query::parse`, which also
