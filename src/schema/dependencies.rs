@@ -106,7 +106,7 @@ pub trait Related {
     /// The tables with a foreign key referencing `table`, possibly more, in any order.
     fn referencing(&self, table: &QualName) -> Vec<QualName>;
     /// The tables that have policies, possibly more, in any order.
-    fn with_policies(&self) -> Vec<QualName>;
+    fn with_policies(&self) -> Vec<&QualName>;
     /// The views (keys of `view_uses`) that read `relation`, possibly more, in any order.
     fn views_reading(&self, relation: &QualName) -> Vec<QualName>;
     /// The views that read `table.column`, possibly more, in any order.
@@ -139,9 +139,45 @@ fn with_policies_and<'s>(
     related: &dyn Related,
     also: Vec<QualName>,
 ) -> Vec<&'s super::model::Table> {
-    let mut names = also;
-    names.extend(related.with_policies());
-    in_schema_order(schema, names)
+    let with_policies = related.with_policies();
+    let names = also.iter().chain(with_policies);
+    in_schema_order_of(schema, names, |_| true)
+}
+
+/// The tables with a policy whose expression's text has `relation_name` in it (the only
+/// policies [`policy_reads`] looks into), in the schema's order: every dropped column asks,
+/// and most tables' policies name other tables.
+fn with_policies_naming<'s>(
+    schema: &'s Schema,
+    related: &dyn Related,
+    relation_name: &str,
+) -> Vec<&'s super::model::Table> {
+    in_schema_order_of(schema, related.with_policies(), |t| {
+        t.policies.iter().any(|p| {
+            p.using
+                .iter()
+                .chain(p.with_check.iter())
+                .any(|e| e.text.contains(relation_name))
+        })
+    })
+}
+
+/// The tables named by `names` that are in the schema and pass `keep`, in the schema's order,
+/// each once.
+fn in_schema_order_of<'s, 'n>(
+    schema: &'s Schema,
+    names: impl IntoIterator<Item = &'n QualName>,
+    keep: impl Fn(&super::model::Table) -> bool,
+) -> Vec<&'s super::model::Table> {
+    let mut found: Vec<(usize, &super::model::Table)> = names
+        .into_iter()
+        .filter_map(|k| schema.tables.get_full(k))
+        .filter(|(_, _, t)| keep(t))
+        .map(|(i, _, t)| (i, t))
+        .collect();
+    found.sort_by_key(|(i, _)| *i);
+    found.dedup_by_key(|(i, _)| *i);
+    found.into_iter().map(|(_, t)| t).collect()
 }
 
 fn column_dependents(
@@ -185,7 +221,7 @@ fn column_dependents(
         }
     }
     // Policies (of any table) whose subqueries read the column.
-    for t in with_policies_and(schema, related, Vec::new()) {
+    for t in with_policies_naming(schema, related, &table.name) {
         for p in &t.policies {
             if policy_reads(schema, p, &table.name, |u| {
                 u.columns.iter().any(|(x, c)| x == table && c == column)

@@ -606,13 +606,9 @@ impl Replay<'_> {
         columns: &[String],
         except: Option<&QualName>,
     ) -> Option<QualName> {
-        self.indexes_on(table).into_iter().find(|n| {
-            Some(n) != except
-                && self
-                    .schema
-                    .indexes
-                    .get(n)
-                    .is_some_and(|i| i.is_unique_on(columns))
-        })
+        self.indexes_of(table)
+            .into_iter()
+            .find(|(n, i)| Some(*n) != except && i.is_unique_on(columns))
+            .map(|(n, _)| n.clone())
     }
 }

@@ -127,26 +127,30 @@ impl Replay<'_> {
 
     /// The names of the indexes on a table, in creation order.
     pub(super) fn indexes_on(&self, table: &QualName) -> Vec<QualName> {
+        self.indexes_of(table)
+            .into_iter()
+            .map(|(n, _)| n.clone())
+            .collect()
+    }
+
+    /// [`Self::indexes_on`] without copying a name: each index with its model.
+    pub(super) fn indexes_of(&self, table: &QualName) -> Vec<(&QualName, &crate::schema::Index)> {
         let Some(names) = self.lookups.indexes.get(table) else {
             return Vec::new();
         };
-        let mut found: Vec<(u64, QualName)> = names
+        let mut found: Vec<(u64, &QualName, &crate::schema::Index)> = names
             .iter()
-            .filter(|n| {
-                self.schema
-                    .indexes
-                    .get(*n)
-                    .is_some_and(|i| &i.table == table)
-            })
-            .map(|n| {
-                (
-                    self.index_seq.get(n).copied().unwrap_or(u64::MAX),
-                    n.clone(),
-                )
+            .filter_map(|n| {
+                let (name, index) = self.schema.indexes.get_key_value(n)?;
+                (&index.table == table).then(|| {
+                    let seq = self.index_seq.get(n).copied().unwrap_or(u64::MAX);
+                    (seq, name, index)
+                })
             })
             .collect();
-        found.sort();
-        found.into_iter().map(|(_, n)| n).collect()
+        // By creation, then by name as the sort of names did.
+        found.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+        found.into_iter().map(|(_, n, i)| (n, i)).collect()
     }
 
     /// Puts the schema's indexes back in creation order. Call once replay is done, before the
@@ -249,8 +253,8 @@ impl crate::schema::dependencies::Related for Replay<'_> {
         self.referencing(table)
     }
 
-    fn with_policies(&self) -> Vec<QualName> {
-        self.lookups.policy_tables.iter().cloned().collect()
+    fn with_policies(&self) -> Vec<&QualName> {
+        self.lookups.policy_tables.iter().collect()
     }
 
     fn views_reading(&self, relation: &QualName) -> Vec<QualName> {

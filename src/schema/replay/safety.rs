@@ -721,17 +721,30 @@ pub fn refused_kind(text: &str) -> Option<&'static str> {
     if !first.is_empty() && !LEADS.iter().any(|w| first.eq_ignore_ascii_case(w)) {
         return None;
     }
-    let words: Vec<String> = tokenize(text)
-        .filter(|t| !t.kind.is_trivia())
-        .take(12)
-        .map(|t| match t.kind {
-            TokenKind::Ident => t.text(text).to_ascii_uppercase(),
-            _ => t.text(text).to_string(),
-        })
-        .collect();
-    let w: Vec<&str> = words.iter().map(String::as_str).collect();
+    // The first twelve words, upper-cased in place on the stack (no allocation: this runs for
+    // every CREATE, ALTER and DROP of a history). A quoted identifier or a string keeps its
+    // quotes, so it never reads as a keyword.
+    let mut buffers = [[0u8; 16]; 12];
+    let mut words: [&str; 12] = [""; 12];
+    let mut n = 0;
+    let tokens = tokenize(text).filter(|t| !t.kind.is_trivia());
+    for ((t, buffer), slot) in tokens.zip(buffers.iter_mut()).zip(words.iter_mut()) {
+        let word = t.text(text);
+        // Longer words are no keyword the patterns below name.
+        *slot = if t.kind == TokenKind::Ident && word.len() <= 16 && word.is_ascii() {
+            let buffer = &mut buffer[..word.len()];
+            buffer.copy_from_slice(word.as_bytes());
+            buffer.make_ascii_uppercase();
+            // ASCII in, ASCII out.
+            std::str::from_utf8(buffer).unwrap_or(word)
+        } else {
+            word
+        };
+        n += 1;
+    }
+    let w = &words[..n];
     let has = |word: &str| w.contains(&word);
-    Some(match w.as_slice() {
+    Some(match w {
         ["CREATE", "INDEX", "CONCURRENTLY", ..]
         | ["CREATE", "UNIQUE", "INDEX", "CONCURRENTLY", ..] => "CREATE INDEX CONCURRENTLY",
         ["DROP", "INDEX", "CONCURRENTLY", ..] => "DROP INDEX CONCURRENTLY",
