@@ -12,7 +12,7 @@ use crate::config::Exclude;
 use crate::rules::{self, RuleInput};
 use crate::schema::{Origin, QualName, Schema};
 use crate::source::database::{
-    AppliedMigrations, ConnectOptions, Database, DatabaseError, Introspection, ObjectRows,
+    AppliedMigrations, ConnectOptions, Database, DatabaseError, Introspection,
 };
 use crate::source::migrations::{Layout, MigrationFile};
 
@@ -98,19 +98,13 @@ pub fn audit(options: &ConnectOptions) -> Result<Audit, DatabaseError> {
 pub fn audit_hosts(options: &AuditOptions) -> Result<Audit, DatabaseError> {
     let start = std::time::Instant::now();
     let mut db = Database::connect(&options.primary)?;
-    let (objects, second) = if options.single_connection {
-        (None, None)
+    let second = if options.single_connection {
+        None
     } else {
-        match db.export_snapshot() {
-            Some(snapshot) => {
-                let (send, objects) = std::sync::mpsc::channel();
-                let second = read_alongside(&options.primary, snapshot, send);
-                (Some(objects), Some(second))
-            }
-            None => (None, None),
-        }
+        db.export_snapshot()
+            .map(|snapshot| read_alongside(&options.primary, snapshot))
     };
-    let mut found = crate::timings::time("introspect", || db.introspect_with(objects))?;
+    let mut found = crate::timings::time("introspect", || db.introspect_for_rules())?;
     let mut queries = 0;
     // The second connection's reading, or, when it could not connect or read, this one's.
     let mut live = match second.map(std::thread::JoinHandle::join) {
@@ -188,20 +182,16 @@ pub fn audit_hosts(options: &AuditOptions) -> Result<Audit, DatabaseError> {
     })
 }
 
-/// A second connection on `snapshot`, in a thread of its own, reading while the first reads
-/// the catalog (the two sessions' queries run side by side on the server): the object
-/// queries' rows, sent on `objects` as soon as they are read (the first session reads them
-/// itself when none come), then the sizes and sequences, returned with the statements sent.
+/// A second connection on `snapshot`, in a thread of its own, reading the sizes and sequences
+/// while the first reads the catalog (the two sessions' queries run side by side on the
+/// server); with the statements it sent.
 fn read_alongside(
     options: &ConnectOptions,
     snapshot: String,
-    objects: std::sync::mpsc::Sender<ObjectRows>,
 ) -> std::thread::JoinHandle<Result<(crate::schema::live_stats::LiveStats, usize), DatabaseError>> {
     let options = options.clone();
     std::thread::spawn(move || {
         let mut db = Database::connect_to_snapshot(&options, &snapshot)?;
-        let _ = objects.send(db.read_object_rows()?);
-        drop(objects);
         let stats = db.sizes_and_sequences()?;
         let sent = db.queries() + 1;
         db.close();

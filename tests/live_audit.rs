@@ -470,12 +470,18 @@ fn settled(mut audit: Audit) -> (String, Vec<(String, String)>) {
     (format!("{:#?}", audit.schema), findings)
 }
 
-#[test]
-fn one_connection_or_two_read_the_same() {
-    let Some(pg) = TestPg::start() else { return };
+/// A server with the seed's tables and [`VARIED`]'s objects.
+fn varied_server() -> Option<TestPg> {
+    let pg = TestPg::start()?;
     let mut c = pg.connect();
     seed(&mut c);
     c.batch_execute(VARIED).expect("varied objects");
+    Some(pg)
+}
+
+#[test]
+fn one_connection_or_two_read_the_same() {
+    let Some(pg) = varied_server() else { return };
     // The default statistics age: `unused-index` would name the window's age in seconds.
     let two = AuditOptions::new(ConnectOptions::new(pg.conninfo()));
     let one = AuditOptions {
@@ -599,5 +605,51 @@ fn bloat_estimates_are_the_same_from_pg_statistic_and_pg_stats() {
         "some table bloat is estimated: {a:?}"
     );
     assert!(a.1.iter().any(|(_, b)| b.is_some()), "{a:?}");
+    assert_eq!(a, b);
+}
+
+#[test]
+fn the_rules_find_the_same_in_the_lean_introspection_as_in_the_full_one() {
+    let Some(pg) = varied_server() else { return };
+    pg.connect()
+        .batch_execute(
+            "CREATE TABLE docs (id int PRIMARY KEY, body text, words tsvector
+           GENERATED ALWAYS AS (to_tsvector('simple', body)) STORED, at timestamptz DEFAULT now());
+         CREATE INDEX docs_words ON docs USING gin (words);
+         CREATE INDEX docs_words_again ON docs USING gin (words);",
+        )
+        .expect("generated column");
+    let options = ConnectOptions::new(pg.conninfo());
+    let read = |lean: bool| {
+        let mut db = Database::connect(&options).expect("connect");
+        let found = if lean {
+            db.introspect_for_rules()
+        } else {
+            db.introspect()
+        }
+        .expect("introspect");
+        db.close();
+        found.schema
+    };
+    let (full, lean) = (read(false), read(true));
+    assert!(full.objects_known && !lean.objects_known);
+    assert!(!full.functions.is_empty() && lean.functions.is_empty());
+    let docs = QualName::new("public", "docs");
+    assert!(full.tables[&docs].columns["words"].generated.is_some());
+    let findings = |schema: &driftlint::schema::Schema| {
+        let found = driftlint::rules::run(&driftlint::rules::RuleInput {
+            schema,
+            events: &[],
+            unparsed: &[],
+            has_reference: false,
+            target: None,
+        });
+        found
+            .iter()
+            .map(|f| (f.rule.to_string(), f.message.clone()))
+            .collect::<Vec<_>>()
+    };
+    let (a, b) = (findings(&full), findings(&lean));
+    assert!(a.iter().any(|(rule, _)| rule == "duplicate-index"), "{a:?}");
     assert_eq!(a, b);
 }

@@ -17,7 +17,6 @@ mod bookkeeping;
 mod catalog;
 mod locks;
 mod objects;
-pub use objects::ObjectRows;
 mod usage;
 
 pub use usage::StatsWindow;

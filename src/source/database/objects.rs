@@ -23,10 +23,8 @@ fn parse_first(sql: &str) -> Option<NodeEnum> {
     crate::sql::parse::parse(sql).ok()?.into_iter().next()?.node
 }
 
-/// The rows of this module's three queries, read before they are applied: by the session
-/// that introspects, or by a second session on its snapshot while the first reads the rest of
-/// the catalog ([`Database::read_object_rows`]).
-pub struct ObjectRows {
+/// The rows of this module's three queries, read before they are applied.
+pub(super) struct ObjectRows {
     details: Vec<Row>,
     routines: Vec<Row>,
     exclusions: Vec<Row>,
@@ -34,7 +32,7 @@ pub struct ObjectRows {
 
 impl Database {
     /// The rows of the object queries, for [`Self::apply_objects`].
-    pub fn read_object_rows(&mut self) -> Result<ObjectRows, DatabaseError> {
+    pub(super) fn read_object_rows(&mut self) -> Result<ObjectRows, DatabaseError> {
         Ok(ObjectRows {
             details: self.query("cannot read relation details", &self.relation_details_sql())?,
             routines: self.query("cannot read pg_proc and pg_trigger", &self.routines_sql())?,
