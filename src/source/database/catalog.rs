@@ -812,7 +812,7 @@ fn normalise_type(text: &str) -> String {
 /// was most of an introspection's time (the index query: 104 → 53 ms for 5,900 indexes).
 #[derive(Default)]
 struct Known {
-    /// Relations [`Database::read_relations`] read (and tables looked up by
+    /// Relations the relations query read (and tables looked up by
     /// [`Database::read_names`]).
     relations: HashMap<u32, QualName>,
     /// Column names and collations by table oid and number.
@@ -857,7 +857,7 @@ enum Extent {
 }
 
 /// The introspection's catalog queries after the first few, in the order their rows are
-/// applied (see [`Database::introspect_with`]).
+/// applied (see `Database::read_catalog`).
 const PIPELINE: [Step; 7] = [
     Step {
         what: "cannot read pg_class",

@@ -238,7 +238,7 @@ fn apply_exclusions_and_versions(schema: &mut Schema, rows: Vec<Row>) {
     }
 }
 
-/// One attribute of a composite type, read with the tables' columns (`read_columns`), in order.
+/// One attribute of a composite type, read with the tables' columns (`apply_columns`), in order.
 pub(super) fn add_composite_attribute(
     schema: &mut Schema,
     relation: &QualName,
