@@ -16,15 +16,17 @@ pub struct NormalType {
 
 /// Normalises a parsed type name.
 pub fn normalise(type_name: &protobuf::TypeName) -> NormalType {
-    let names: Vec<&str> = type_name
+    // The last name (`pg_catalog.int4` → `int4`), found without collecting the others: this
+    // runs for every column a history creates.
+    let last = type_name
         .names
         .iter()
-        .filter_map(|n| match n.node.as_ref() {
+        .rev()
+        .find_map(|n| match n.node.as_ref() {
             Some(NodeEnum::String(s)) => Some(s.sval.as_str()),
             _ => None,
         })
-        .collect();
-    let last = names.last().copied().unwrap_or("");
+        .unwrap_or("");
     let mods: Vec<String> = type_name.typmods.iter().filter_map(typmod_text).collect();
     let mut t = normalise_parts(last, &mods);
     if !type_name.array_bounds.is_empty() {
@@ -78,7 +80,12 @@ pub fn normalise_parts(name: &str, mods: &[String]) -> NormalType {
             Some(p) if p <= 24 => "real".to_string(),
             _ => "double precision".to_string(),
         },
-        _ => format!("{base}{mods_text}"),
+        _ => {
+            let mut name = String::with_capacity(base.len() + mods_text.len());
+            name.push_str(base);
+            name.push_str(&mods_text);
+            name
+        }
     };
     NormalType { name, serial }
 }
