@@ -122,12 +122,16 @@ fn in_schema_order(schema: &Schema, names: Vec<QualName>) -> Vec<&super::model::
 }
 
 /// The entries of `keys` that are in `map`, in the map's order, each once.
-fn in_map_order<'m, K, V, S>(map: &'m IndexMap<K, V, S>, keys: &[K]) -> Vec<(&'m K, &'m V)>
+fn in_map_order<'m, 'k, K, V, S>(
+    map: &'m IndexMap<K, V, S>,
+    keys: impl IntoIterator<Item = &'k K>,
+) -> Vec<(&'m K, &'m V)>
 where
-    K: std::hash::Hash + Eq,
+    K: std::hash::Hash + Eq + 'k,
     S: std::hash::BuildHasher,
 {
-    let mut found: Vec<(usize, &K, &V)> = keys.iter().filter_map(|k| map.get_full(k)).collect();
+    let mut found: Vec<(usize, &K, &V)> =
+        keys.into_iter().filter_map(|k| map.get_full(k)).collect();
     found.sort_by_key(|(i, _, _)| *i);
     found.dedup_by_key(|(i, _, _)| *i);
     found.into_iter().map(|(_, k, v)| (k, v)).collect()
@@ -139,9 +143,10 @@ fn with_policies_and<'s>(
     related: &dyn Related,
     also: Vec<QualName>,
 ) -> Vec<&'s super::model::Table> {
-    let with_policies = related.with_policies();
-    let names = also.iter().chain(with_policies);
-    in_schema_order_of(schema, names, |_| true)
+    in_map_order(&schema.tables, also.iter().chain(related.with_policies()))
+        .into_iter()
+        .map(|(_, t)| t)
+        .collect()
 }
 
 /// The tables with a policy whose expression's text has `relation_name` in it (the only
@@ -152,32 +157,18 @@ fn with_policies_naming<'s>(
     related: &dyn Related,
     relation_name: &str,
 ) -> Vec<&'s super::model::Table> {
-    in_schema_order_of(schema, related.with_policies(), |t| {
-        t.policies.iter().any(|p| {
-            p.using
-                .iter()
-                .chain(p.with_check.iter())
-                .any(|e| e.text.contains(relation_name))
-        })
-    })
-}
-
-/// The tables named by `names` that are in the schema and pass `keep`, in the schema's order,
-/// each once.
-fn in_schema_order_of<'s, 'n>(
-    schema: &'s Schema,
-    names: impl IntoIterator<Item = &'n QualName>,
-    keep: impl Fn(&super::model::Table) -> bool,
-) -> Vec<&'s super::model::Table> {
-    let mut found: Vec<(usize, &super::model::Table)> = names
+    in_map_order(&schema.tables, related.with_policies())
         .into_iter()
-        .filter_map(|k| schema.tables.get_full(k))
-        .filter(|(_, _, t)| keep(t))
-        .map(|(i, _, t)| (i, t))
-        .collect();
-    found.sort_by_key(|(i, _)| *i);
-    found.dedup_by_key(|(i, _)| *i);
-    found.into_iter().map(|(_, t)| t).collect()
+        .map(|(_, t)| t)
+        .filter(|t| {
+            t.policies.iter().any(|p| {
+                p.using
+                    .iter()
+                    .chain(p.with_check.iter())
+                    .any(|e| e.text.contains(relation_name))
+            })
+        })
+        .collect()
 }
 
 fn column_dependents(
