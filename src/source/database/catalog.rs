@@ -7,6 +7,7 @@ use postgres::Row;
 
 use super::{
     Database, DatabaseError, Introspection, NOT_BOOKKEEPING, USER_NAMESPACE, not_extension_owned,
+    oid_array,
 };
 use crate::schema::expr::SqlExpr;
 use crate::schema::{
@@ -94,8 +95,7 @@ impl Database {
         self.name_references(&mut schema, &mut known)?;
         self.name_constraint_indexes(&mut schema, &mut known)?;
         if full {
-            let rows = self.read_object_rows()?;
-            Database::apply_objects(&mut schema, rows);
+            self.read_objects(&mut schema)?;
         }
 
         schema.stats_reset = stats_reset.clone();
@@ -276,20 +276,20 @@ impl Database {
     }
 
     /// Names of relations and their columns that `known` lacks (tables an extension or a
-    /// migration tool owns, referenced by a foreign key): one query, only when there are some.
+    /// migration tool owns, referenced by a foreign key; a constraint's index another
+    /// session's lock kept from the index query): one query, only when there are some.
     fn read_names(&mut self, oids: &[u32], known: &mut Known) -> Result<(), DatabaseError> {
         if oids.is_empty() {
             return Ok(());
         }
-        let list: Vec<String> = oids.iter().map(u32::to_string).collect();
         for r in self.query(
-            "cannot read the names of referenced tables",
+            "cannot read relation names",
             &format!(
                 "SELECT c.oid, n.nspname::text, c.relname::text, a.attnum, a.attname::text, \
                  a.attcollation FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
                  LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 \
-                 WHERE c.oid = ANY ('{{{}}}'::oid[])",
-                list.join(",")
+                 WHERE c.oid = ANY ({})",
+                oid_array(oids)
             ),
         )? {
             let oid: u32 = r.get(0);
@@ -356,22 +356,16 @@ impl Database {
         schema: &mut Schema,
         known: &mut Known,
     ) -> Result<(), DatabaseError> {
-        let unread: Vec<String> = known
+        let unread: Vec<u32> = known
             .constraint_indexes
             .keys()
             .filter(|oid| !known.index_names.contains_key(oid))
-            .map(u32::to_string)
+            .copied()
             .collect();
-        if !unread.is_empty() {
-            for r in self.query(
-                "cannot read the names of constraint indexes",
-                &format!(
-                    "SELECT c.oid, c.relname::text FROM pg_class c \
-                     WHERE c.oid = ANY ('{{{}}}'::oid[])",
-                    unread.join(",")
-                ),
-            )? {
-                known.index_names.insert(r.get(0), r.get(1));
+        self.read_names(&unread, known)?;
+        for oid in unread {
+            if let Some(name) = known.relations.get(&oid) {
+                known.index_names.insert(oid, name.name.clone());
             }
         }
         for (oid, (table, constraint)) in &known.constraint_indexes {
@@ -409,7 +403,7 @@ fn apply_relations(schema: &mut Schema, known: &mut Known, rows: Vec<Row>) {
         let name = QualName::new(r.get::<_, String>(0), r.get::<_, String>(1));
         known.relations.insert(r.get(8), name.clone());
         let kind: String = r.get(2);
-        // A foreign table is a table (its columns are compared); `apply_objects` fills in
+        // A foreign table is a table (its columns are compared); `read_objects` fills in
         // its server and options.
         let other = match kind.as_str() {
             "v" => Some(RelKind::View),
@@ -506,7 +500,6 @@ fn apply_columns(
 /// [`Database::name_references`]; a constraint's index is named once the indexes are read
 /// ([`Database::name_constraint_indexes`]).
 fn apply_constraints(schema: &mut Schema, parsed: &mut Parsed, known: &mut Known, rows: Vec<Row>) {
-    known.constraint_indexes.clear();
     for r in sorted(rows, |r| (r.get::<_, u32>(0), r.get::<_, u32>(1))) {
         let oid: u32 = r.get(0);
         let Some(t) = known

@@ -39,8 +39,7 @@ impl Database {
         if self.locks.oids.is_empty() {
             return "true".to_string();
         }
-        let list: Vec<String> = self.locks.oids.iter().map(u32::to_string).collect();
-        format!("NOT ({oid} = ANY ('{{{}}}'::oid[]))", list.join(","))
+        format!("NOT ({oid} = ANY ({}))", super::oid_array(&self.locks.oids))
     }
 
     /// The objects whose definitions were not read because of another session's lock.

@@ -398,6 +398,12 @@ fn query_phase(what: &str) -> String {
     format!("query {object}")
 }
 
+/// `oids` as an SQL array literal: `'{16384,16390}'::oid[]`.
+fn oid_array(oids: &[u32]) -> String {
+    let list: Vec<String> = oids.iter().map(u32::to_string).collect();
+    format!("'{{{}}}'::oid[]", list.join(","))
+}
+
 /// A condition excluding objects an extension owns (`pg_depend` type `e`).
 fn not_extension_owned(catalog: &str, oid: &str) -> String {
     format!(

@@ -23,32 +23,20 @@ fn parse_first(sql: &str) -> Option<NodeEnum> {
     crate::sql::parse::parse(sql).ok()?.into_iter().next()?.node
 }
 
-/// The rows of this module's three queries, read before they are applied.
-pub(super) struct ObjectRows {
-    details: Vec<Row>,
-    routines: Vec<Row>,
-    exclusions: Vec<Row>,
-}
-
 impl Database {
-    /// The rows of the object queries, for [`Self::apply_objects`].
-    pub(super) fn read_object_rows(&mut self) -> Result<ObjectRows, DatabaseError> {
-        Ok(ObjectRows {
-            details: self.query("cannot read relation details", &self.relation_details_sql())?,
-            routines: self.query("cannot read pg_proc and pg_trigger", &self.routines_sql())?,
-            exclusions: self.query(
-                "cannot read exclusion operators and extension versions",
-                &exclusions_and_versions_sql(),
-            )?,
-        })
-    }
-
-    /// Applies every object kind this module covers to `schema`, whose relations, columns
-    /// and indexes [`Self::introspect`] has already read.
-    pub(super) fn apply_objects(schema: &mut Schema, rows: ObjectRows) {
-        apply_relation_details(schema, rows.details);
-        apply_routines(schema, rows.routines);
-        apply_exclusions_and_versions(schema, rows.exclusions);
+    /// Reads every object kind this module covers into `schema`, whose relations, columns and
+    /// indexes [`Self::introspect`] has already read.
+    pub(super) fn read_objects(&mut self, schema: &mut Schema) -> Result<(), DatabaseError> {
+        let rows = self.query("cannot read relation details", &self.relation_details_sql())?;
+        apply_relation_details(schema, rows);
+        let rows = self.query("cannot read pg_proc and pg_trigger", &self.routines_sql())?;
+        apply_routines(schema, rows);
+        let rows = self.query(
+            "cannot read exclusion operators and extension versions",
+            &exclusions_and_versions_sql(),
+        )?;
+        apply_exclusions_and_versions(schema, rows);
+        Ok(())
     }
 
     /// Sequences (options, owner), view queries, table persistence and inheritance parents, a
