@@ -510,7 +510,8 @@ fn parse_batch(body: &str, batch: &[split::RawStatement]) -> Vec<Parsed> {
                     } else {
                         parse::classify(stmt_text)
                     };
-                    let tree = (class == StatementClass::Schema).then(|| parse::parse(stmt_text));
+                    let tree =
+                        (class == StatementClass::Schema).then(|| parse::serialise(stmt_text));
                     (class, tree)
                 })
                 .map_err(|payload| ParserPanic(panic_message(&*payload)))
@@ -530,6 +531,7 @@ fn replay_statement(
 ) {
     let file = stmt.file;
     replay.note_statement(stmt);
+    let tree = tree.map(|t| t.and_then(|serialised| serialised.decode()));
     match (class, tree) {
         (StatementClass::Data, _) => replay.data_load(stmt),
         (_, Some(Ok(nodes))) => {
@@ -558,8 +560,8 @@ fn replay_statement(
     }
 }
 
-/// A statement's parse trees, or the syntax error that stopped the parser.
-type ParsedStatement = Result<Vec<pg_query::protobuf::Node>, parse::SyntaxError>;
+/// A statement's serialised parse trees, or the syntax error that stopped the parser.
+type ParsedStatement = Result<parse::Serialised, parse::SyntaxError>;
 
 /// Orders findings by file, position, then rule, so output is stable.
 pub fn sort_findings(findings: &mut [Finding]) {

@@ -125,12 +125,55 @@ pub const MAX_TREE_DEPTH: usize = 100;
 
 /// Parses one statement into its parse trees (usually one).
 pub fn parse(text: &str) -> Result<Vec<Node>, SyntaxError> {
+    serialise(text)?.decode()
+}
+
+/// A statement PostgreSQL's parser accepted, as libpg_query serialised its parse trees
+/// (protobuf): [`Serialised::decode`] makes the trees.
+///
+/// `check` parses on a pool of threads and decodes on the thread that replays: the trees are
+/// then made, read and freed by one thread, right before they are read. Decoded on the
+/// parser threads, every tree was freed by another thread than the one that made it, and the
+/// allocator took fresh memory for the next ones instead of reusing it: most of a check's
+/// page faults.
+#[derive(Debug)]
+pub struct Serialised(Vec<u8>);
+
+impl Serialised {
+    /// The parse trees; an error when they nest deeper than [`MAX_TREE_DEPTH`].
+    pub fn decode(&self) -> Result<Vec<Node>, SyntaxError> {
+        use prost::Message;
+        match pg_query::protobuf::ParseResult::decode(&self.0[..]) {
+            Ok(result) => Ok(result
+                .stmts
+                .into_iter()
+                .filter_map(|raw| raw.stmt.map(|b| *b))
+                .collect()),
+            Err(e) if e.to_string().contains("recursion limit") => Err(SyntaxError {
+                message: format!(
+                    "it nests too deeply: its parse tree is more than {MAX_TREE_DEPTH} levels deep (parentheses, chained operators, nested CASE or subqueries)"
+                ),
+                offset: None,
+                beyond_limits: true,
+            }),
+            Err(e) => {
+                let message = pg_query::Error::Decode(e).to_string();
+                let beyond_limits = beyond_parser_limits(&message);
+                Err(SyntaxError {
+                    message,
+                    offset: None,
+                    beyond_limits,
+                })
+            }
+        }
+    }
+}
+
+/// Runs PostgreSQL's parser on one statement: its serialised parse trees, or the syntax error
+/// with its position.
+pub fn serialise(text: &str) -> Result<Serialised, SyntaxError> {
     match parse_protobuf(text) {
-        Ok(result) => Ok(result
-            .stmts
-            .into_iter()
-            .filter_map(|raw| raw.stmt.map(|b| *b))
-            .collect()),
+        Ok(bytes) => Ok(Serialised(bytes)),
         Err((pg_query::Error::Parse(message), cursor)) => {
             let beyond_limits = beyond_parser_limits(&message);
             Err(SyntaxError {
@@ -141,15 +184,6 @@ pub fn parse(text: &str) -> Result<Vec<Node>, SyntaxError> {
                     message
                 },
                 beyond_limits,
-            })
-        }
-        Err((pg_query::Error::Decode(e), _)) if e.to_string().contains("recursion limit") => {
-            Err(SyntaxError {
-                message: format!(
-                    "it nests too deeply: its parse tree is more than {MAX_TREE_DEPTH} levels deep (parentheses, chained operators, nested CASE or subqueries)"
-                ),
-                offset: None,
-                beyond_limits: true,
             })
         }
         Err((other, _)) => {
@@ -213,26 +247,24 @@ unsafe extern "C" {
     fn pg_query_free_protobuf_parse_result(result: PgQueryProtobufParseResult);
 }
 
-/// Parses `text` into its protobuf parse result; an error comes with PostgreSQL's 1-based
-/// character position (0 when it gave none).
-fn parse_protobuf(text: &str) -> Result<pg_query::protobuf::ParseResult, (pg_query::Error, i32)> {
-    use prost::Message;
+/// Parses `text` into its serialised (protobuf) parse result; an error comes with PostgreSQL's
+/// 1-based character position (0 when it gave none).
+fn parse_protobuf(text: &str) -> Result<Vec<u8>, (pg_query::Error, i32)> {
     let input = CString::new(text).map_err(|e| (pg_query::Error::Conversion(e), 0))?;
     // SAFETY: `input` is a valid NUL-terminated string that outlives the call; the result's
     // buffers are read only before it is freed, and it is freed exactly once.
     unsafe {
         let result = pg_query_parse_protobuf_opts(input.as_ptr(), 0);
         let parsed = if result.error.is_null() {
-            let data = if result.parse_tree.data.is_null() {
-                &[][..]
+            Ok(if result.parse_tree.data.is_null() {
+                Vec::new()
             } else {
                 std::slice::from_raw_parts(
                     result.parse_tree.data as *const u8,
                     result.parse_tree.len,
                 )
-            };
-            pg_query::protobuf::ParseResult::decode(data)
-                .map_err(|e| (pg_query::Error::Decode(e), 0))
+                .to_vec()
+            })
         } else {
             let error = &*result.error;
             let message = std::ffi::CStr::from_ptr(error.message)
