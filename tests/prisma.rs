@@ -459,7 +459,7 @@ fn compare_with_dmmf(name: &str, dm: &Value, schema: &Schema) {
                     .iter()
                     .map(|k| match &k.target {
                         KeyTarget::Column(c) => (c.clone(), k.desc),
-                        KeyTarget::Expr(e) => (e.text.clone(), k.desc),
+                        KeyTarget::Expr(e) => (e.text().to_string(), k.desc),
                     })
                     .collect();
                 got == want

@@ -16,7 +16,7 @@ pub fn render(schema: &Schema) -> String {
                 "name": t.name.to_string(),
                 "columns": t.columns.values().map(|c| json!({
                     "name": c.name, "type": c.type_name, "not_null": c.not_null, "default": c.default,
-                    "generated": c.generated.as_ref().map(|g| g.text.clone()),
+                    "generated": c.generated.as_ref().map(|g| g.text().to_string()),
                 })).collect::<Vec<_>>(),
                 "foreign_keys": t.foreign_keys().map(|(c, fk)| json!({
                     "name": c.name, "columns": c.columns, "ref_table": fk.ref_table.to_string(), "ref_columns": fk.ref_columns,

@@ -113,7 +113,7 @@ fn key_text(index: &Index) -> String {
             KeyTarget::Column(c) => out.push_str(&crate::schema::quote_ident(c)),
             KeyTarget::Expr(e) => {
                 out.push('(');
-                out.push_str(&e.text);
+                out.push_str(e.text());
                 out.push(')');
             }
         }

@@ -31,17 +31,17 @@ fn check(input: &RuleInput<'_>, out: &mut Vec<Finding>) {
             let mut fixed: Vec<String> = Vec::new();
             for (clause, expr) in [("USING", &policy.using), ("WITH CHECK", &policy.with_check)] {
                 let Some(expr) = expr else { continue };
-                let found = per_row_calls(&expr.text);
+                let found = per_row_calls(expr.text());
                 if found.is_empty() {
                     continue;
                 }
                 for (start, end) in &found {
-                    let call = expr.text[*start..*end].to_string();
+                    let call = expr.text()[*start..*end].to_string();
                     if !calls.contains(&call) {
                         calls.push(call);
                     }
                 }
-                fixed.push(format!("{clause} ({})", wrap(&expr.text, &found)));
+                fixed.push(format!("{clause} ({})", wrap(expr.text(), &found)));
             }
             if calls.is_empty() {
                 continue;

@@ -67,7 +67,7 @@ fn check(input: &RuleInput<'_>, out: &mut Vec<Finding>) {
             .map(|k| {
                 let target = match &k.target {
                     KeyTarget::Column(c) => quote_ident(c).into_owned(),
-                    KeyTarget::Expr(e) => format!("({})", e.text),
+                    KeyTarget::Expr(e) => format!("({})", e.text()),
                 };
                 // IVFFlat's default opclass; HNSW has none and needs it spelled out.
                 let opclass = k.opclass.as_deref().unwrap_or("vector_l2_ops");

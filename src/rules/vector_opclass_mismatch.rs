@@ -193,8 +193,8 @@ fn key_type(schema: &Schema, index: &Index, key: &IndexKey) -> (String, String, 
                 _ => None,
             };
             (
-                format!("expression `({})`", e.text),
-                format!("({})", e.text),
+                format!("expression `({})`", e.text()),
+                format!("({})", e.text()),
                 cast,
             )
         }

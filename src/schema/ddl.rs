@@ -40,7 +40,7 @@ fn exclusion_body(index: &Index) -> String {
 fn key_text(k: &IndexKey) -> String {
     let mut s = match &k.target {
         KeyTarget::Column(c) => quote_ident(c).into_owned(),
-        KeyTarget::Expr(e) => format!("({})", e.text),
+        KeyTarget::Expr(e) => format!("({})", e.text()),
     };
     if let Some(c) = &k.collation {
         s.push_str(&format!(" COLLATE {}", quote_ident(c)));
@@ -76,7 +76,7 @@ fn index_tail(index: &Index, def: &mut String) {
         def.push_str(" NULLS NOT DISTINCT");
     }
     if let Some(p) = &index.predicate {
-        def.push_str(&format!(" WHERE {}", p.text));
+        def.push_str(&format!(" WHERE {}", p.text()));
     }
 }
 
@@ -93,7 +93,7 @@ pub(crate) fn table_ddl(t: &Table, order: &[String]) -> String {
                 let _ = write!(s, " DEFAULT {d}");
             }
             if let Some(g) = &c.generated {
-                let _ = write!(s, " GENERATED ALWAYS AS ({}) STORED", g.text);
+                let _ = write!(s, " GENERATED ALWAYS AS ({}) STORED", g.text());
             }
             if c.not_null {
                 s.push_str(" NOT NULL");
@@ -244,10 +244,7 @@ pub(crate) fn constraint_body(c: &Constraint, schema: &Schema) -> String {
             fk_action(fk.on_update)
         ),
         None if c.check.is_some() => {
-            format!(
-                "CHECK ({})",
-                c.check.as_ref().map_or("", |e| e.text.as_str())
-            )
+            format!("CHECK ({})", c.check.as_ref().map_or("", |e| e.text()))
         }
         None => {
             let index = c.index.as_ref().and_then(|n| {
@@ -295,10 +292,10 @@ pub(crate) fn policy_ddl(table: &QualName, p: &Policy) -> String {
         p.roles.join(", ")
     );
     if let Some(u) = &p.using {
-        let _ = write!(s, " USING ({})", u.text);
+        let _ = write!(s, " USING ({})", u.text());
     }
     if let Some(w) = &p.with_check {
-        let _ = write!(s, " WITH CHECK ({})", w.text);
+        let _ = write!(s, " WITH CHECK ({})", w.text());
     }
     s.push(';');
     s

@@ -165,7 +165,7 @@ fn with_policies_naming<'s>(
                 p.using
                     .iter()
                     .chain(p.with_check.iter())
-                    .any(|e| e.text.contains(relation_name))
+                    .any(|e| e.text().contains(relation_name))
             })
         })
         .collect()
@@ -448,7 +448,7 @@ fn policy_reads(
     p.using
         .iter()
         .chain(p.with_check.iter())
-        .filter(|e| e.text.contains(relation_name))
+        .filter(|e| e.text().contains(relation_name))
         .filter_map(|e| policy_uses(e, schema))
         .any(|u| reads(&u))
 }
@@ -516,7 +516,7 @@ pub fn query_uses(
 /// expression's own columns (of the policy's table) are not counted here. Unqualified names
 /// are taken to be in `public`.
 pub fn policy_uses(expr: &SqlExpr, schema: &Schema) -> Option<ViewUses> {
-    if !expr.text.contains("SELECT") {
+    if !expr.text().contains("SELECT") {
         return None;
     }
     let resolve = |s: Option<&str>, n: &str| QualName::new(s.unwrap_or("public"), n);

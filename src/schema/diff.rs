@@ -292,7 +292,7 @@ impl Differ<'_> {
                         let g = |c: &Column| {
                             c.generated.as_ref().map_or_else(
                                 || "not generated".to_string(),
-                                |e| format!("GENERATED ALWAYS AS ({}) STORED", e.text),
+                                |e| format!("GENERATED ALWAYS AS ({}) STORED", e.text()),
                             )
                         };
                         what.push(format!(

@@ -5,6 +5,7 @@
 //! compare equal: `lower( email )` and `LOWER(email)` are one expression.
 
 use std::hash::{Hash, Hasher};
+use std::sync::OnceLock;
 
 use pg_query::NodeEnum;
 use pg_query::protobuf::{self, Node};
@@ -17,8 +18,9 @@ mod forms;
 /// A normalised SQL expression.
 #[derive(Clone, Debug)]
 pub struct SqlExpr {
-    /// Canonical text, as PostgreSQL's deparser prints the expression.
-    pub text: String,
+    /// Canonical text, as PostgreSQL's deparser prints the expression: made when first asked
+    /// for (see [`SqlExpr::text`]).
+    text: OnceLock<String>,
     /// The columns the expression references (unqualified names, in order of first use).
     pub columns: Vec<String>,
     node: Box<Node>,
@@ -26,7 +28,7 @@ pub struct SqlExpr {
 
 impl PartialEq for SqlExpr {
     fn eq(&self, other: &Self) -> bool {
-        self.text == other.text
+        self.text() == other.text()
     }
 }
 
@@ -34,7 +36,7 @@ impl Eq for SqlExpr {}
 
 impl Hash for SqlExpr {
     fn hash<H: Hasher>(&self, state: &mut H) {
-        self.text.hash(state);
+        self.text().hash(state);
     }
 }
 
@@ -66,12 +68,25 @@ impl SqlExpr {
                 columns.push(name);
             }
         }
-        let text = canonical_text(&node);
         SqlExpr {
-            text,
+            text: OnceLock::new(),
             columns,
             node,
         }
+    }
+
+    /// The canonical text (see [`canonical_text`]). Deparsing is most of the cost of an
+    /// expression, and a check reads few of the texts it could: the CHECK constraints, index
+    /// predicates and policies of a history are deparsed only when a rule, a diff or a report
+    /// asks.
+    pub fn text(&self) -> &str {
+        self.text.get_or_init(|| canonical_text(&self.node))
+    }
+
+    /// [`SqlExpr::text`], taken.
+    pub fn into_text(self) -> String {
+        let SqlExpr { text, node, .. } = self;
+        text.into_inner().unwrap_or_else(|| canonical_text(&node))
     }
 
     /// Parses expression text (`lower(email)`, `tenant_id = current_setting('x')::uuid`).
@@ -99,7 +114,7 @@ impl SqlExpr {
     /// it does not parse: catalog and snapshot defaults are compared in this form.
     pub fn normalise_text(text: &str) -> String {
         SqlExpr::parse(text)
-            .map(|e| e.text)
+            .map(SqlExpr::into_text)
             .unwrap_or_else(|_| text.to_string())
     }
 
@@ -121,7 +136,7 @@ impl SqlExpr {
             convert_literal(c, column_type);
             canonical_text(&e.node)
         } else {
-            e.text
+            e.into_text()
         };
         Some(
             numeric_scale(column_type)
@@ -134,7 +149,7 @@ impl SqlExpr {
     /// default for it).
     pub fn default_text(node: &Node) -> Option<String> {
         let e = SqlExpr::from_node(node.clone());
-        (!e.is_null()).then_some(e.text)
+        (!e.is_null()).then(|| e.into_text())
     }
 
     /// Whether the expression is the null constant (possibly cast: `NULL::text`).
@@ -183,7 +198,7 @@ impl SqlExpr {
                 *c = to.to_string();
             }
         }
-        self.text = canonical_text(&self.node);
+        self.text = OnceLock::new();
         true
     }
 
@@ -200,7 +215,7 @@ impl SqlExpr {
         if !forms::rename_label(&mut self.node, type_name, typed_columns, from, to) {
             return false;
         }
-        self.text = canonical_text(&self.node);
+        self.text = OnceLock::new();
         true
     }
 }
@@ -655,15 +670,15 @@ mod tests {
             ("(status <> ALL (ARRAY['a'::text]))", "status NOT IN ('a')"),
         ] {
             assert_eq!(
-                SqlExpr::parse(catalog).unwrap().text,
-                SqlExpr::parse(written).unwrap().text,
+                SqlExpr::parse(catalog).unwrap().text(),
+                SqlExpr::parse(written).unwrap().text(),
                 "{catalog}"
             );
         }
         assert_eq!(
             SqlExpr::parse("nextval('t_id_seq'::regclass)")
                 .unwrap()
-                .text,
+                .text(),
             "nextval('t_id_seq'::regclass)"
         );
         for catalog in [
@@ -671,7 +686,7 @@ mod tests {
             "nextval('public.\"User_id_seq\"'::regclass)",
         ] {
             assert_eq!(
-                SqlExpr::parse(catalog).unwrap().text,
+                SqlExpr::parse(catalog).unwrap().text(),
                 "nextval('User_id_seq'::regclass)"
             );
         }
@@ -696,7 +711,7 @@ mod tests {
         let mut e = SqlExpr::parse("coalesce(updated_at, created_at) > now()").unwrap();
         assert!(e.rename_column("created_at", "inserted_at"));
         assert_eq!(e.columns, vec!["updated_at", "inserted_at"]);
-        assert!(e.text.contains("inserted_at"), "{}", e.text);
+        assert!(e.text().contains("inserted_at"), "{}", e.text());
         assert_eq!(
             e,
             SqlExpr::parse("COALESCE(updated_at, inserted_at) > now()").unwrap()

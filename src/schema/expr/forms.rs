@@ -205,7 +205,7 @@ mod tests {
     use crate::schema::expr::SqlExpr;
 
     fn text(e: &str) -> String {
-        SqlExpr::parse(e).unwrap().text
+        SqlExpr::parse(e).unwrap().into_text()
     }
 
     /// What `pg_get_constraintdef` printed on PostgreSQL 15 for each CHECK as written
@@ -289,7 +289,7 @@ mod tests {
     fn renamed(e: &str, columns: &[&str]) -> String {
         let mut e = SqlExpr::parse(e).unwrap();
         e.rename_enum_label("mood", columns, "sad", "unhappy");
-        e.text
+        e.into_text()
     }
 
     #[test]

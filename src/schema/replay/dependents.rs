@@ -229,7 +229,7 @@ impl Replay<'_> {
                     && let Ok(mut e) = crate::schema::expr::SqlExpr::parse(w)
                     && e.rename_column(old, new)
                 {
-                    *w = e.text;
+                    *w = e.into_text();
                 }
             }
         }
@@ -448,7 +448,12 @@ mod tests {
              CREATE TABLE l (LIKE t);",
         );
         let t = &s.tables[&q("t")];
-        let g = |c: &str| t.columns[c].generated.as_ref().map(|e| e.text.clone());
+        let g = |c: &str| {
+            t.columns[c]
+                .generated
+                .as_ref()
+                .map(|e| e.text().to_string())
+        };
         assert_eq!(g("b").as_deref(), Some("x * 2"));
         assert_eq!(g("d").as_deref(), Some("x"));
         assert_eq!(g("c"), None);

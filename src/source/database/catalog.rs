@@ -935,7 +935,7 @@ impl Parsed {
     /// parse (without copying the tree).
     fn normalised(&mut self, text: String) -> String {
         match self.parsed(&text) {
-            Some(e) => e.text.clone(),
+            Some(e) => e.text().to_string(),
             None => text,
         }
     }

@@ -412,7 +412,7 @@ mod tests {
         assert_eq!(idx.method, "hnsw");
         assert_eq!(idx.keys[0].opclass.as_deref(), Some("vector_cosine_ops"));
         assert_eq!(idx.options, [("m".to_string(), "16".to_string())]);
-        assert_eq!(idx.predicate.as_ref().unwrap().text, "id IS NOT NULL");
+        assert_eq!(idx.predicate.as_ref().unwrap().text(), "id IS NOT NULL");
         assert!(s.schemas.contains_key("app"));
     }
 
@@ -460,7 +460,7 @@ mod tests {
         let s = from_json(&v, 0).unwrap();
         let t = &s.tables[&QualName::new("public", "t")];
         assert_eq!(
-            t.columns["b"].generated.as_ref().map(|e| e.text.as_str()),
+            t.columns["b"].generated.as_ref().map(|e| e.text()),
             Some("a * 2")
         );
         assert!(t.columns["a"].generated.is_none());

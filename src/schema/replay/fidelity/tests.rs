@@ -429,7 +429,7 @@ fn a_check_keeps_its_predicate_and_points_at_its_name_or_keyword() {
         };
         (
             &sql[start as usize..end as usize],
-            c.check.as_ref().map(|e| e.text.as_str()),
+            c.check.as_ref().map(|e| e.text()),
         )
     };
     assert_eq!(at("t_a_check"), ("CHECK", Some("a > 0")));

@@ -276,7 +276,7 @@ pub(super) fn base64_hex(text: &str) -> Option<String> {
 /// A default expression as the replay stores it: PostgreSQL's deparse.
 pub(super) fn normalise_expr(sql: &str) -> String {
     SqlExpr::parse(sql)
-        .map(|e| e.text)
+        .map(crate::schema::expr::SqlExpr::into_text)
         .unwrap_or_else(|_| sql.to_string())
 }
 

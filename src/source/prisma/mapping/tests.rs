@@ -277,7 +277,7 @@ fn partial_indexes_read_a_raw_predicate() {
     );
     let unique = &s.schema.indexes[&public("T_a_key")];
     let predicate = unique.predicate.as_ref().unwrap();
-    assert_eq!(predicate.text, "NOT deleted");
+    assert_eq!(predicate.text(), "NOT deleted");
     assert_eq!(predicate.columns, ["deleted"]);
     let plain = &s.schema.indexes[&public("T_a_idx")];
     assert!(plain.predicate.is_none());
