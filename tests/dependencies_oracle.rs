@@ -109,6 +109,15 @@ const CASES: &[(&str, &str)] = &[
         "CREATE TABLE members (id int, org int, uid text); CREATE TABLE docs (id int, org int); CREATE POLICY p_docs ON docs USING (EXISTS (SELECT 1 FROM members m WHERE m.org = docs.org AND m.uid = current_user));",
         "ALTER TABLE members DROP COLUMN id",
     ),
+    // A subquery given by ALTER POLICY, and one written `TABLE t`.
+    (
+        "CREATE TABLE members (id int, org int, uid text); CREATE TABLE docs (id int, org int); CREATE POLICY p_docs ON docs USING (true); ALTER POLICY p_docs ON docs USING (EXISTS (SELECT 1 FROM members m WHERE m.uid = current_user));",
+        "ALTER TABLE members DROP COLUMN uid",
+    ),
+    (
+        "CREATE TABLE orgs (id int); CREATE TABLE docs (id int, org int); CREATE POLICY p_docs ON docs USING (org IN (TABLE orgs));",
+        "ALTER TABLE orgs DROP COLUMN id",
+    ),
     // Refused whatever is given.
     (
         "CREATE TABLE t (id int, a int); CREATE VIEW v AS SELECT a FROM t;",

@@ -105,8 +105,9 @@ pub trait Related {
     fn partitions(&self, table: &QualName) -> Vec<QualName>;
     /// The tables with a foreign key referencing `table`, possibly more, in any order.
     fn referencing(&self, table: &QualName) -> Vec<QualName>;
-    /// The tables that have policies, possibly more, in any order.
-    fn with_policies(&self) -> Vec<&QualName>;
+    /// The tables that have policies that may read other relations (with a subquery),
+    /// possibly more, in any order.
+    fn with_reading_policies(&self) -> Vec<&QualName>;
     /// The views (keys of `view_uses`) that read `relation`, possibly more, in any order.
     fn views_reading(&self, relation: &QualName) -> Vec<QualName>;
     /// The views that read `table.column`, possibly more, in any order.
@@ -137,27 +138,31 @@ where
     found.into_iter().map(|(_, k, v)| (k, v)).collect()
 }
 
-/// The tables that have policies, then `also`, in the schema's order.
+/// The tables that have policies that may read other relations, then `also`, in the schema's
+/// order.
 fn with_policies_and<'s>(
     schema: &'s Schema,
     related: &dyn Related,
     also: Vec<QualName>,
 ) -> Vec<&'s super::model::Table> {
-    in_map_order(&schema.tables, also.iter().chain(related.with_policies()))
-        .into_iter()
-        .map(|(_, t)| t)
-        .collect()
+    in_map_order(
+        &schema.tables,
+        also.iter().chain(related.with_reading_policies()),
+    )
+    .into_iter()
+    .map(|(_, t)| t)
+    .collect()
 }
 
-/// The tables with a policy whose expression's text has `relation_name` in it (the only
-/// policies [`policy_reads`] looks into), in the schema's order: every dropped column asks,
-/// and most tables' policies name other tables.
+/// The tables with a policy that may read other relations and whose expression's text has
+/// `relation_name` in it (the only policies [`policy_reads`] looks into), in the schema's
+/// order: every dropped column asks, and policies without a subquery (most) are not looked at.
 fn with_policies_naming<'s>(
     schema: &'s Schema,
     related: &dyn Related,
     relation_name: &str,
 ) -> Vec<&'s super::model::Table> {
-    in_map_order(&schema.tables, related.with_policies())
+    in_map_order(&schema.tables, related.with_reading_policies())
         .into_iter()
         .map(|(_, t)| t)
         .filter(|t| {

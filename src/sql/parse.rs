@@ -97,7 +97,7 @@ fn selects_into(text: &str) -> bool {
 }
 
 /// Whether `haystack` contains `needle`, ASCII letters compared without case.
-fn contains_ignore_case(haystack: &str, needle: &str) -> bool {
+pub fn contains_ignore_case(haystack: &str, needle: &str) -> bool {
     haystack
         .as_bytes()
         .windows(needle.len())

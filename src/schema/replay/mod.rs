@@ -309,7 +309,7 @@ impl<'r> Replay<'r> {
             }
             NodeEnum::CompositeTypeStmt(s) => self.create_composite(s, ctx),
             NodeEnum::CreatePolicyStmt(s) => self.create_policy(s, ctx),
-            NodeEnum::AlterPolicyStmt(s) => self.alter_policy(s),
+            NodeEnum::AlterPolicyStmt(s) => self.alter_policy(s, ctx),
             NodeEnum::DoStmt(s) => self.do_block(s, ctx),
             _ => {}
         }
@@ -417,6 +417,10 @@ impl<'r> Replay<'r> {
             return false;
         };
         self.schema.tables.insert(name.clone(), table.clone());
+        if !table.policies.is_empty() {
+            // Written elsewhere: any of them may read other relations.
+            self.lookups.policy_tables.insert(name.clone());
+        }
         self.note_foreign_keys(name);
         for index in reference.indexes.values().filter(|i| &i.table == name) {
             if !self.schema.indexes.contains_key(&index.name) {

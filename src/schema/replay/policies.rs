@@ -3,6 +3,7 @@
 use pg_query::NodeEnum;
 use pg_query::protobuf::{self, Node};
 
+use super::lookups::may_read_relations;
 use super::{Ctx, Owner, Replay};
 use crate::schema::expr::SqlExpr;
 use crate::schema::model::Policy;
@@ -49,11 +50,13 @@ impl Replay<'_> {
         if let Some(t) = self.schema.tables.get_mut(&table) {
             t.policies.retain(|p| p.name != policy.name);
             t.policies.push(policy);
-            self.lookups.policy_tables.insert(table);
+            if may_read_relations(ctx.stmt.text) {
+                self.lookups.policy_tables.insert(table);
+            }
         }
     }
 
-    pub(super) fn alter_policy(&mut self, s: &protobuf::AlterPolicyStmt) {
+    pub(super) fn alter_policy(&mut self, s: &protobuf::AlterPolicyStmt, ctx: &Ctx<'_>) {
         let Some(rv) = s.table.as_ref() else { return };
         let table = self.lookup_name(rv);
         let Some(p) = self
@@ -69,6 +72,9 @@ impl Replay<'_> {
         }
         if s.with_check.is_some() {
             p.with_check = policy_expr(&s.with_check);
+        }
+        if (s.qual.is_some() || s.with_check.is_some()) && may_read_relations(ctx.stmt.text) {
+            self.lookups.policy_tables.insert(table);
         }
     }
 }

@@ -373,7 +373,7 @@ impl Replay<'_> {
             self.hints.freed(c);
         }
         self.schema.tables[&to].name = to.clone();
-        if !self.schema.tables[&to].policies.is_empty() {
+        if self.lookups.policy_tables.contains(from) {
             self.lookups.policy_tables.insert(to.clone());
         }
         self.follow_table(from, &to, None);

@@ -381,6 +381,44 @@ fn a_reference_schema_answers_for_unknown_tables() {
 }
 
 #[test]
+fn a_policy_of_a_table_from_the_reference_keeps_the_columns_it_reads() {
+    // The database has the policy; the migrations touch both tables, then drop a column the
+    // policy's subquery reads: PostgreSQL refuses that.
+    let (reference, _) = replay(
+        "CREATE TABLE members (id int, uid text);
+         CREATE TABLE docs (id int);
+         CREATE POLICY p_docs ON docs USING (EXISTS (SELECT 1 FROM members m WHERE m.uid = current_user));",
+    );
+    let mut r = Replay::new(Some(&reference));
+    let mut unparsed = Vec::new();
+    crate::check::replay_text(
+        "ALTER TABLE docs ADD COLUMN x int;
+         ALTER TABLE members ADD COLUMN y int;
+         ALTER TABLE members DROP COLUMN uid;",
+        0,
+        0,
+        &mut r,
+        &mut unparsed,
+    );
+    let dependents: Vec<&crate::schema::dependencies::Dependent> = r
+        .events
+        .iter()
+        .filter_map(|e| match e {
+            Event::Dependents(d) => Some(&d.dependents),
+            _ => None,
+        })
+        .flatten()
+        .collect();
+    assert_eq!(
+        dependents,
+        [&crate::schema::dependencies::Dependent::Policy(
+            q("docs"),
+            "p_docs".to_string()
+        )]
+    );
+}
+
+#[test]
 fn using_index_turns_an_index_into_a_constraint() {
     let (s, _) = replay(
         "CREATE TABLE t (id int NOT NULL, code text);
