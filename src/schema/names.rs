@@ -72,12 +72,16 @@ pub fn choose_name(
 /// the first free suffix is still found as PostgreSQL's `ChooseRelationName` finds it.
 #[derive(Debug, Default, Clone)]
 pub struct NameHints {
-    /// The base names searched so far: `(scope, name1, name2, label)`.
-    keys: HashMap<(String, String, Option<String>, String), usize>,
+    /// The base names whose search went past a taken name: `scope`, `name1`, `name2` (marked
+    /// present or absent) and `label` joined by NUL, which no identifier holds → key id. A search whose first
+    /// candidate was free records nothing: its hint is 0, as for a base name never searched.
+    keys: HashMap<String, usize>,
     /// The next suffix to try, per key id.
     next: Vec<u32>,
     /// Candidate names found taken, with the key id and suffix that produced them.
     passed: HashMap<String, Vec<(usize, u32)>>,
+    /// The key being searched (reused, so that a lookup allocates nothing).
+    key: String,
 }
 
 impl NameHints {
@@ -91,18 +95,23 @@ impl NameHints {
         label: &str,
         taken: impl Fn(&str) -> bool,
     ) -> String {
-        let key = (
-            scope.to_string(),
-            name1.to_string(),
-            name2.map(str::to_string),
-            label.to_string(),
-        );
-        let fresh = self.next.len();
-        let id = *self.keys.entry(key).or_insert(fresh);
-        if id == fresh {
-            self.next.push(0);
+        self.key.clear();
+        for part in [scope, name1] {
+            self.key.push_str(part);
+            self.key.push('\0');
         }
-        let mut pass = self.next[id];
+        // `+name2` or `-`: no second name is not an empty one.
+        match name2 {
+            Some(n) => {
+                self.key.push('+');
+                self.key.push_str(n);
+            }
+            None => self.key.push('-'),
+        }
+        self.key.push('\0');
+        self.key.push_str(label);
+        let mut id = self.keys.get(self.key.as_str()).copied();
+        let mut pass = id.map_or(0, |id| self.next[id]);
         let mut label_buf = String::with_capacity(label.len() + 10);
         loop {
             let candidate = if pass == 0 {
@@ -114,9 +123,21 @@ impl NameHints {
                 make_object_name(name1, name2, &label_buf)
             };
             if !taken(&candidate) {
-                self.next[id] = pass;
+                if let Some(id) = id {
+                    self.next[id] = pass;
+                }
                 return candidate;
             }
+            let id = match id {
+                Some(id) => id,
+                None => {
+                    let fresh = self.next.len();
+                    self.next.push(0);
+                    self.keys.insert(self.key.clone(), fresh);
+                    id = Some(fresh);
+                    fresh
+                }
+            };
             self.passed.entry(candidate).or_default().push((id, pass));
             pass += 1;
         }

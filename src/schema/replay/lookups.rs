@@ -54,9 +54,16 @@ pub(super) fn note<K: std::hash::Hash + Eq + Clone>(
     value: &QualName,
 ) {
     // A set, not a list: a table with 100,000 indexes must not be scanned for each new one.
-    let list = map.entry(key.clone()).or_default();
-    if !list.contains(value) {
-        list.insert(value.clone());
+    // The key is cloned only when it is new.
+    match map.get_mut(key) {
+        Some(list) => {
+            if !list.contains(value) {
+                list.insert(value.clone());
+            }
+        }
+        None => {
+            map.insert(key.clone(), IndexSet::from_iter([value.clone()]));
+        }
     }
 }
 
