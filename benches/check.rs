@@ -225,6 +225,7 @@ fn benches(c: &mut Criterion, fixtures: &[Fixture]) {
             unparsed: &unparsed,
             has_reference: false,
             target: None,
+            by_table: Default::default(),
         };
         g.bench_function(BenchmarkId::from_parameter(&f.label), |b| {
             b.iter(|| rules::run(black_box(&input)))

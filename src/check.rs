@@ -379,6 +379,7 @@ impl Checking {
             unparsed: &self.unparsed,
             has_reference,
             target,
+            by_table: Default::default(),
         };
         let ruled = timings::time("rules", || {
             catch_unwind(AssertUnwindSafe(|| match parse_pool() {
@@ -640,6 +641,7 @@ pub fn check_sql_files_for(
         unparsed: &unparsed,
         has_reference: false,
         target,
+        by_table: Default::default(),
     };
     let mut findings = run_rules(&input);
     ignores.apply(&mut findings);

@@ -154,6 +154,7 @@ pub fn audit_hosts(options: &AuditOptions) -> Result<Audit, DatabaseError> {
         unparsed: &[],
         has_reference: false,
         target: None,
+        by_table: Default::default(),
     };
     let mut findings = crate::timings::time("rules", || rules::run(&input));
     // What the model lacks of a locked table (its indexes, constraints …) would be reported

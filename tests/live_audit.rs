@@ -643,6 +643,7 @@ fn the_rules_find_the_same_in_the_lean_introspection_as_in_the_full_one() {
             unparsed: &[],
             has_reference: false,
             target: None,
+            by_table: Default::default(),
         });
         found
             .iter()

@@ -88,6 +88,7 @@ fn agreement(pg: TestPg, rel: &str, expected: &[&str]) {
         unparsed: &[],
         has_reference: false,
         target: None,
+        by_table: Default::default(),
     });
     let (a, b) = (rule_keys(&offline.findings), rule_keys(&live_rules));
     let report = format!(

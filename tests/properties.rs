@@ -563,6 +563,7 @@ fn run_files(files: &[&str]) -> (Schema, Vec<Finding>) {
         unparsed: &unparsed,
         has_reference: false,
         target: None,
+        by_table: Default::default(),
     });
     (replay.schema, findings)
 }

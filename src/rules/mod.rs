@@ -12,6 +12,7 @@
 use crate::finding::Finding;
 use crate::schema::Schema;
 use crate::schema::diff::{Drift, ObjectKind};
+use crate::schema::model::{Index, QualName};
 use crate::schema::replay::Event;
 
 /// A rule's identity, documentation and how it runs.
@@ -162,6 +163,25 @@ pub struct RuleInput<'a> {
     pub has_reference: bool,
     /// The PostgreSQL release the migrations will run on (`target_version`), when known.
     pub target: Option<crate::schema::pg_version::PgVersion>,
+    /// The schema's indexes grouped by table, made once for the rules that compare indexes
+    /// per table (see [`RuleInput::indexes_by_table`]); `Default::default()` when building.
+    pub by_table: IndexesByTable<'a>,
+}
+
+/// [`Schema::indexes_by_table`], made by the first rule that asks.
+#[derive(Default)]
+pub struct IndexesByTable<'a>(
+    std::sync::OnceLock<crate::schema::model::Map<&'a QualName, Vec<&'a Index>>>,
+);
+
+impl<'a> RuleInput<'a> {
+    /// The schema's indexes grouped by table, in the schema's order: five rules read it, and
+    /// grouping 100,000 indexes once per rule was half of the rules' time on such a schema.
+    pub fn indexes_by_table(&self) -> &crate::schema::model::Map<&'a QualName, Vec<&'a Index>> {
+        self.by_table
+            .0
+            .get_or_init(|| self.schema.indexes_by_table())
+    }
 }
 
 /// Runs every rule that reads the model ([`Check::Model`]), in parallel on the current rayon

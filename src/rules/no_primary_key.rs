@@ -13,7 +13,7 @@ declare_rule!(
 );
 
 fn check(input: &RuleInput<'_>, out: &mut Vec<Finding>) {
-    let by_table = input.schema.indexes_by_table();
+    let by_table = input.indexes_by_table();
     for table in input.schema.tables.values() {
         // A partition gets its parent's primary key; the parent is reported instead. A foreign
         // table cannot have a primary key (PostgreSQL refuses one): nothing to advise.

@@ -19,7 +19,7 @@ declare_rule!(
 
 fn check(input: &RuleInput<'_>, out: &mut Vec<Finding>) {
     let schema = input.schema;
-    for (table_name, indexes) in schema.indexes_by_table() {
+    for (&table_name, indexes) in input.indexes_by_table() {
         let table = schema.tables.get(table_name);
         if table.is_some_and(|t| t.partition_of.is_some()) {
             continue;

@@ -25,7 +25,7 @@ declare_rule!(
 
 fn check(input: &RuleInput<'_>, out: &mut Vec<Finding>) {
     let schema = input.schema;
-    let by_table = schema.indexes_by_table();
+    let by_table = input.indexes_by_table();
     for table in schema.tables.values() {
         if !table.rls_enabled || table.policies.is_empty() {
             continue;

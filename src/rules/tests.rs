@@ -89,6 +89,7 @@ pub(crate) fn lint_model(rule: &'static Rule, schema: &Schema) -> Vec<Finding> {
         unparsed: &[],
         has_reference: false,
         target: None,
+        by_table: Default::default(),
     };
     let mut out = Vec::new();
     check(&input, &mut out);

@@ -20,7 +20,7 @@ declare_rule!(
 
 fn check(input: &RuleInput<'_>, out: &mut Vec<Finding>) {
     let schema = input.schema;
-    let by_table = schema.indexes_by_table();
+    let by_table = input.indexes_by_table();
     for table in schema.tables.values() {
         // A partition's FKs are its parent's; the parent is checked.
         if table.partition_of.is_some() {
