@@ -75,7 +75,8 @@ impl SqlExpr {
         }
     }
 
-    /// The canonical text (see [`canonical_text`]). Deparsing is most of the cost of an
+    /// The canonical text: PostgreSQL's deparse of the tree without the casts it adds by itself
+    /// (a constant's, a column's to `text`). Deparsing is most of the cost of an
     /// expression, and a check reads few of the texts it could: the CHECK constraints, index
     /// predicates and policies of a history are deparsed only when a rule, a diff or a report
     /// asks.
