@@ -173,14 +173,60 @@ impl Sequence {
 }
 
 /// A view's query, normalised for comparison.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug)]
 pub struct ViewQuery {
-    /// The normalised query (see [`super::view_query::normalise_query`]); `None` when the
-    /// source does not know it.
-    pub key: Option<String>,
+    /// The normalised query (see [`super::view_query::normalise_query`]), made from `text`
+    /// when first asked for (normalising parses and deparses the query again, the larger part
+    /// of replaying a view, and only a comparison reads it); `None` when the source does not
+    /// know it.
+    key: std::sync::OnceLock<Option<String>>,
     /// The query as written (or as the catalog prints it), for the DDL diff.
     pub text: String,
 }
+
+impl ViewQuery {
+    /// A query whose key is normalised from `text` when first asked for.
+    pub fn new(text: String) -> Self {
+        ViewQuery {
+            key: std::sync::OnceLock::new(),
+            text,
+        }
+    }
+
+    /// A query whose key is already known (or known to be unknown: `None`).
+    pub fn with_key(key: Option<String>, text: String) -> Self {
+        ViewQuery {
+            key: std::sync::OnceLock::from(key),
+            text,
+        }
+    }
+
+    /// The normalised query; `None` when it is not known (or selects `*`).
+    pub fn key(&self) -> Option<&str> {
+        self.key
+            .get_or_init(|| super::view_query::normalise_query(&self.text))
+            .as_deref()
+    }
+
+    /// The key is no longer known (a relation the query reads was renamed).
+    pub fn forget_key(&mut self) {
+        self.key = std::sync::OnceLock::from(None);
+    }
+
+    /// A new text, whose key is normalised from it when asked for.
+    pub fn set_text(&mut self, text: String) {
+        self.text = text;
+        self.key = std::sync::OnceLock::new();
+    }
+}
+
+impl PartialEq for ViewQuery {
+    fn eq(&self, other: &Self) -> bool {
+        self.text == other.text && self.key() == other.key()
+    }
+}
+
+impl Eq for ViewQuery {}
 
 /// A function or procedure.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -296,6 +342,28 @@ pub fn normalise_body(body: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_view_key_follows_its_text_and_is_forgotten_on_request() {
+        let mut v = ViewQuery::new("SELECT a FROM t".to_string());
+        assert_eq!(
+            v.key(),
+            crate::schema::view_query::normalise_query("SELECT a FROM t").as_deref()
+        );
+        assert!(v.key().is_some());
+        v.set_text("SELECT b FROM t".to_string());
+        assert!(
+            v.key()
+                .is_some_and(|k| k.contains('b') && !k.contains(" a "))
+        );
+        assert_eq!(
+            v,
+            ViewQuery::with_key(v.key().map(str::to_string), v.text.clone())
+        );
+        v.forget_key();
+        assert_eq!(v.key(), None);
+        assert_eq!(ViewQuery::new("SELECT * FROM t".to_string()).key(), None);
+    }
 
     #[test]
     fn bodies_compare_without_comments_and_spacing() {

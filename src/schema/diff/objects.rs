@@ -305,7 +305,7 @@ impl Differ<'_> {
                 (!what.is_empty())
                     .then(|| format!("sequence `{name}` differs: {}", what.join("; ")))
             }
-            (RelationDetail::View(x), RelationDetail::View(y)) => match (&x.key, &y.key) {
+            (RelationDetail::View(x), RelationDetail::View(y)) => match (x.key(), y.key()) {
                 (Some(kx), Some(ky)) if kx != ky => Some(format!(
                     "{} `{name}` query differs between {la} and {lb}",
                     a.kind.describe()

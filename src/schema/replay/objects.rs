@@ -13,7 +13,6 @@ use crate::schema::names::truncate_identifier;
 use crate::schema::object_nodes::{
     function_from_stmt, identity_arg_types, qualified, query_text, trigger_from_stmt,
 };
-use crate::schema::view_query::normalise_query;
 
 /// Whether a DefElem list names `option`.
 fn has_option(options: &[Node], option: &str) -> bool {
@@ -220,11 +219,10 @@ impl Replay<'_> {
             for reader in readers {
                 if let Some(o) = self.schema.other_relations.get_mut(&reader)
                     && let RelationDetail::View(v) = &mut o.detail
-                    && v.key
-                        .as_ref()
+                    && v.key()
                         .is_some_and(|k| k.split([' ', '.']).any(|t| t == old_name))
                 {
-                    v.key = None;
+                    v.forget_key();
                 }
             }
         }
@@ -636,11 +634,7 @@ impl Replay<'_> {
 
 /// A view's query as the model keeps it.
 fn view_detail(query: &Node) -> RelationDetail {
-    let text = query_text(query);
-    RelationDetail::View(ViewQuery {
-        key: normalise_query(&text),
-        text,
-    })
+    RelationDetail::View(ViewQuery::new(query_text(query)))
 }
 
 #[cfg(test)]
@@ -785,7 +779,7 @@ mod tests {
              ALTER TABLE t RENAME TO t2;",
         );
         let key = |n: &str| match &s.other_relations[&q("public", n)].detail {
-            RelationDetail::View(v) => v.key.clone(),
+            RelationDetail::View(v) => v.key().map(str::to_string),
             _ => panic!("not a view"),
         };
         assert_eq!(key("v"), None);

@@ -14,7 +14,6 @@ use crate::schema::model::{ConstraintKind, ForeignKey, KeyTarget, QualName, RelK
 use crate::schema::names::truncate_identifier;
 use crate::schema::objects::RelationDetail;
 use crate::schema::view_labels::rename_label_in_query;
-use crate::schema::view_query::normalise_query;
 
 impl Replay<'_> {
     pub(super) fn rename(&mut self, s: &protobuf::RenameStmt, ctx: &Ctx<'_>) {
@@ -207,8 +206,7 @@ impl Replay<'_> {
             if let RelationDetail::View(q) = &mut r.detail
                 && let Some(text) = rename_label_in_query(&q.text, type_name, &all, from, to)
             {
-                q.key = normalise_query(&text);
-                q.text = text;
+                q.set_text(text);
             }
         }
     }

@@ -159,10 +159,10 @@ fn apply_relation_details(schema: &mut Schema, rows: Vec<Row>) {
                 owned_by,
             });
         } else if let Some(text) = r.get::<_, Option<String>>(4) {
-            o.detail = RelationDetail::View(ViewQuery {
-                key: normalise_query(&text),
-                text: text.trim().trim_end_matches(';').to_string(),
-            });
+            o.detail = RelationDetail::View(ViewQuery::with_key(
+                normalise_query(&text),
+                text.trim().trim_end_matches(';').to_string(),
+            ));
         }
     }
 }
