@@ -156,15 +156,10 @@ impl Serialised {
                 offset: None,
                 beyond_limits: true,
             }),
-            Err(e) => {
-                let message = pg_query::Error::Decode(e).to_string();
-                let beyond_limits = beyond_parser_limits(&message);
-                Err(SyntaxError {
-                    message,
-                    offset: None,
-                    beyond_limits,
-                })
-            }
+            Err(e) => Err(SyntaxError::from_library(
+                pg_query::Error::Decode(e).to_string(),
+                None,
+            )),
         }
     }
 }
@@ -174,30 +169,26 @@ impl Serialised {
 pub fn serialise(text: &str) -> Result<Serialised, SyntaxError> {
     match parse_protobuf(text) {
         Ok(bytes) => Ok(Serialised(bytes)),
-        Err((pg_query::Error::Parse(message), cursor)) => {
-            let beyond_limits = beyond_parser_limits(&message);
-            Err(SyntaxError {
-                offset: error_position(text, cursor),
-                message: if beyond_limits {
-                    format!("it nests too deeply for PostgreSQL's parser ({message})")
-                } else {
-                    message
-                },
-                beyond_limits,
-            })
-        }
-        Err((other, _)) => {
-            let message = other.to_string();
-            let beyond_limits = beyond_parser_limits(&message);
-            Err(SyntaxError {
-                message: if beyond_limits {
-                    format!("it nests too deeply for PostgreSQL's parser ({message})")
-                } else {
-                    message
-                },
-                offset: None,
-                beyond_limits,
-            })
+        Err((pg_query::Error::Parse(message), cursor)) => Err(SyntaxError::from_library(
+            message,
+            error_position(text, cursor),
+        )),
+        Err((other, _)) => Err(SyntaxError::from_library(other.to_string(), None)),
+    }
+}
+
+impl SyntaxError {
+    /// libpg_query's error, marked (and said) as beyond the parser's limits when it is.
+    fn from_library(message: String, offset: Option<usize>) -> SyntaxError {
+        let beyond_limits = beyond_parser_limits(&message);
+        SyntaxError {
+            message: if beyond_limits {
+                format!("it nests too deeply for PostgreSQL's parser ({message})")
+            } else {
+                message
+            },
+            offset,
+            beyond_limits,
         }
     }
 }
