@@ -219,14 +219,7 @@ fn benches(c: &mut Criterion, fixtures: &[Fixture]) {
             replay.reset_session();
             replay_text(t, 0, i as u32, &mut replay, &mut unparsed);
         }
-        let input = RuleInput {
-            schema: &replay.schema,
-            events: &replay.events,
-            unparsed: &unparsed,
-            has_reference: false,
-            target: None,
-            by_table: Default::default(),
-        };
+        let input = RuleInput::new(&replay.schema, &replay.events, &unparsed);
         g.bench_function(BenchmarkId::from_parameter(&f.label), |b| {
             b.iter(|| rules::run(black_box(&input)))
         });

@@ -373,14 +373,9 @@ impl Checking {
     ) -> Result<Run, CheckError> {
         self.unparsed.append(&mut replay.unparsed);
         replay.settle();
-        let input = RuleInput {
-            schema: &replay.schema,
-            events: &replay.events,
-            unparsed: &self.unparsed,
-            has_reference,
-            target,
-            by_table: Default::default(),
-        };
+        let mut input = RuleInput::new(&replay.schema, &replay.events, &self.unparsed);
+        input.has_reference = has_reference;
+        input.target = target;
         let ruled = timings::time("rules", || {
             catch_unwind(AssertUnwindSafe(|| match parse_pool() {
                 Some(pool) => pool.install(|| rules::run(&input)),
@@ -635,14 +630,8 @@ pub fn check_sql_files_for(
     }
     unparsed.append(&mut replay.unparsed);
     replay.settle();
-    let input = RuleInput {
-        schema: &replay.schema,
-        events: &replay.events,
-        unparsed: &unparsed,
-        has_reference: false,
-        target,
-        by_table: Default::default(),
-    };
+    let mut input = RuleInput::new(&replay.schema, &replay.events, &unparsed);
+    input.target = target;
     let mut findings = run_rules(&input);
     ignores.apply(&mut findings);
     sort_findings(&mut findings);

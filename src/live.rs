@@ -148,14 +148,7 @@ pub fn audit_hosts(options: &AuditOptions) -> Result<Audit, DatabaseError> {
         }
     }
     found.schema.live = Some(live);
-    let input = RuleInput {
-        schema: &found.schema,
-        events: &[],
-        unparsed: &[],
-        has_reference: false,
-        target: None,
-        by_table: Default::default(),
-    };
+    let input = RuleInput::of_schema(&found.schema);
     let mut findings = crate::timings::time("rules", || rules::run(&input));
     // What the model lacks of a locked table (its indexes, constraints …) would be reported
     // as missing: only `locked-table` speaks of it.

@@ -637,14 +637,7 @@ fn the_rules_find_the_same_in_the_lean_introspection_as_in_the_full_one() {
     let docs = QualName::new("public", "docs");
     assert!(full.tables[&docs].columns["words"].generated.is_some());
     let findings = |schema: &driftlint::schema::Schema| {
-        let found = driftlint::rules::run(&driftlint::rules::RuleInput {
-            schema,
-            events: &[],
-            unparsed: &[],
-            has_reference: false,
-            target: None,
-            by_table: Default::default(),
-        });
+        let found = driftlint::rules::run(&driftlint::rules::RuleInput::of_schema(schema));
         found
             .iter()
             .map(|f| (f.rule.to_string(), f.message.clone()))

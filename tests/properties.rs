@@ -557,14 +557,7 @@ fn run_files(files: &[&str]) -> (Schema, Vec<Finding>) {
         replay.reset_session();
         replay_text(text, 0, i as u32, &mut replay, &mut unparsed);
     }
-    let findings = rules::run(&RuleInput {
-        schema: &replay.schema,
-        events: &replay.events,
-        unparsed: &unparsed,
-        has_reference: false,
-        target: None,
-        by_table: Default::default(),
-    });
+    let findings = rules::run(&RuleInput::new(&replay.schema, &replay.events, &unparsed));
     (replay.schema, findings)
 }
 

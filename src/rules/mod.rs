@@ -163,24 +163,35 @@ pub struct RuleInput<'a> {
     pub has_reference: bool,
     /// The PostgreSQL release the migrations will run on (`target_version`), when known.
     pub target: Option<crate::schema::pg_version::PgVersion>,
-    /// The schema's indexes grouped by table, made once for the rules that compare indexes
-    /// per table (see [`RuleInput::indexes_by_table`]); `Default::default()` when building.
-    pub by_table: IndexesByTable<'a>,
+    /// The schema's indexes grouped by table, made by the first rule that asks (see
+    /// [`RuleInput::indexes_by_table`]).
+    by_table: std::sync::OnceLock<crate::schema::model::Map<&'a QualName, Vec<&'a Index>>>,
 }
 
-/// [`Schema::indexes_by_table`], made by the first rule that asks.
-#[derive(Default)]
-pub struct IndexesByTable<'a>(
-    std::sync::OnceLock<crate::schema::model::Map<&'a QualName, Vec<&'a Index>>>,
-);
-
 impl<'a> RuleInput<'a> {
+    /// A replay's final schema, its events and the statements the parser rejected; no
+    /// reference schema and no target release (set `has_reference` and `target` for those).
+    pub fn new(schema: &'a Schema, events: &'a [Event], unparsed: &'a [Unparsed]) -> Self {
+        RuleInput {
+            schema,
+            events,
+            unparsed,
+            has_reference: false,
+            target: None,
+            by_table: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// A schema without a history (a live database's, a model built by hand): no events, no
+    /// rejected statements.
+    pub fn of_schema(schema: &'a Schema) -> Self {
+        RuleInput::new(schema, &[], &[])
+    }
+
     /// The schema's indexes grouped by table, in the schema's order: five rules read it, and
     /// grouping 100,000 indexes once per rule was half of the rules' time on such a schema.
     pub fn indexes_by_table(&self) -> &crate::schema::model::Map<&'a QualName, Vec<&'a Index>> {
-        self.by_table
-            .0
-            .get_or_init(|| self.schema.indexes_by_table())
+        self.by_table.get_or_init(|| self.schema.indexes_by_table())
     }
 }
 

@@ -83,14 +83,7 @@ pub(crate) fn lint_model(rule: &'static Rule, schema: &Schema) -> Vec<Finding> {
     let Check::Model(check) = rule.check else {
         panic!("{} does not read the model", rule.id)
     };
-    let input = RuleInput {
-        schema,
-        events: &[],
-        unparsed: &[],
-        has_reference: false,
-        target: None,
-        by_table: Default::default(),
-    };
+    let input = RuleInput::of_schema(schema);
     let mut out = Vec::new();
     check(&input, &mut out);
     out
