@@ -72,9 +72,10 @@ pub fn choose_name(
 /// the first free suffix is still found as PostgreSQL's `ChooseRelationName` finds it.
 #[derive(Debug, Default, Clone)]
 pub struct NameHints {
-    /// The base names whose search went past a taken name: `scope`, `name1`, `name2` (marked
-    /// present or absent) and `label` joined by NUL, which no identifier holds → key id. A search whose first
-    /// candidate was free records nothing: its hint is 0, as for a base name never searched.
+    /// The base names whose search went past a taken name → key id. A key is `scope`, `name1`,
+    /// `name2` (marked present or absent) and `label` joined by NUL, which no identifier
+    /// holds. A search whose first candidate was free records nothing: its hint is 0, as for
+    /// a base name never searched.
     keys: HashMap<String, usize>,
     /// The next suffix to try, per key id.
     next: Vec<u32>,

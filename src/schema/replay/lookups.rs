@@ -36,7 +36,8 @@ pub(super) struct Lookups {
     /// their current names.
     pub(super) sequence_owners: HashSet<QualName>,
     /// Tables that have had a policy that may read other relations (under their current
-    /// name): one whose statement has a subquery's keyword (see [`may_read_relations`]).
+    /// name): one whose statement has a subquery's keyword (see
+    /// [`super::policies::may_read_relations`]).
     pub(super) policy_tables: IndexSet<QualName>,
     /// Relation → the views whose recorded uses name it.
     pub(super) view_readers: HashMap<QualName, IndexSet<QualName>>,
@@ -280,12 +281,4 @@ impl crate::schema::dependencies::Related for Replay<'_> {
             .map(|v| v.iter().cloned().collect())
             .unwrap_or_default()
     }
-}
-
-/// Whether a policy written in `statement` may read other relations: only a subquery does, and
-/// a subquery is written with `SELECT` (or `TABLE t`). Deciding from the text costs nothing;
-/// from the expression it would take a deparse or a walk of every node kind.
-pub(super) fn may_read_relations(statement: &str) -> bool {
-    use crate::sql::parse::contains_ignore_case;
-    contains_ignore_case(statement, "select") || contains_ignore_case(statement, "table")
 }
