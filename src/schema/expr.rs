@@ -149,20 +149,18 @@ impl SqlExpr {
     /// The stored text of a column default: `None` for `DEFAULT NULL` (PostgreSQL stores no
     /// default for it).
     pub fn default_text(node: &Node) -> Option<String> {
-        let e = SqlExpr::from_node(node.clone());
-        (!e.is_null()).then(|| e.into_text())
+        (!is_null_constant(node)).then(|| canonical_text(node))
+    }
+
+    /// The canonical text of a tree (see [`SqlExpr::text`]), for a caller that needs only the
+    /// text: no expression (nor its column list) is built.
+    pub fn text_of(node: &Node) -> String {
+        canonical_text(node)
     }
 
     /// Whether the expression is the null constant (possibly cast: `NULL::text`).
     pub fn is_null(&self) -> bool {
-        let mut node = &*self.node;
-        while let Some(NodeEnum::TypeCast(c)) = node.node.as_ref() {
-            match c.arg.as_deref() {
-                Some(arg) => node = arg,
-                None => return false,
-            }
-        }
-        matches!(node.node.as_ref(), Some(NodeEnum::AConst(c)) if c.isnull)
+        is_null_constant(&self.node)
     }
 
     /// The parse tree.
@@ -219,6 +217,17 @@ impl SqlExpr {
         self.text = OnceLock::new();
         true
     }
+}
+
+/// Whether `node` is the null constant (possibly cast: `NULL::text`).
+fn is_null_constant(mut node: &Node) -> bool {
+    while let Some(NodeEnum::TypeCast(c)) = node.node.as_ref() {
+        match c.arg.as_deref() {
+            Some(arg) => node = arg,
+            None => return false,
+        }
+    }
+    matches!(node.node.as_ref(), Some(NodeEnum::AConst(c)) if c.isnull)
 }
 
 /// The canonical text: the deparse of the tree with the casts PostgreSQL adds by itself

@@ -596,7 +596,7 @@ fn volatile_default(col: &protobuf::ColumnDef) -> Option<Action> {
                 if matches!(raw.node.as_ref(), Some(NodeEnum::AConst(k)) if k.isnull) {
                     return None;
                 }
-                let text = SqlExpr::from_node(raw.clone()).into_text();
+                let text = SqlExpr::text_of(raw);
                 return Some(if calls_volatile(&text) {
                     Action::VolatileDefault {
                         column,
